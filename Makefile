@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each creates the virtual
+# environment in .venv if needed and installs what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SCENARIO ?= donbas-recognition-2022
+
+.PHONY: demo test bench clean install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	@echo "== scenarios validate $(SCENARIO)"
+	@$(BIN)/scenarios validate $(SCENARIO)
+	@echo; echo "== scenarios show $(SCENARIO)"
+	@$(BIN)/scenarios show $(SCENARIO)
+	@echo; echo "== scenarios evaluate $(SCENARIO) --top 5"
+	@$(BIN)/scenarios evaluate $(SCENARIO) --top 5
+	@echo; echo "== scenarios solve $(SCENARIO) --top 3"
+	@$(BIN)/scenarios solve $(SCENARIO) --top 3
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

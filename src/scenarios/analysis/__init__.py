@@ -1,0 +1,1 @@
+"""Analyses of a validated scenario: binding numbers, belief and strategic evaluation."""

@@ -1,0 +1,205 @@
+"""Bind a scenario's symbolic quantities to numbers: parameters, overrides, then arrays.
+
+This is the *evaluate* step between the symbolic model and the evaluators: parameters are
+computed in dependency order, ``--set`` overrides are applied (a parameter, or
+``NODE.CHILD`` for one branch probability with its siblings rescaled in proportion), and
+the result is a :class:`Bound` holding per-edge probabilities and per-node and per-edge
+payoff matrices in the compiled order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import networkx as nx
+import numpy as np
+
+from ..errors import ExpressionError, ProbabilityError, UnknownNameError
+from ..expressions import Expression
+from ..model import Parameter, Scenario
+from .compile import Compiled
+
+__all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "TOLERANCE"]
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    """Numbers for one evaluation: ``p`` per edge, payoffs per node and per edge (x actor)."""
+
+    compiled: Compiled
+    p: np.ndarray
+    node_payoff: np.ndarray
+    edge_payoff: np.ndarray
+    parameters: Mapping[str, float]
+
+
+def parameter_values(parameters: Mapping[str, Parameter],
+                     fixed: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Values of all parameters, in dependency order; ``fixed`` pins some of them.
+
+    >>> from scenarios.model import Parameter
+    >>> ps = {"a": Parameter("a", Expression.parse("2 * b")), "b": Parameter("b", Expression.number(3))}
+    >>> parameter_values(ps)
+    {'b': 3.0, 'a': 6.0}
+    >>> parameter_values(ps, {"b": 0.5})
+    {'b': 0.5, 'a': 1.0}
+    """
+    fixed = dict(fixed or {})
+    deps = nx.DiGraph()
+    deps.add_nodes_from(parameters)
+    deps.add_edges_from((ref, name) for name, p in parameters.items() for ref in p.value.names
+                        if ref in parameters)
+    values: dict[str, float] = {}
+    for name in nx.lexicographical_topological_sort(deps, key=list(parameters).index):
+        if name in fixed:
+            values[name] = fixed[name]
+            continue
+        try:
+            values[name] = parameters[name].value.evaluate(values)
+        except ExpressionError as exc:
+            error = ExpressionError(f"parameter {name!r}: {exc}")
+            error.parameter = name
+            raise error from None
+    return values
+
+
+def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None):
+    """Split ``overrides`` into parameter values and branch probabilities, checked.
+
+    Values may be numbers or expression text over the scenario's parameters (base values).
+    Returns ``(parameters, branches)``: ``{name: value}`` and ``{(node, child): value}``.
+    Raises UnknownNameError for an unknown name, ProbabilityError for a branch value
+    outside [0, 1], ExpressionError for a value that does not parse.
+    """
+    params: dict[str, float] = {}
+    branches: dict[tuple[str, str], float] = {}
+    if not overrides:
+        return params, branches
+    base = None
+    for name, raw in overrides.items():
+        if isinstance(raw, bool):
+            raise ExpressionError(f"override {name}: {raw!r} is not a number")
+        if isinstance(raw, (int, float)):
+            value = float(raw)
+            if not np.isfinite(value):
+                raise ExpressionError(f"override {name}: {raw!r} is not a finite number")
+        else:
+            expr = Expression.parse(str(raw))
+            if base is None:
+                base = parameter_values(scenario.parameters)
+            try:
+                value = expr.evaluate(base)
+            except ExpressionError as exc:
+                raise ExpressionError(f"override {name}: {exc}") from None
+        if "." in name:
+            node_id, child = name.split(".", 1)
+            node = scenario.nodes.get(node_id)
+            if node is None:
+                raise UnknownNameError(f"--set {name}: unknown node {node_id!r}{_close(node_id, scenario.nodes)}")
+            if child not in node.children:
+                options = ", ".join(node.children) or "none"
+                raise UnknownNameError(f"--set {name}: node {node_id!r} has no branch to {child!r} "
+                                       f"(its children: {options})")
+            if not 0.0 <= value <= 1.0:
+                raise ProbabilityError(f"--set {name}={value:g}: a probability must lie in [0, 1]")
+            branches[(node_id, child)] = value
+        else:
+            if name not in scenario.parameters:
+                raise UnknownNameError(f"--set {name}: unknown parameter{_close(name, scenario.parameters)}"
+                                       " (use NODE.CHILD for a branch probability)")
+            params[name] = value
+    return params, branches
+
+
+def _close(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Bound:
+    """Numbers for ``scenario`` under ``overrides``; see the module docstring.
+
+    Raises ProbabilityError if the probabilities are invalid once bound (a parameter
+    override pushing a probability outside [0, 1], say), UnknownNameError and
+    ExpressionError as :func:`parse_overrides`.
+    """
+    compiled = scenario.compiled
+    param_overrides, branch_overrides = parse_overrides(scenario, overrides)
+    values = parameter_values(scenario.parameters, param_overrides)
+
+    p = compiled.p_const.copy()
+    for edge, expr in compiled.p_symbolic:
+        p[edge] = expr.evaluate(values)
+    if len(compiled.p_rest):
+        rest_parent = compiled.parent[compiled.p_rest]
+        lo, hi = compiled.edge_start[rest_parent], compiled.edge_start[rest_parent + 1]
+        others = np.nan_to_num(p, nan=0.0)
+        cumulative = np.concatenate(([0.0], np.cumsum(others)))
+        p[compiled.p_rest] = 1.0 - (cumulative[hi] - cumulative[lo])
+    _check_probabilities(scenario, compiled, p, overrides)
+    if branch_overrides:
+        _apply_branch_overrides(compiled, p, branch_overrides)
+
+    node_payoff = compiled.node_payoff_const.copy()
+    for node, actor, expr in compiled.node_payoff_symbolic:
+        node_payoff[node, actor] = expr.evaluate(values)
+    edge_payoff = compiled.edge_payoff_const.copy()
+    for edge, actor, expr in compiled.edge_payoff_symbolic:
+        edge_payoff[edge, actor] = expr.evaluate(values)
+    return Bound(compiled, p, node_payoff, edge_payoff, values)
+
+
+def _check_probabilities(scenario, compiled: Compiled, p: np.ndarray, overrides) -> None:
+    """Every probability in [0, 1] and every node's sum 1 (catches parameter overrides)."""
+    bad = np.flatnonzero((p < -TOLERANCE) | (p > 1 + TOLERANCE))
+    if len(bad):
+        e = bad[0]
+        raise ProbabilityError(
+            f"probability of {compiled.ids[compiled.parent[e]]!r} → {compiled.ids[compiled.child[e]]!r} "
+            f"is {p[e]:.6g} under {_describe(overrides)}, outside [0, 1]")
+    has_edges = compiled.edge_start[1:] > compiled.edge_start[:-1]
+    sums = np.add.reduceat(p, compiled.edge_start[:-1][has_edges]) if len(p) else np.zeros(0)
+    off = np.flatnonzero(np.abs(sums - 1.0) > TOLERANCE)
+    if len(off):
+        node = compiled.ids[np.flatnonzero(has_edges)[off[0]]]
+        raise ProbabilityError(f"probabilities of node {node!r} sum to {sums[off[0]]:.12g} under "
+                               f"{_describe(overrides)}, expected 1")
+    np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is clipped
+
+
+def _describe(overrides) -> str:
+    if not overrides:
+        return "the base case"
+    return "--set " + " ".join(f"{k}={v}" for k, v in overrides.items())
+
+
+def _apply_branch_overrides(compiled: Compiled, p: np.ndarray, branch_overrides) -> None:
+    """Set overridden branches; rescale each node's other branches to fill the rest."""
+    by_node: dict[str, dict[int, float]] = {}
+    for (node_id, child_id), value in branch_overrides.items():
+        by_node.setdefault(node_id, {})[compiled.edge_of(node_id, child_id)] = value
+    for node_id, fixed in by_node.items():
+        i = compiled.index[node_id]
+        edges = np.arange(compiled.edge_start[i], compiled.edge_start[i + 1])
+        free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
+        pinned = sum(fixed.values())
+        remaining = 1.0 - pinned
+        names = ", ".join(f"{node_id}.{compiled.ids[compiled.child[e]]}" for e in fixed)
+        if remaining < -TOLERANCE:
+            raise ProbabilityError(f"--set {names}: the values sum to {pinned:g}, more than 1")
+        free_total = p[free].sum() if len(free) else 0.0
+        if len(free) == 0 or free_total <= 0.0:
+            if abs(remaining) > TOLERANCE:
+                raise ProbabilityError(
+                    f"--set {names}: node {node_id!r} has no other branch with probability left to "
+                    f"rescale, so the values must sum to 1 (they sum to {pinned:g})")
+            p[free] = 0.0
+        else:
+            p[free] *= max(remaining, 0.0) / free_total
+        for e, value in fixed.items():
+            p[e] = value

@@ -1,0 +1,107 @@
+"""Root-to-outcome paths: the k most probable (best-first search), and all of them.
+
+:func:`top_paths` finds the k most probable paths without enumerating the others.  It is
+an A* search whose heuristic is exact: ``best[n]``, the probability of the most probable
+completion from node ``n``, is computed first by one vectorised backward pass.  A partial
+path's key, ``prefix probability × best[n]``, is then the probability of its best
+completion, so complete paths leave the queue in order of probability and the search
+expands about ``k × depth × branching`` entries.  Among equal keys the most recent entry
+goes first (depth-first), so ties cannot make the search sweep a whole level.
+
+:func:`all_paths` enumerates every path (iteratively); it is the brute-force reference the
+tests compare the vectorised evaluators against, and is exponential in general.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Iterator
+
+import numpy as np
+
+from .compile import OUTCOME, Compiled
+from .propagate import segments
+
+__all__ = ["top_paths", "all_paths"]
+
+
+def _best_completion(compiled: Compiled, weight: np.ndarray, terminal: np.ndarray) -> np.ndarray:
+    best = np.where(terminal, 1.0, 0.0)
+    for g in range(len(compiled.gen_nodes) - 2, -1, -1):
+        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
+        if es.start == es.stop:
+            continue
+        nodes, offsets = segments(compiled, g)
+        best[nodes] = np.maximum.reduceat(weight[es] * best[compiled.child[es]], offsets)
+    return best
+
+
+def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None = None,
+              to_through: np.ndarray | None = None) -> list[tuple[list[int], list[int], float]]:
+    """The ``k`` most probable root-to-outcome paths as ``(nodes, edges, probability)``.
+
+    With ``through``, only paths passing that node; ``to_through`` must then hold, per
+    node, the probability of going on to pass it (see ``backward_probability_to``).
+    Paths of probability 0 are never listed.
+    """
+    if k <= 0:
+        return []
+    terminal = compiled.kind == OUTCOME
+    weight = p.copy()
+    if through is not None:
+        # Before `through`, only edges that can still lead to it; after it, any edge.
+        after = np.zeros(compiled.n_nodes, dtype=bool)
+        after[through] = True
+        for g in range(len(compiled.gen_nodes) - 1):
+            es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
+            after[compiled.child[es][after[compiled.parent[es]] & (p[es] > 0)]] = True
+        allowed = after[compiled.parent] | (to_through[compiled.child] > 0)
+        weight[~allowed] = 0.0
+        terminal = terminal & after
+    best = _best_completion(compiled, weight, terminal)
+
+    found: list[tuple[list[int], list[int], float]] = []
+    # Heap entries: (-key, -sequence, node, prefix probability, path cell).
+    # A path cell is (node, edge, previous cell): shared prefixes cost nothing to copy.
+    sequence = 0
+    heap = [(-best[compiled.root], 0, compiled.root, 1.0, (compiled.root, -1, None))]
+    while heap and len(found) < k:
+        key, _, node, prob, cell = heapq.heappop(heap)
+        if key == 0.0:
+            break
+        if terminal[node]:
+            found.append(_unroll(cell) + (prob,))
+            continue
+        lo, hi = compiled.edge_start[node], compiled.edge_start[node + 1]
+        for e in range(hi - 1, lo - 1, -1):  # first branch pushed last, popped first on ties
+            child = compiled.child[e]
+            step = prob * weight[e]
+            bound = step * best[child]
+            if bound > 0.0:
+                sequence += 1
+                heapq.heappush(heap, (-bound, -sequence, child, step, (child, e, cell)))
+    return found
+
+
+def _unroll(cell) -> tuple[list[int], list[int]]:
+    nodes, edges = [], []
+    while cell is not None:
+        nodes.append(int(cell[0]))
+        if cell[1] >= 0:
+            edges.append(int(cell[1]))
+        cell = cell[2]
+    return nodes[::-1], edges[::-1]
+
+
+def all_paths(compiled: Compiled, p: np.ndarray) -> Iterator[tuple[list[int], list[int], float]]:
+    """Every root-to-outcome path as ``(nodes, edges, probability)``, zero-probability ones too."""
+    stack = [(compiled.root, [compiled.root], [], 1.0)]
+    while stack:
+        node, nodes, edges, prob = stack.pop()
+        lo, hi = compiled.edge_start[node], compiled.edge_start[node + 1]
+        if lo == hi:
+            yield nodes, edges, prob
+            continue
+        for e in range(hi - 1, lo - 1, -1):
+            child = int(compiled.child[e])
+            stack.append((child, nodes + [child], edges + [e], prob * p[e]))

@@ -1,0 +1,204 @@
+"""Plain-text rendering of scenarios and results for the terminal: tables and the tree."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Iterable, Sequence
+
+from ..analysis.results import BeliefResult, SolveResult
+from ..expressions import Expression, format_number
+from ..model import REST, Scenario
+
+__all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
+
+KIND_MARK = {"decision": "■", "chance": "●", "outcome": "▲"}
+
+
+def number(x: float, digits: int = 4) -> str:
+    """A compact number: up to ``digits`` decimals, no trailing zeros, no '-0'."""
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str | None = None,
+          indent: str = "  ") -> str:
+    """Aligned columns; ``align`` has one 'l' or 'r' per column (numbers right)."""
+    rows = [[str(c) for c in row] for row in rows]
+    align = align or "l" * len(headers)
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells):
+        out = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align)]
+        return (indent + "  ".join(out)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def _quantity(expr: Expression | object) -> str:
+    if expr is REST:
+        return "rest"
+    return str(expr)
+
+
+def format_validate(scenario: Scenario, path: str) -> str:
+    nodes = scenario.nodes.values()
+    counts = {k: sum(1 for n in nodes if n.kind == k) for k in ("decision", "chance", "outcome")}
+    return (f"ok: {path}: {scenario.title!r}: {len(scenario.nodes)} nodes ({counts['decision']} decision, "
+            f"{counts['chance']} chance, {counts['outcome']} outcome), {len(scenario.actors)} actors, "
+            f"{len(scenario.parameters)} parameters, {len(scenario.warnings)} warnings")
+
+
+def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -> str:
+    """The tree as indented text; a node reached a second time (a DAG) is not repeated."""
+    lines = [f"{scenario.title} ({scenario.id})"]
+    if scenario.as_of:
+        lines.append(f"as of {scenario.as_of}")
+    lines.append("■ decision  ● chance  ▲ outcome;  p: branch probability (belief weight on decisions)")
+    lines.append("")
+    shown: set[str] = set()
+    values = bound_probabilities(scenario, probabilities)
+    # Stack of (node id, prefix for its own line, prefix for its children, branch text).
+    stack = [(scenario.root, "", "", "")]
+    while stack:
+        node_id, own, below, via = stack.pop()
+        node = scenario.nodes[node_id]
+        text = f"{own}{via}{KIND_MARK[node.kind]} {node.label}"
+        if node.label != node.id:
+            text += f"  [{node.id}]"
+        if node.kind == "decision":
+            actor = scenario.actors[node.actor]
+            text += f"  — {actor.name} decides" + ("  (fixed)" if node.fixed else "")
+        if node.payoffs:
+            text += "  payoffs: " + ", ".join(f"{a} {_quantity(v)}" for a, v in node.payoffs.items())
+        if node.tags:
+            text += "  #" + " #".join(node.tags)
+        if node.historical:
+            text += "  (historical)"
+        if node_id in shown and node.branches:
+            lines.append(text + "  (continues above)")
+            continue
+        lines.append(text)
+        shown.add(node_id)
+        for i in range(len(node.branches) - 1, -1, -1):
+            branch = node.branches[i]
+            last = i == len(node.branches) - 1
+            p = values.get((node_id, branch.to))
+            label = f"{branch.label}" + (f" (p={p})" if p else "")
+            if branch.payoffs:
+                label += " payoffs: " + ", ".join(f"{a} {_quantity(v)}" for a, v in branch.payoffs.items())
+            stack.append((branch.to, below + ("└─ " if last else "├─ "),
+                          below + ("   " if last else "│  "), label + " → "))
+    return "\n".join(lines)
+
+
+def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
+    """Branch probability text per (node, child): the expression and its value."""
+    from ..analysis.bind import bind
+
+    bound = bind(scenario, result.overrides if result else None)
+    compiled = bound.compiled
+    out = {}
+    for node in scenario.nodes.values():
+        for branch in node.branches:
+            e = compiled.edge_of(node.id, branch.to)
+            value = number(float(bound.p[e]))
+            written = branch.p
+            if written is None or (isinstance(written, Expression) and written.is_number):
+                out[(node.id, branch.to)] = value
+            else:
+                out[(node.id, branch.to)] = f"{_quantity(written)} = {value}"
+    return out
+
+
+def _header(result: BeliefResult, what: str) -> list[str]:
+    s = result.scenario
+    lines = [f"{s.title} — {what}"]
+    if s.as_of:
+        lines.append(f"as of {s.as_of}")
+    if result.given:
+        lines.append(f"given: the path passes {s.nodes[result.given].label!r} [{result.given}]")
+    if result.overrides:
+        lines.append("overrides: " + ", ".join(f"{k}={v}" for k, v in result.overrides.items()))
+    return lines
+
+
+def _payoff_block(result: BeliefResult) -> list[str]:
+    s = result.scenario
+    rows = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
+    return ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
+
+
+def _outcome_block(result: BeliefResult, limit: int | None = None) -> list[str]:
+    s = result.scenario
+    actors = list(s.actors)
+    outcomes = result.outcomes if limit is None else result.outcomes[:limit]
+    rows = [[number(o.probability), _clip(o.label, 44)] + [number(o.payoffs[a], 2) for a in actors]
+            + [", ".join(o.tags)] for o in outcomes]
+    lines = ["", "Outcomes (most probable first; payoffs are the outcome's own)",
+             table(["probability", "outcome"] + actors + ["tags"], rows, "rl" + "r" * len(actors) + "l")]
+    if limit is not None and len(result.outcomes) > limit:
+        lines.append(f"  … and {len(result.outcomes) - limit} more")
+    if result.tags:
+        lines += ["", "Tags (probability of ending in an outcome with the tag)",
+                  table(("tag", "probability"), [(t, number(p)) for t, p in result.tags.items()], "lr")]
+    return lines
+
+
+def _path_block(result: BeliefResult) -> list[str]:
+    if not result.paths:
+        return []
+    s = result.scenario
+    actors = list(s.actors)
+    cond = " (probabilities given the path passes " + result.given + ")" if result.given else ""
+    lines = ["", f"Most probable paths{cond}; payoffs accrued along the path"]
+    rows = []
+    for rank, path in enumerate(result.paths, 1):
+        steps = []
+        for parent, child in zip(path.nodes, path.nodes[1:]):
+            branch = next(b for b in s.nodes[parent].branches if b.to == child)
+            steps.append(branch.label)
+        route = " → ".join(steps)
+        end = s.nodes[path.nodes[-1]].label
+        rows.append([str(rank), number(path.probability)] + [number(path.payoffs[a], 2) for a in actors]
+                    + [f"{route}  ⇒ {end}"])
+    lines.append(table(["#", "probability"] + actors + ["path  ⇒ outcome"], rows,
+                       "rr" + "r" * len(actors) + "l"))
+    return lines
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_evaluate(result: BeliefResult) -> str:
+    lines = _header(result, "belief mode (every decision weighted by the analyst's beliefs)")
+    lines += _payoff_block(result) + _outcome_block(result, limit=40) + _path_block(result)
+    return "\n".join(lines)
+
+
+def format_solve(result: SolveResult) -> str:
+    s = result.scenario
+    lines = _header(result, "strategic mode (backward induction: each actor maximises its expected payoff)")
+    rows = []
+    for node_id, child in list(result.choices.items())[:60]:
+        node = s.nodes[node_id]
+        branch = next(b for b in node.branches if b.to == child)
+        own = result.values[node_id][node.actor]
+        on_path = "yes" if result.reach[node_id] > 0 else ""
+        rows.append((_clip(node.label, 40), s.actors[node.actor].name, _clip(branch.label, 40),
+                     number(own), on_path, "tie" if node_id in result.ties else ""))
+    lines += ["", "Choices (every decision node; 'played' marks those on the solved path)",
+              table(("decision", "actor", "choice", "value", "played", "note"), rows, "lllrll")]
+    if len(result.choices) > 60:
+        lines.append(f"  … and {len(result.choices) - 60} more (use --json for all)")
+    if result.ties:
+        lines.append("  tie: equally good options; the first listed was taken")
+    fixed = [n for n in s.nodes.values() if n.kind == "decision" and n.fixed]
+    if fixed:
+        lines.append("  fixed decisions keep their belief weights: " + ", ".join(n.id for n in fixed))
+    lines += _payoff_block(result) + _outcome_block(result, limit=40) + _path_block(result)
+    return "\n".join(lines)
+
+
+def wrap(text: str, width: int = 88, indent: str = "") -> str:
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)

@@ -1,0 +1,1 @@
+"""Reading scenario files: safe YAML/JSON with positions, validation, the bundled catalog."""

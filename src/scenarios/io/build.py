@@ -1,0 +1,564 @@
+"""Checked plain data → :class:`~scenarios.model.Scenario`, reporting every problem at once.
+
+Checks run in passes and append :class:`~scenarios.errors.Diagnostic` objects to one
+report: the shape of each section (keys, types, "did you mean"), then names (actors,
+parameters, sources, branch targets), then the graph (cycles, reachability), then the
+numbers at the base case (expressions evaluate, probabilities lie in [0, 1] and sum to 1).
+The loader raises once at the end, so an author sees all the problems in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from pathlib import PurePath
+from typing import Any
+
+import networkx as nx
+
+from ..errors import Diagnostic, ExpressionError, ScenarioFileError
+from ..expressions import Expression, is_identifier
+from ..model import (NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario,
+                     Source, graph_of)
+from .document import Document
+
+__all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
+
+#: Probabilities of a node must sum to 1 within this.
+PROBABILITY_TOLERANCE = 1e-9
+
+NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes")
+SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
+ACTOR_KEYS = ("name", "color", "description")
+PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
+NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",
+             "quote", "historical")
+BRANCH_KEYS = ("to", "label", "p", "payoffs", "text")
+DISTRIBUTIONS = {"beta": 2, "uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2, "fixed": 1}
+
+
+class _Report:
+    """Collects diagnostics with positions looked up in the document."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.items: list[Diagnostic] = []
+
+    def error(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        self._add("error", path, code, message, key)
+
+    def warning(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        self._add("warning", path, code, message, key)
+
+    def _add(self, severity, path, code, message, key):
+        line, col = self.doc.where(path, key=key)
+        self.items.append(Diagnostic(self.doc.filename, line, col, severity, code, message))
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+
+def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
+    """Validate ``doc`` and build the Scenario; raise ScenarioFileError on any error."""
+    report = _Report(doc)
+    data = doc.data
+    if not isinstance(data, dict):
+        report.error((), "type", f"a scenario file must be a mapping of keys, not {_kind(data)}")
+        raise ScenarioFileError(report.items)
+    _check_keys(report, data, (), TOP_KEYS, "top-level key")
+    for required in ("title", "nodes"):
+        if required not in data:
+            report.error((), "missing-key", f"missing required top-level key {required!r}")
+
+    title = _string(report, data, ("title",), required=False) or ""
+    if default_id is None:
+        default_id = PurePath(doc.filename).stem if doc.filename[:1] != "<" else "scenario"
+    scenario_id = _string(report, data, ("id",)) or default_id
+    summary = _string(report, data, ("summary",))
+    as_of = _string(report, data, ("as_of",))
+    if as_of is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        report.error(("as_of",), "date", f"as_of {as_of!r} is not a date YYYY-MM-DD")
+
+    sources = _sources(report, data)
+    actors = _actors(report, data)
+    parameters = _parameters(report, data)
+    nodes = _nodes(report, data, actors, parameters, sources)
+
+    root = None
+    if "root" in data:
+        root = _string(report, data, ("root",))
+        if root is not None and root not in nodes and nodes:
+            report.error(("root",), "unknown-node", f"root {root!r} is not a node{_suggest(root, nodes)}")
+            root = None
+    elif nodes:
+        root = next(iter(nodes))
+
+    graph = None
+    if nodes:
+        graph = graph_of(nodes)
+        _check_graph(report, graph, nodes, root)
+    _check_parameter_order(report, parameters)
+
+    if not report.failed:
+        _check_base_case(report, parameters, nodes)
+    if report.failed:
+        raise ScenarioFileError(report.items)
+    return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
+                    actors=actors, parameters=parameters, root=root, nodes=nodes,
+                    filename=doc.filename, warnings=tuple(report.items), graph=graph)
+
+
+# -- small helpers ---------------------------------------------------------------------------
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _suggest(name: Any, known) -> str:
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_keys(report: _Report, mapping: dict, path: tuple, allowed, what: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            report.error(path + (key,), "unknown-key", f"unknown {what} {key!r}{_suggest(key, allowed)}",
+                         key=True)
+
+
+def _mapping(report: _Report, value: Any, path: tuple, what: str) -> dict | None:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        report.error(path, "type", f"{what} must be a mapping, not {_kind(value)}")
+        return None
+    return value
+
+
+def _string(report: _Report, mapping: dict, path: tuple, *, required: bool = False) -> str | None:
+    key = path[-1]
+    if key not in mapping:
+        return None
+    value = mapping[key]
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        report.error(path, "type", f"{key!r} must be text, not {_kind(value)}")
+        return None
+    return str(value)
+
+
+def _bool(report: _Report, mapping: dict, path: tuple) -> bool:
+    value = mapping.get(path[-1], False)
+    if not isinstance(value, bool):
+        report.error(path, "type", f"{path[-1]!r} must be true or false, not {_kind(value)}")
+        return False
+    return value
+
+
+def _number(report: _Report, value: Any, path: tuple, what: str) -> float | None:
+    """A plain finite number (no expressions): parameter ranges and dist arguments."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        report.error(path, "type", f"{what} must be a number, not {_kind(value)}")
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        report.error(path, "non-finite", f"{what} must be a finite number, not {value}")
+        return None
+    return number
+
+
+def _expression(report: _Report, value: Any, path: tuple, what: str) -> Expression | None:
+    """A number or an expression string, parsed (names are checked later)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        report.error(path, "type", f"{what} must be a number or an expression, not {_kind(value)}")
+        return None
+    if isinstance(value, str):
+        try:
+            return Expression.parse(value)
+        except ExpressionError as exc:
+            report.error(path, "expression", f"{what}: {exc}")
+            return None
+    number = _number(report, value, path, what)
+    return None if number is None else Expression.number(number)
+
+
+# -- sections ---------------------------------------------------------------------------------
+def _sources(report: _Report, data: dict) -> dict[str, Source]:
+    section = _mapping(report, data.get("sources"), ("sources",), "'sources'")
+    sources = {}
+    for key, entry in (section or {}).items():
+        path = ("sources", key)
+        entry = _mapping(report, entry, path, f"source {key!r}")
+        if entry is None:
+            continue
+        _check_keys(report, entry, path, SOURCE_KEYS, f"key in source {key!r}:")
+        if "title" not in entry:
+            report.error(path, "missing-key", f"source {key!r} has no 'title'", key=True)
+        fields = {k: _string(report, entry, path + (k,)) for k in SOURCE_KEYS}
+        sources[str(key)] = Source(key=str(key), title=fields["title"] or str(key),
+                                   publisher=fields["publisher"], date=fields["date"],
+                                   url=fields["url"], note=fields["note"])
+    return sources
+
+
+def _actors(report: _Report, data: dict) -> dict[str, Actor]:
+    section = _mapping(report, data.get("actors"), ("actors",), "'actors'")
+    actors = {}
+    for key, entry in (section or {}).items():
+        path = ("actors", key)
+        entry = _mapping(report, entry, path, f"actor {key!r}")
+        if entry is None:
+            continue
+        _check_keys(report, entry, path, ACTOR_KEYS, f"key in actor {key!r}:")
+        color = _string(report, entry, path + ("color",))
+        if color is not None and not _is_color(color):
+            report.error(path + ("color",), "color", f"actor {key!r}: {color!r} is not a colour "
+                         "(use a name such as 'tab:blue' or a hex code such as '#0072b2')")
+        actors[str(key)] = Actor(key=str(key), name=_string(report, entry, path + ("name",)) or str(key),
+                                 color=color, description=_string(report, entry, path + ("description",)))
+    return actors
+
+
+def _is_color(text: str) -> bool:
+    # matplotlib is imported only for files that name colours; --help never gets here.
+    from matplotlib.colors import is_color_like
+
+    return is_color_like(text)
+
+
+def _parameters(report: _Report, data: dict) -> dict[str, Parameter]:
+    section = _mapping(report, data.get("parameters"), ("parameters",), "'parameters'")
+    parameters = {}
+    for name, entry in (section or {}).items():
+        path = ("parameters", name)
+        if not isinstance(name, str) or not is_identifier(name):
+            report.error(path, "name", f"parameter name {name!r} must be letters, digits and '_', "
+                         "starting with a letter or '_' (it is used in expressions)", key=True)
+            continue
+        if not isinstance(entry, dict):
+            value = _expression(report, entry, path, f"parameter {name!r}")
+            if value is not None:
+                parameters[name] = Parameter(name, value)
+            continue
+        _check_keys(report, entry, path, PARAMETER_KEYS, f"key in parameter {name!r}:")
+        if "value" not in entry:
+            report.error(path, "missing-key", f"parameter {name!r} has no 'value' (the base case)", key=True)
+            continue
+        value = _expression(report, entry["value"], path + ("value",), f"parameter {name!r}")
+        low = high = None
+        if "low" in entry:
+            low = _number(report, entry["low"], path + ("low",), f"parameter {name!r}: low")
+        if "high" in entry:
+            high = _number(report, entry["high"], path + ("high",), f"parameter {name!r}: high")
+        if (low is None) != (high is None) and not report.failed:
+            report.error(path, "range", f"parameter {name!r} gives only one of 'low' and 'high'", key=True)
+        if low is not None and high is not None and low > high:
+            report.error(path + ("low",), "range", f"parameter {name!r}: low {low:g} is above high {high:g}")
+        dist = _distribution(report, entry.get("dist"), path + ("dist",), name) if "dist" in entry else None
+        if value is not None:
+            parameters[name] = Parameter(name, value, low, high, dist,
+                                         _string(report, entry, path + ("description",)))
+    return parameters
+
+
+def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distribution | None:
+    what = f"parameter {name!r}: dist"
+    if not isinstance(value, dict) or len(value) != 1:
+        report.error(path, "dist", f"{what} must be one of {{beta: [a, b]}}, {{uniform: [lo, hi]}}, "
+                     "{triangular: [lo, mode, hi]}, {normal: [mean, sd]}, {lognormal: [mu, sigma]}, {fixed: x}")
+        return None
+    (kind, args), = value.items()
+    if kind not in DISTRIBUTIONS:
+        report.error(path + (kind,), "dist", f"{what}: unknown distribution {kind!r}"
+                     f"{_suggest(kind, DISTRIBUTIONS)}", key=True)
+        return None
+    arity = DISTRIBUTIONS[kind]
+    raw = args if isinstance(args, list) else [args]
+    if len(raw) != arity:
+        report.error(path + (kind,), "dist", f"{what}: {kind} takes {arity} number(s), got {len(raw)}")
+        return None
+    numbers = [_number(report, a, path + (kind, i), f"{what} {kind}") for i, a in enumerate(raw)]
+    if any(n is None for n in numbers):
+        return None
+    problem = {
+        "beta": lambda a, b: "a and b must be > 0" if a <= 0 or b <= 0 else None,
+        "uniform": lambda lo, hi: "lo must be below hi" if lo >= hi else None,
+        "triangular": lambda lo, mode, hi: "needs lo <= mode <= hi and lo < hi"
+        if not (lo <= mode <= hi and lo < hi) else None,
+        "normal": lambda mean, sd: "sd must be > 0" if sd <= 0 else None,
+        "lognormal": lambda mu, sigma: "sigma must be > 0" if sigma <= 0 else None,
+        "fixed": lambda x: None,
+    }[kind](*numbers)
+    if problem:
+        report.error(path + (kind,), "dist", f"{what} {kind}{numbers}: {problem}")
+        return None
+    return Distribution(kind, tuple(numbers))
+
+
+def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str) -> dict[str, Expression]:
+    section = _mapping(report, entry.get("payoffs"), path, f"payoffs of {owner}")
+    payoffs = {}
+    for actor, value in (section or {}).items():
+        if actor not in actors:
+            report.error(path + (actor,), "unknown-actor", f"payoffs of {owner}: unknown actor {actor!r}"
+                         f"{_suggest(actor, actors)}", key=True)
+            continue
+        expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
+        if expr is not None:
+            payoffs[actor] = expr
+    return payoffs
+
+
+def _nodes(report: _Report, data: dict, actors: dict, parameters: dict, sources: dict) -> dict[str, Node]:
+    section = data.get("nodes")
+    if "nodes" not in data:
+        return {}
+    if not isinstance(section, dict) or not section:
+        report.error(("nodes",), "type", "'nodes' must be a non-empty mapping of node id → node")
+        return {}
+    nodes: dict[str, Node] = {}
+    for node_id, entry in section.items():
+        path = ("nodes", node_id)
+        if not isinstance(node_id, str) or not NODE_ID.match(node_id):
+            report.error(path, "node-id", f"node id {node_id!r} must be letters, digits, '_' and '-', "
+                         "starting with a letter or '_'", key=True)
+            continue
+        if not isinstance(entry, dict):
+            report.error(path, "type", f"node {node_id!r} must be a mapping, not {_kind(entry)}")
+            continue
+        node = _node(report, node_id, entry, path, section, actors, sources)
+        if node is not None:
+            nodes[node_id] = node
+    return nodes
+
+
+def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | None:
+    _check_keys(report, entry, path, NODE_KEYS, f"key in node {node_id!r}:")
+    kind = entry.get("kind")
+    if "kind" not in entry:
+        report.error(path, "missing-key", f"node {node_id!r} has no 'kind' (decision, chance or outcome)",
+                     key=True)
+        return None
+    if kind not in NODE_KINDS:
+        report.error(path + ("kind",), "kind", f"node {node_id!r}: kind {kind!r} is not one of "
+                     f"decision, chance, outcome{_suggest(kind, NODE_KINDS)}")
+        return None
+    what = f"{kind} node {node_id!r}"
+    actor = _string(report, entry, path + ("actor",))
+    if kind == "decision":
+        if "actor" not in entry:
+            report.error(path, "missing-actor", f"{what} has no 'actor' (who decides here?)", key=True)
+        elif actor is not None and actor not in actors:
+            report.error(path + ("actor",), "unknown-actor", f"{what}: unknown actor {actor!r}"
+                         f"{_suggest(actor, actors)}")
+    elif "actor" in entry:
+        report.error(path + ("actor",), "actor-kind", f"{what}: only decision nodes have an 'actor'", key=True)
+    fixed = _bool(report, entry, path + ("fixed",))
+    if "fixed" in entry and kind != "decision":
+        report.error(path + ("fixed",), "fixed-kind", f"{what}: only decision nodes can be 'fixed'", key=True)
+
+    branches: list[Branch] = []
+    if kind == "outcome":
+        if "branches" in entry:
+            report.error(path + ("branches",), "outcome-branches", f"{what} has branches; an outcome "
+                         "ends a path (make it a decision or chance node)", key=True)
+    elif not isinstance(entry.get("branches"), list) or not entry.get("branches"):
+        report.error(path + ("branches",) if "branches" in entry else path, "no-branches",
+                     f"{what} needs a non-empty list of 'branches'", key="branches" not in entry)
+    else:
+        seen_targets: set[str] = set()
+        for index, raw in enumerate(entry["branches"]):
+            branch = _branch(report, raw, path + ("branches", index), what, all_nodes, actors)
+            if branch is None:
+                continue
+            if branch.to in seen_targets:
+                report.error(path + ("branches", index, "to"), "duplicate-branch",
+                             f"{what} has two branches to {branch.to!r}; give each branch its own child")
+            seen_targets.add(branch.to)
+            branches.append(branch)
+
+    tags = entry.get("tags", [])
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        report.error(path + ("tags",), "type", f"{what}: 'tags' must be a list of text")
+        tags = []
+    source = entry.get("source", [])
+    if isinstance(source, str):
+        source = [source]
+    if not isinstance(source, list) or not all(isinstance(s, str) for s in source):
+        report.error(path + ("source",), "type", f"{what}: 'source' must be a source key or a list of them")
+        source = []
+    for i, key in enumerate(source):
+        if key not in sources:
+            where = path + ("source", i) if isinstance(entry.get("source"), list) else path + ("source",)
+            report.error(where, "unknown-source", f"{what}: unknown source {key!r}{_suggest(key, sources)}")
+    label = _string(report, entry, path + ("label",))
+    return Node(id=node_id, kind=kind, label=label if label is not None else node_id,
+                text=_string(report, entry, path + ("text",)), actor=actor if kind == "decision" else None,
+                fixed=fixed and kind == "decision", branches=tuple(branches),
+                payoffs=_payoffs(report, entry, path + ("payoffs",), actors, what), tags=tuple(tags),
+                source=tuple(source), quote=_string(report, entry, path + ("quote",)),
+                historical=_bool(report, entry, path + ("historical",)))
+
+
+def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
+    if not isinstance(raw, dict):
+        report.error(path, "type", f"{owner}: a branch must be a mapping like {{to: ..., p: ...}}, "
+                     f"not {_kind(raw)}")
+        return None
+    _check_keys(report, raw, path, BRANCH_KEYS, "key in branch:")
+    if "to" not in raw:
+        report.error(path, "missing-key", f"{owner}: branch has no 'to' (the child node id)")
+        return None
+    to = raw["to"]
+    if not isinstance(to, str) or to not in all_nodes:
+        report.error(path + ("to",), "unknown-node", f"{owner}: branch to unknown node {to!r}"
+                     f"{_suggest(to, [k for k in all_nodes if isinstance(k, str)])}")
+        return None
+    p = None
+    if "p" in raw:
+        if raw["p"] == "rest":
+            p = REST
+        else:
+            p = _expression(report, raw["p"], path + ("p",), f"{owner}: probability to {to!r}")
+            if p is None:
+                return None
+    label = _string(report, raw, path + ("label",))
+    if label is None:
+        child = all_nodes.get(to)
+        label = child.get("label", to) if isinstance(child, dict) else to
+        label = str(label) if isinstance(label, (str, int, float)) else to
+    return Branch(to=to, label=label, p=p, payoffs=_payoffs(report, raw, path + ("payoffs",), actors,
+                                                             f"{owner} → {to!r}"),
+                  text=_string(report, raw, path + ("text",)))
+
+
+# -- graph and numbers -----------------------------------------------------------------------
+def _check_graph(report: _Report, graph: nx.DiGraph, nodes: dict[str, Node], root: str | None) -> None:
+    try:
+        cycle = nx.find_cycle(graph, source=list(nodes))
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        ring = [u for u, _ in cycle] + [cycle[0][0]]
+        report.error(("nodes", cycle[0][0]), "cycle", "cycle: " + " → ".join(ring)
+                     + " (a scenario must be acyclic)", key=True)
+        return
+    if root is None:
+        return
+    reachable = nx.descendants(graph, root) | {root}
+    for node_id in nodes:
+        if node_id not in reachable:
+            report.warning(("nodes", node_id), "unreachable",
+                           f"node {node_id!r} cannot be reached from the root {root!r}", key=True)
+
+
+def _check_parameter_order(report: _Report, parameters: dict[str, Parameter]) -> None:
+    deps = nx.DiGraph()
+    for name, param in parameters.items():
+        deps.add_node(name)
+        for ref in param.value.names:
+            if ref not in parameters:
+                report.error(("parameters", name), "unknown-parameter", f"parameter {name!r} refers to "
+                             f"unknown parameter {ref!r}{_suggest(ref, parameters)}", key=True)
+            else:
+                deps.add_edge(ref, name)
+    try:
+        cycle = nx.find_cycle(deps)
+    except nx.NetworkXNoCycle:
+        return
+    ring = [u for u, _ in cycle] + [cycle[0][0]]
+    report.error(("parameters", cycle[0][0]), "parameter-cycle",
+                 "parameters refer to each other in a cycle: " + " → ".join(ring), key=True)
+
+
+def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: dict[str, Node]) -> None:
+    """Evaluate every expression at the base case and check every node's probabilities."""
+    from ..analysis.bind import parameter_values  # the one place parameters are bound
+
+    try:
+        values = parameter_values(parameters)
+    except ExpressionError as exc:
+        name = getattr(exc, "parameter", None)
+        report.error(("parameters", name) if name else ("parameters",), "expression", str(exc))
+        return
+    for name, param in parameters.items():
+        value = values[name]
+        if param.low is not None and param.high is not None and not param.low <= value <= param.high:
+            report.error(("parameters", name), "range", f"parameter {name!r}: value {value:g} is outside "
+                         f"its range [{param.low:g}, {param.high:g}]", key=True)
+
+    def number(expr: Expression, path: tuple, what: str) -> float | None:
+        unknown = sorted(expr.names - values.keys())
+        if unknown:
+            report.error(path, "unknown-parameter", f"{what}: unknown parameter {unknown[0]!r}"
+                         f"{_suggest(unknown[0], values)}")
+            return None
+        try:
+            return expr.evaluate(values)
+        except ExpressionError as exc:
+            report.error(path, "expression", f"{what}: {exc}")
+            return None
+
+    for node in nodes.values():
+        path = ("nodes", node.id)
+        what = f"{node.kind} node {node.id!r}"
+        for actor, expr in node.payoffs.items():
+            number(expr, path + ("payoffs", actor), f"{what}: payoff for {actor!r}")
+        for i, branch in enumerate(node.branches):
+            for actor, expr in branch.payoffs.items():
+                number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
+        if not node.branches:
+            continue
+        given = [b.p is not None for b in node.branches]
+        if node.kind == "chance" and not all(given):
+            missing = node.branches[given.index(False)]
+            report.error(path + ("branches", given.index(False)), "missing-p",
+                         f"{what}: branch to {missing.to!r} has no probability 'p' (every branch of a "
+                         "chance node needs one, or one may say 'rest')")
+            continue
+        if node.kind == "decision" and any(given) and not all(given):
+            missing = node.branches[given.index(False)]
+            report.error(path + ("branches", given.index(False)), "missing-p",
+                         f"{what}: branch to {missing.to!r} has no 'p' while others do (give every "
+                         "branch a belief weight, or none for equal weights)")
+            continue
+        if not any(given):
+            continue
+        rests = [i for i, b in enumerate(node.branches) if b.p is REST]
+        if len(rests) > 1:
+            report.error(path + ("branches", rests[1], "p"), "rest",
+                         f"{what}: more than one branch says 'rest'")
+            continue
+        total, ok = 0.0, True
+        for i, branch in enumerate(node.branches):
+            if branch.p is REST:
+                continue
+            value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
+            if value is None:
+                ok = False
+            elif not 0.0 <= value <= 1.0:
+                report.error(path + ("branches", i, "p"), "probability-range",
+                             f"{what}: probability to {branch.to!r} is {value:g}, outside [0, 1]")
+                ok = False
+            else:
+                total += value
+        if not ok:
+            continue
+        if rests:
+            rest = 1.0 - total
+            if rest < -PROBABILITY_TOLERANCE:
+                report.error(path + ("branches", rests[0], "p"), "probability-sum",
+                             f"{what}: 'rest' would be {rest:.6g}; the other branches already sum to "
+                             f"{total:.12g}")
+        elif abs(total - 1.0) > PROBABILITY_TOLERANCE:
+            report.error(path + ("branches",), "probability-sum",
+                         f"{what}: probabilities sum to {total:.12g}, expected 1 (±1e-9)", key=True)

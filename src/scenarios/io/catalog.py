@@ -1,0 +1,47 @@
+"""Bundled scenarios: list their names and resolve a name to a file.
+
+The scenario files live in the repository's ``scenarios/`` folder and are shipped inside
+the package (``scenarios/bundled/``) so bundled names work from an installed wheel too.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["bundled_names", "bundled_path", "SUFFIXES"]
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _folders() -> list[Path]:
+    folders = []
+    packaged = resources.files("scenarios") / "bundled"
+    if packaged.is_dir():
+        folders.append(Path(str(packaged)))
+    checkout = Path(__file__).resolve().parents[3] / "scenarios"  # editable install / checkout
+    if checkout.is_dir() and checkout not in folders:
+        folders.append(checkout)
+    return folders
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios, sorted.
+
+    >>> "donbas-recognition-2022" in bundled_names()
+    True
+    """
+    names = set()
+    for folder in _folders():
+        names.update(f.stem for f in folder.iterdir() if f.suffix in SUFFIXES and f.is_file())
+    return sorted(names)
+
+
+def bundled_path(name: str) -> Path | None:
+    """The file of bundled scenario ``name``, or None."""
+    for folder in _folders():
+        for suffix in SUFFIXES:
+            candidate = folder / (name + suffix)
+            if candidate.is_file():
+                return candidate
+    return None

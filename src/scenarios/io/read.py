@@ -1,0 +1,89 @@
+"""Read a scenario from a path, a bundled name or text."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from ..errors import Diagnostic, ScenarioFileError, ScenarioWarning
+from ..model import Scenario
+from .build import build_scenario
+from .catalog import bundled_names, bundled_path
+from .document import parse_document
+
+__all__ = ["load", "loads", "resolve"]
+
+
+def resolve(path_or_name: str | os.PathLike) -> Path:
+    """The file for a path or a bundled scenario name; ScenarioFileError if neither."""
+    path = Path(path_or_name)
+    if path.exists():
+        return path
+    text = str(path_or_name)
+    if os.sep not in text and "/" not in text:
+        found = bundled_path(Path(text).stem if Path(text).suffix in (".yaml", ".yml", ".json") else text)
+        if found is not None:
+            return found
+    import difflib
+
+    close = difflib.get_close_matches(text, bundled_names(), n=1)
+    hint = f" (did you mean the bundled scenario {close[0]!r}?)" if close else \
+        " (run 'scenarios list' for the bundled scenarios)"
+    raise ScenarioFileError([Diagnostic(text, 1, 1, "error", "no-file",
+                                        f"no such file or bundled scenario{hint}")])
+
+
+def load(path_or_name: str | os.PathLike) -> Scenario:
+    """Load and validate a scenario file (YAML or JSON) or a bundled scenario by name.
+
+    Warnings (unreachable nodes, say) are issued as :class:`ScenarioWarning` and kept in
+    ``scenario.warnings``.
+
+    Raises
+    ------
+    ScenarioFileError
+        listing every problem as ``FILE:LINE:COL: error: MESSAGE``.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> scenarios.load("entry-deterrence").title
+    'Entry deterrence'
+    """
+    path = resolve(path_or_name)
+    name = str(path_or_name) if Path(path_or_name).exists() else str(path)
+    if path.is_dir():
+        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "no-file",
+                                            "is a directory, not a scenario file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "encoding",
+                                            f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except OSError as exc:
+        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "no-file",
+                                            f"cannot read the file: {exc.strerror}")]) from None
+    return loads(text, filename=name, default_id=path.stem)
+
+
+def loads(text: str, *, filename: str = "<string>", default_id: str | None = None) -> Scenario:
+    """Load and validate a scenario from YAML or JSON text.
+
+    >>> import scenarios
+    >>> s = scenarios.loads('''
+    ... title: Coin
+    ... nodes:
+    ...   flip: {kind: chance, branches: [{to: heads, p: 0.5}, {to: tails, p: rest}]}
+    ...   heads: {kind: outcome}
+    ...   tails: {kind: outcome}
+    ... ''')
+    >>> s.evaluate().outcomes[0].probability
+    0.5
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"loads() takes text, not {type(text).__name__}")
+    scenario = build_scenario(parse_document(text, filename), default_id=default_id)
+    for diagnostic in scenario.warnings:
+        warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=2)
+    return scenario

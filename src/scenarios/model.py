@@ -1,0 +1,260 @@
+"""The validated scenario: frozen dataclasses for its parts and a read-only graph.
+
+A :class:`Scenario` is only made by the loader (:func:`scenarios.load`,
+:func:`scenarios.loads`, :meth:`Scenario.from_dict`), which checks everything first;
+code that receives one can trust it.  Quantities (probabilities, payoffs, parameter
+values) stay symbolic here, as :class:`~scenarios.expressions.Expression` objects, and are
+turned into numbers by :mod:`scenarios.analysis.bind`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
+
+import networkx as nx
+
+from .errors import Diagnostic
+from .expressions import Expression
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .analysis.compile import Compiled
+    from .analysis.results import BeliefResult, SolveResult
+
+__all__ = ["REST", "Source", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
+           "NODE_KINDS"]
+
+NODE_KINDS = ("decision", "chance", "outcome")
+
+
+class _Rest:
+    """The ``rest`` probability: one minus the other branches of the node."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "REST"
+
+    def __str__(self) -> str:
+        return "rest"
+
+    def __reduce__(self):
+        return (_Rest, ())
+
+
+REST = _Rest()
+
+
+def _frozen(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    key: str
+    name: str
+    color: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """A parameter's uncertainty, e.g. ``Distribution("beta", (3.5, 6.5))``."""
+
+    kind: str
+    args: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    value: Expression
+    low: float | None = None
+    high: float | None = None
+    dist: Distribution | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """An edge from a decision or chance node; ``p`` is an Expression, REST or None."""
+
+    to: str
+    label: str
+    p: Expression | _Rest | None = None
+    payoffs: Mapping[str, Expression] = field(default_factory=dict)
+    text: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "payoffs", _frozen(self.payoffs))
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: str
+    label: str
+    text: str | None = None
+    actor: str | None = None
+    fixed: bool = False
+    branches: tuple[Branch, ...] = ()
+    payoffs: Mapping[str, Expression] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    quote: str | None = None
+    historical: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "payoffs", _frozen(self.payoffs))
+        object.__setattr__(self, "branches", tuple(self.branches))
+        object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "source", tuple(self.source))
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        return tuple(b.to for b in self.branches)
+
+
+class Scenario:
+    """A validated weighted decision graph.
+
+    Do not call the constructor: use :func:`scenarios.load`, :func:`scenarios.loads`
+    or :meth:`Scenario.from_dict`, which validate first.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> s = scenarios.load("entry-deterrence")
+    >>> s
+    Scenario(id='entry-deterrence', nodes=5)
+    >>> s.root, s.nodes[s.root].kind
+    ('entry', 'decision')
+    """
+
+    __slots__ = ("id", "title", "summary", "as_of", "sources", "actors", "parameters", "root",
+                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values")
+
+    def __init__(self, *, id: str, title: str, nodes: Mapping[str, Node], root: str,
+                 summary: str | None = None, as_of: str | None = None,
+                 sources: Mapping[str, Source] | None = None,
+                 actors: Mapping[str, Actor] | None = None,
+                 parameters: Mapping[str, Parameter] | None = None,
+                 filename: str = "<string>", warnings: tuple[Diagnostic, ...] = (),
+                 graph: nx.DiGraph | None = None):
+        self.id = id
+        self.title = title
+        self.summary = summary
+        self.as_of = as_of
+        self.sources = _frozen(sources)
+        self.actors = _frozen(actors)
+        self.parameters = _frozen(parameters)
+        self.root = root
+        self.nodes = _frozen(nodes)
+        self.filename = filename
+        self.warnings = tuple(warnings)
+        self._graph = graph
+        self._compiled = None
+        self._base_values = None
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, filename: str = "<dict>",
+                  default_id: str | None = None) -> "Scenario":
+        """Validate plain data (as read from YAML) and build a Scenario.
+
+        Raises :class:`~scenarios.errors.ScenarioFileError` listing every problem.
+        """
+        from .io.build import build_scenario
+        from .io.document import Document
+
+        return build_scenario(Document(filename, data), default_id=default_id)
+
+    # -- views ----------------------------------------------------------------------------
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The scenario as a frozen :class:`networkx.DiGraph` (read-only).
+
+        Node attributes: ``kind``, ``label``, ``actor``, ``node`` (the :class:`Node`).
+        Edge attributes: ``label``, ``index`` (position among the parent's branches),
+        ``branch`` (the :class:`Branch`).
+        """
+        if self._graph is None:
+            self._graph = graph_of(self.nodes)
+        return self._graph
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """Ids of the outcome nodes, in listing order."""
+        return tuple(n.id for n in self.nodes.values() if n.kind == "outcome")
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes.values() if n.kind == "decision")
+
+    @property
+    def compiled(self) -> "Compiled":
+        """Index arrays in topological order, built once (see :mod:`scenarios.analysis.compile`)."""
+        if self._compiled is None:
+            from .analysis.compile import compile_scenario
+
+            self._compiled = compile_scenario(self)
+        return self._compiled
+
+    def __repr__(self) -> str:
+        return f"Scenario(id={self.id!r}, nodes={len(self.nodes)})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        fields = ("id", "title", "summary", "as_of", "root")
+        return all(getattr(self, f) == getattr(other, f) for f in fields) and all(
+            dict(getattr(self, f)) == dict(getattr(other, f))
+            for f in ("sources", "actors", "parameters", "nodes")
+        ) and list(self.nodes) == list(other.nodes)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- analyses (thin wrappers over scenarios.analysis) ----------------------------------
+    def evaluate(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
+                 top: int = 10) -> "BeliefResult":
+        """Belief mode; see :func:`scenarios.analysis.belief.evaluate`."""
+        from .analysis.belief import evaluate
+
+        return evaluate(self, given=given, overrides=overrides, top=top)
+
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> "SolveResult":
+        """Strategic mode; see :func:`scenarios.analysis.strategic.solve`."""
+        from .analysis.strategic import solve
+
+        return solve(self, overrides=overrides, top=top)
+
+
+def graph_of(nodes: Mapping[str, Node]) -> nx.DiGraph:
+    """Build the frozen DiGraph of ``nodes`` (edges to unknown ids are skipped)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(
+        (n.id, {"kind": n.kind, "label": n.label, "actor": n.actor, "node": n}) for n in nodes.values()
+    )
+    graph.add_edges_from(
+        (n.id, b.to, {"label": b.label, "index": i, "branch": b})
+        for n in nodes.values()
+        for i, b in enumerate(n.branches)
+        if b.to in nodes
+    )
+    return nx.freeze(graph)
