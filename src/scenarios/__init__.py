@@ -8,26 +8,52 @@ choice weighted by the analyst's beliefs) or solve it strategically (backward in
 >>> s = scenarios.load("entry-deterrence")
 >>> scenarios.solve(s).choices["response"]
 'share'
+
+The public names are imported on first use (PEP 562), so ``scenarios --help`` starts
+without loading numpy or networkx.
 """
 
 from __future__ import annotations
 
-from .analysis.belief import evaluate
-from .analysis.results import BeliefResult, OutcomeRow, PathRow, SolveResult
-from .analysis.strategic import solve
-from .errors import (Diagnostic, ExpressionError, ProbabilityError, ScenarioError, ScenarioFileError,
-                     ScenarioWarning, UnknownNameError, UnreachableNodeError)
-from .io.catalog import bundled_names
-from .io.read import load, loads
-from .model import REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
-    "load", "loads", "evaluate", "solve", "bundled_names",
-    "Scenario", "Node", "Branch", "Actor", "Parameter", "Distribution", "Source", "REST",
-    "BeliefResult", "SolveResult", "OutcomeRow", "PathRow",
-    "Diagnostic", "ScenarioError", "ScenarioFileError", "UnknownNameError", "ExpressionError",
-    "ProbabilityError", "UnreachableNodeError", "ScenarioWarning",
-]
+# public name -> module that defines it
+_EXPORTS = {
+    "load": ".io.read", "loads": ".io.read", "bundled_names": ".io.catalog",
+    "evaluate": ".analysis.belief", "solve": ".analysis.strategic",
+    "BeliefResult": ".analysis.results", "SolveResult": ".analysis.results",
+    "OutcomeRow": ".analysis.results", "PathRow": ".analysis.results",
+    "Scenario": ".model", "Node": ".model", "Branch": ".model", "Actor": ".model",
+    "Parameter": ".model", "Distribution": ".model", "Source": ".model", "REST": ".model",
+    "Diagnostic": ".errors", "ScenarioError": ".errors", "ScenarioFileError": ".errors",
+    "UnknownNameError": ".errors", "ExpressionError": ".errors", "ProbabilityError": ".errors",
+    "UnreachableNodeError": ".errors", "ScenarioWarning": ".errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'scenarios' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .analysis.belief import evaluate
+    from .analysis.results import BeliefResult, OutcomeRow, PathRow, SolveResult
+    from .analysis.strategic import solve
+    from .errors import (Diagnostic, ExpressionError, ProbabilityError, ScenarioError,
+                         ScenarioFileError, ScenarioWarning, UnknownNameError, UnreachableNodeError)
+    from .io.catalog import bundled_names
+    from .io.read import load, loads
+    from .model import REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from typing import Iterable, Sequence
 
@@ -145,24 +146,21 @@ def _outcome_block(result: BeliefResult, limit: int | None = None) -> list[str]:
 
 
 def _path_block(result: BeliefResult) -> list[str]:
+    """Numbered paths: probability and accrued payoffs, then the route wrapped to the terminal."""
     if not result.paths:
         return []
     s = result.scenario
-    actors = list(s.actors)
-    cond = " (probabilities given the path passes " + result.given + ")" if result.given else ""
+    cond = f" (probabilities given the path passes {result.given})" if result.given else ""
     lines = ["", f"Most probable paths{cond}; payoffs accrued along the path"]
-    rows = []
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     for rank, path in enumerate(result.paths, 1):
         steps = []
         for parent, child in zip(path.nodes, path.nodes[1:]):
-            branch = next(b for b in s.nodes[parent].branches if b.to == child)
-            steps.append(branch.label)
-        route = " → ".join(steps)
-        end = s.nodes[path.nodes[-1]].label
-        rows.append([str(rank), number(path.probability)] + [number(path.payoffs[a], 2) for a in actors]
-                    + [f"{route}  ⇒ {end}"])
-    lines.append(table(["#", "probability"] + actors + ["path  ⇒ outcome"], rows,
-                       "rr" + "r" * len(actors) + "l"))
+            steps.append(next(b for b in s.nodes[parent].branches if b.to == child).label)
+        payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
+        lines.append(f"  {rank:>2}. p = {number(path.probability)}   ({payoffs})")
+        route = " → ".join(steps) + f"  ⇒ {s.nodes[path.nodes[-1]].label}"
+        lines.append(textwrap.fill(route, width=width, initial_indent="      ", subsequent_indent="      "))
     return lines
 
 
