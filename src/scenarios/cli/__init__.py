@@ -12,11 +12,24 @@ import argparse
 import sys
 from typing import Sequence
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "add_file", "add_set", "add_json", "add_top", "count"]
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with 'scenarios: error:' usage errors kept on one line plus usage."""
+
+
+def command_modules() -> list[str]:
+    """Modules of ``scenarios.cli`` that add sub-commands: each defines ``register(add)``.
+
+    Found by name, the core ``commands`` first, so a feature adds its commands by adding
+    one module.  They must be light to import (no numpy or matplotlib at module level):
+    ``--help`` imports them all.
+    """
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in ("text",))
+    return sorted(names, key=lambda n: n != "commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,33 +45,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"scenarios {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name, help_text):
+    def add(name: str, help_text: str, run) -> argparse.ArgumentParser:
+        """Add sub-command ``name``; ``run(args) -> int`` carries it out."""
         p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(run=run)
         return p
 
-    command("list", "list the bundled scenarios")
-    p = command("validate", "load and check a scenario; print 'ok' and a summary, or every error")
-    p.add_argument("file", metavar="FILE")
-    p = command("show", "print the scenario as an indented tree")
-    p.add_argument("file", metavar="FILE")
-    _add_set(p)
-    p = command("evaluate", "belief mode: outcome distribution, expected payoffs, most likely paths")
-    p.add_argument("file", metavar="FILE")
-    _add_set(p)
-    p.add_argument("--given", metavar="NODE", help="condition on the path passing NODE")
-    p.add_argument("--top", metavar="N", type=_count, default=10,
-                   help="how many of the most probable paths to list (default 10)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p = command("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them")
-    p.add_argument("file", metavar="FILE")
-    _add_set(p)
-    p.add_argument("--top", metavar="N", type=_count, default=10,
-                   help="how many of the most probable paths to list (default 10)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    import importlib
+
+    for name in command_modules():
+        module = importlib.import_module(f".{name}", __name__)
+        if hasattr(module, "register"):
+            module.register(add)
     return parser
 
 
-def _add_set(p: argparse.ArgumentParser) -> None:
+def add_file(p: argparse.ArgumentParser) -> None:
+    """The FILE argument every scenario-reading command takes first."""
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML/JSON) or bundled name")
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def add_top(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--top", metavar="N", type=count, default=10,
+                   help="how many of the most probable paths to list (default 10)")
+
+
+def add_set(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], type=_assignment,
                    dest="overrides",
                    help="override a parameter, or NODE.CHILD for a branch probability (the other "
@@ -72,7 +88,7 @@ def _assignment(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _count(text: str) -> int:
+def count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -90,10 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     from ..errors import ScenarioError
-    from . import commands
 
     try:
-        return getattr(commands, "cmd_" + args.command)(args)
+        return args.run(args)
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -1,4 +1,8 @@
-"""One small function per sub-command: resolve the file, call the library, print."""
+"""The core sub-commands (list, validate, show, evaluate, solve): load, call the library, print.
+
+Each is a small function ``run(args) -> int``; :func:`register` adds them to the parser.
+Helpers here (:func:`load_scenario`, :func:`emit`) serve the other command modules too.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,16 @@ import sys
 import warnings
 
 from ..errors import ScenarioWarning
-from ..io.catalog import bundled_names, bundled_path
-from ..io.read import load
-from . import text
+from . import add_file, add_json, add_set, add_top
+
+# The library (numpy, networkx, PyYAML) is imported inside the functions, so that building
+# the parser for --help stays cheap.
 
 
-def _load(args):
+def load_scenario(args):
     """Load FILE; warnings go to stderr in the FILE:LINE:COL form, once."""
+    from ..io.read import load
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
         scenario = load(args.file)
@@ -22,47 +29,81 @@ def _load(args):
     return scenario
 
 
-def _overrides(args) -> dict:
+def overrides_of(args) -> dict:
     return dict(args.overrides)
 
 
-def _emit(output: str) -> None:
+def emit(output: str) -> None:
     sys.stdout.write(output.rstrip("\n") + "\n")
 
 
 def cmd_list(args) -> int:
+    from ..io.catalog import bundled_names, bundled_path
+    from ..io.read import load
+    from . import text
+
     rows = []
     for name in bundled_names():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
             scenario = load(bundled_path(name))
         rows.append((name, scenario.title, str(len(scenario.nodes))))
-    _emit(text.table(("name", "title", "nodes"), rows, "llr", indent=""))
+    emit(text.table(("name", "title", "nodes"), rows, "llr", indent=""))
     return 0
 
 
 def cmd_validate(args) -> int:
-    scenario = _load(args)
-    _emit(text.format_validate(scenario, args.file))
+    from . import text
+
+    scenario = load_scenario(args)
+    emit(text.format_validate(scenario, args.file))
     return 0
 
 
 def cmd_show(args) -> int:
-    scenario = _load(args)
-    result = scenario.evaluate(overrides=_overrides(args), top=0) if args.overrides else None
-    _emit(text.format_show(scenario, result))
+    from . import text
+
+    scenario = load_scenario(args)
+    result = scenario.evaluate(overrides=overrides_of(args), top=0) if args.overrides else None
+    emit(text.format_show(scenario, result))
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    scenario = _load(args)
-    result = scenario.evaluate(given=args.given, overrides=_overrides(args), top=args.top)
-    _emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_evaluate(result))
+    from . import text
+
+    scenario = load_scenario(args)
+    result = scenario.evaluate(given=args.given, overrides=overrides_of(args), top=args.top)
+    emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_evaluate(result))
     return 0
 
 
 def cmd_solve(args) -> int:
-    scenario = _load(args)
-    result = scenario.solve(overrides=_overrides(args), top=args.top)
-    _emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_solve(result))
+    from . import text
+
+    scenario = load_scenario(args)
+    result = scenario.solve(overrides=overrides_of(args), top=args.top)
+    emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_solve(result))
     return 0
+
+
+def register(add) -> None:
+    add("list", "list the bundled scenarios", cmd_list)
+    add_file(add("validate", "load and check a scenario; print 'ok' and a summary, or every error",
+                 cmd_validate))
+    p = add("show", "print the scenario as an indented tree", cmd_show)
+    add_file(p)
+    add_set(p)
+    p = add("evaluate", "belief mode: outcome distribution, expected payoffs, most likely paths",
+            cmd_evaluate)
+    add_file(p)
+    add_set(p)
+    p.add_argument("--given", metavar="NODE", help="condition on the path passing NODE")
+    add_top(p)
+    add_json(p)
+    p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them",
+            cmd_solve)
+    add_file(p)
+    add_set(p)
+    add_top(p)
+    add_json(p)
