@@ -31,6 +31,12 @@ demo: install
 	@$(BIN)/scenarios evaluate $(SCENARIO) --top 5
 	@echo; echo "== scenarios solve $(SCENARIO) --top 3"
 	@$(BIN)/scenarios solve $(SCENARIO) --top 3
+	@mkdir -p build/demo
+	@echo; echo "== scenarios draw $(SCENARIO) -o build/demo/$(SCENARIO).png --highlight likely"
+	@$(BIN)/scenarios draw $(SCENARIO) -o build/demo/$(SCENARIO).png --highlight likely
+	@echo; echo "== scenarios report $(SCENARIO) -o build/demo/briefing"
+	@$(BIN)/scenarios report $(SCENARIO) -o build/demo/briefing
+	@echo; echo "The diagram is build/demo/$(SCENARIO).png; the briefing pack is build/demo/briefing.pdf and build/demo/briefing/ (briefing.md with its images)."
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "load": ".io.read", "loads": ".io.read", "bundled_names": ".io.catalog",
-    "evaluate": ".analysis.belief", "solve": ".analysis.strategic",
+    "dump": ".io.dump", "dumps": ".io.dump", "ScenarioBuilder": ".builder",
+    "evaluate": ".analysis.belief", "solve": ".analysis.strategic", "Walk": ".walk",
     "BeliefResult": ".analysis.results", "SolveResult": ".analysis.results",
     "OutcomeRow": ".analysis.results", "PathRow": ".analysis.results",
     "Scenario": ".model", "Node": ".model", "Branch": ".model", "Actor": ".model",
@@ -55,5 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .errors import (Diagnostic, ExpressionError, ProbabilityError, ScenarioError,
                          ScenarioFileError, ScenarioWarning, UnknownNameError, UnreachableNodeError)
     from .io.catalog import bundled_names
+    from .builder import ScenarioBuilder
+    from .io.dump import dump, dumps
     from .io.read import load, loads
+    from .walk import Walk
     from .model import REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source

@@ -119,6 +119,9 @@ class Node:
     source: tuple[str, ...] = ()
     quote: str | None = None
     historical: bool = False
+    #: ``Distribution("dirichlet", alphas)``: the branch probabilities are uncertain and
+    #: drawn jointly in probabilistic analysis (the base case keeps the branches' ``p``).
+    dist: Distribution | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
@@ -219,6 +222,12 @@ class Scenario:
     def __repr__(self) -> str:
         return f"Scenario(id={self.id!r}, nodes={len(self.nodes)})"
 
+    def _repr_png_(self) -> bytes | None:
+        """The decision tree as PNG, drawn when Jupyter asks (see :mod:`scenarios.render`)."""
+        from .render.tree import notebook_png
+
+        return notebook_png(self)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
             return NotImplemented
@@ -243,6 +252,19 @@ class Scenario:
         from .analysis.strategic import solve
 
         return solve(self, overrides=overrides, top=top)
+
+    # -- writing back (see scenarios.io.dump) -----------------------------------------------
+    def to_dict(self) -> dict:
+        """Plain data in file format v1; ``Scenario.from_dict(s.to_dict()) == s``."""
+        from .io.dump import to_dict
+
+        return to_dict(self)
+
+    def to_yaml(self) -> str:
+        """Clean, human-ordered YAML text that loads back equal; see :func:`scenarios.dump`."""
+        from .io.dump import dumps
+
+        return dumps(self)
 
 
 def graph_of(nodes: Mapping[str, Node]) -> nx.DiGraph:

@@ -20,20 +20,38 @@ from ..expressions import Expression
 from ..model import Parameter, Scenario
 from .compile import Compiled
 
-__all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "TOLERANCE"]
+__all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
+           "REST_SNAP"]
 
 TOLERANCE = 1e-9
+#: A ``rest`` probability closer to 0 than this is 0 (floating-point noise, not a chance).
+REST_SNAP = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
 class Bound:
-    """Numbers for one evaluation: ``p`` per edge, payoffs per node and per edge (x actor)."""
+    """Numbers for one evaluation: ``p`` per edge, payoffs per node and per edge (x actor).
+
+    ``node_payoff`` is ``(N, actors)`` and ``edge_payoff`` ``(E, actors)``; the evaluators
+    use the same numbers actor-major, ``node_payoff_by_actor`` ``(actors, N)`` and
+    ``edge_payoff_by_actor`` ``(actors, E)`` (the public arrays are views of those).
+    Arrays that nothing changed are the compiled scenario's own, read-only: copy before
+    writing.
+    """
 
     compiled: Compiled
     p: np.ndarray
     node_payoff: np.ndarray
     edge_payoff: np.ndarray
     parameters: Mapping[str, float]
+    node_payoff_by_actor: np.ndarray | None = None
+    edge_payoff_by_actor: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.node_payoff_by_actor is None:
+            object.__setattr__(self, "node_payoff_by_actor", np.asarray(self.node_payoff).T)
+        if self.edge_payoff_by_actor is None:
+            object.__setattr__(self, "edge_payoff_by_actor", np.asarray(self.edge_payoff).T)
 
 
 def parameter_values(parameters: Mapping[str, Parameter],
@@ -127,31 +145,64 @@ def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Boun
     Raises ProbabilityError if the probabilities are invalid once bound (a parameter
     override pushing a probability outside [0, 1], say), UnknownNameError and
     ExpressionError as :func:`parse_overrides`.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> s = scenarios.load("entry-deterrence")
+    >>> b = bind(s, {"entry.response": 0.8})
+    >>> [round(float(b.p[s.compiled.edge_of("entry", c)]), 12) for c in ("stay_out", "response")]
+    [0.2, 0.8]
     """
     compiled = scenario.compiled
     param_overrides, branch_overrides = parse_overrides(scenario, overrides)
     values = parameter_values(scenario.parameters, param_overrides)
 
-    p = compiled.p_const.copy()
-    for edge, expr in compiled.p_symbolic:
-        p[edge] = expr.evaluate(values)
-    if len(compiled.p_rest):
-        rest_parent = compiled.parent[compiled.p_rest]
-        lo, hi = compiled.edge_start[rest_parent], compiled.edge_start[rest_parent + 1]
-        others = np.nan_to_num(p, nan=0.0)
-        cumulative = np.concatenate(([0.0], np.cumsum(others)))
-        p[compiled.p_rest] = 1.0 - (cumulative[hi] - cumulative[lo])
-    _check_probabilities(scenario, compiled, p, overrides)
+    p = compiled.p_const  # shared and read-only while nothing changes it
+    if compiled.p_symbolic or len(compiled.p_rest) or branch_overrides:
+        p = p.copy()
+        for edge, expr in compiled.p_symbolic:
+            p[edge] = expr.evaluate(values)
+        if len(compiled.p_rest):
+            p[compiled.p_rest] = rest_probabilities(compiled, p)
+    if param_overrides and compiled.p_symbolic:
+        # The loader checked the base case; an overridden parameter may break it.
+        _check_probabilities(scenario, compiled, p, overrides)
+    elif len(compiled.p_rest):  # the loader allows a rest of -1e-10, say: rounding
+        p[compiled.p_rest] = np.clip(p[compiled.p_rest], 0.0, 1.0)
     if branch_overrides:
         _apply_branch_overrides(compiled, p, branch_overrides)
 
-    node_payoff = compiled.node_payoff_const.copy()
-    for node, actor, expr in compiled.node_payoff_symbolic:
-        node_payoff[node, actor] = expr.evaluate(values)
-    edge_payoff = compiled.edge_payoff_const.copy()
-    for edge, actor, expr in compiled.edge_payoff_symbolic:
-        edge_payoff[edge, actor] = expr.evaluate(values)
-    return Bound(compiled, p, node_payoff, edge_payoff, values)
+    node_payoff = _payoffs(compiled.node_payoff_by_actor, compiled.node_payoff_symbolic, values)
+    edge_payoff = _payoffs(compiled.edge_payoff_by_actor, compiled.edge_payoff_symbolic, values)
+    return Bound(compiled, p, node_payoff.T, edge_payoff.T, values, node_payoff, edge_payoff)
+
+
+def rest_probabilities(compiled: Compiled, p: np.ndarray) -> np.ndarray:
+    """The probability of every ``rest`` branch: 1 minus its node's other branches.
+
+    ``p`` holds the other branches (NaN at the rest branches themselves).  Each node's own
+    branches are summed, in branch order as the loader does, and a rest within 1e-12 of 0
+    is 0: a node whose other branches sum to 1 up to rounding has a rest branch that cannot
+    be taken, rather than one with probability 1e-16.
+    """
+    parents = compiled.parent[compiled.p_rest]
+    lo, hi = compiled.edge_start[parents], compiled.edge_start[parents + 1]
+    known = np.concatenate((np.nan_to_num(p, nan=0.0), [0.0]))  # a 0 past the end for hi
+    sums = np.add.reduceat(known, np.column_stack((lo, hi)).ravel())[::2]
+    rest = 1.0 - sums
+    rest[np.abs(rest) < REST_SNAP] = 0.0
+    return rest
+
+
+def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
+    """Payoffs ``(actors, rows)``: the compiled constants, with any expressions evaluated."""
+    if not symbolic:
+        return const
+    out = const.copy()
+    for row, actor, expr in symbolic:
+        out[actor, row] = expr.evaluate(values)
+    return out
 
 
 def _check_probabilities(scenario, compiled: Compiled, p: np.ndarray, overrides) -> None:

@@ -6,31 +6,86 @@ with edges sorted by parent, a contiguous slice of edge indices.  The evaluators
 process one generation per numpy operation: the work is vectorised over the width of the
 graph and the Python loop runs once per level, never once per node, and never recurses.
 
+Everything a pass needs per generation is computed here, once: the :class:`Level` records
+(slice bounds, the generation's nodes that have branches, where their branches start) and
+per-edge index arrays (the parent's position in its generation, the deciding actor's row).
+A pass then does no index arithmetic of its own, which matters for deep graphs: a
+20,000-level chain runs each pass's loop 20,000 times, so its cost is the number of numpy
+calls per generation.
+
 The generations come from a vectorised Kahn's algorithm on the edge arrays rather than
 from ``networkx.topological_generations``: on a 10^6-node scenario the numpy version takes
-a fraction of a second where networkx's per-node Python loop takes several.
+a fraction of a second where networkx's per-node Python loop takes several.  The scenario
+itself is read in one sweep over its nodes in file order (no per-element numpy writes),
+node ids are matched by their hashes in sorted numpy arrays rather than through a dict of
+every id, and renumbering is a numpy permutation.
+
+Examples
+--------
+>>> import scenarios
+>>> c = scenarios.load("entry-deterrence").compiled
+>>> c.n_nodes, c.n_edges, c.ids[c.root]
+(5, 4, 'entry')
+>>> [c.ids[i] for i in c.outcomes]  # in listing order
+['stay_out', 'war', 'share']
+>>> [(lv.lo, lv.hi, lv.n0, lv.n1) for lv in c.levels]  # edges and nodes of each generation
+[(0, 2, 0, 1), (2, 4, 1, 3)]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
 from ..model import REST, Scenario
 
-__all__ = ["Compiled", "compile_scenario", "DECISION", "CHANCE", "OUTCOME"]
+__all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "DECISION", "CHANCE", "OUTCOME"]
 
 DECISION, CHANCE, OUTCOME = 0, 1, 2
 _KIND_CODE = {"decision": DECISION, "chance": CHANCE, "outcome": OUTCOME}
+_NAN = float("nan")
+
+
+class Level(NamedTuple):
+    """One generation that has branches; every field is a plain ``int`` or ``bool`` (cheap in loops).
+
+    Its edges are ``lo:hi``, its nodes ``n0:n1``, and its nodes with branches are
+    ``Compiled.internal[s0:s1]`` (their first edges, relative to ``lo``, are
+    ``Compiled.seg_offset[s0:s1]``: ready for ``np.ufunc.reduceat``).  ``single`` is that
+    node when exactly one node of the generation has branches (a chain), else -1.  The
+    generation's decisions solved by backward induction are ``Compiled.strategic_node[t0:t1]``
+    and their branches ``Compiled.strategic_edges[u0:u1]``.  ``paid`` says some of its edges
+    carry payoffs (otherwise adding them is skipped).
+    """
+
+    lo: int
+    hi: int
+    n0: int
+    n1: int
+    s0: int
+    s1: int
+    single: int
+    t0: int
+    t1: int
+    u0: int
+    u1: int
+    paid: bool
 
 
 @dataclass(frozen=True, eq=False)
 class Compiled:
-    """Arrays describing a scenario's graph; index ``i`` is the ``i``-th node in topological order."""
+    """Arrays describing a scenario's graph; index ``i`` is the ``i``-th node in topological order.
+
+    All arrays are read-only: they are shared by every evaluation of the scenario.
+    """
 
     ids: tuple[str, ...]  # node id per index
-    index: dict[str, int]  # node id -> index
+    index: Mapping[str, int]  # node id -> index (a NodeIndex)
     listing: np.ndarray  # position of each node in the file (for tie order)
     kind: np.ndarray  # DECISION / CHANCE / OUTCOME per node
     actor: np.ndarray  # actor index of decision nodes, -1 elsewhere
@@ -47,10 +102,37 @@ class Compiled:
     p_const: np.ndarray  # per edge; NaN where symbolic or rest
     p_symbolic: tuple  # ((edge, Expression), ...)
     p_rest: np.ndarray  # edge indices of 'rest' branches
-    node_payoff_const: np.ndarray  # (N, A)
+    node_payoff_by_actor: np.ndarray  # (A, N), symbolic entries 0
     node_payoff_symbolic: tuple  # ((node, actor, Expression), ...)
-    edge_payoff_const: np.ndarray  # (E, A)
+    edge_payoff_by_actor: np.ndarray  # (A, E)
     edge_payoff_symbolic: tuple  # ((edge, actor, Expression), ...)
+    # Per-generation structure for the evaluators (see Level).
+    levels: tuple[Level, ...]  # generations with branches, root side first
+    level_of_gen: np.ndarray  # generation -> index of the first level at or after it
+    internal: np.ndarray  # nodes with branches, ascending (so grouped by generation)
+    gen_internal: np.ndarray  # generation g's are internal[gen_internal[g]:gen_internal[g+1]]
+    seg_offset: np.ndarray  # per internal node, its first edge minus its generation's first edge
+    edge_segment: np.ndarray  # per edge, its parent's position among its generation's internal nodes
+    edge_local_parent: np.ndarray  # per edge, parent minus its generation's first node
+    strategic: np.ndarray  # per node: a decision solved by backward induction (not fixed)
+    strategic_node: np.ndarray  # those nodes, ascending (level by level: t0:t1)
+    strategic_edges: np.ndarray  # their branches, ascending (level by level: u0:u1)
+    strategic_offset: np.ndarray  # per strategic node, its first branch's position in u0:u1
+    strategic_owner: np.ndarray  # per strategic branch, its node's position in t0:t1
+    strategic_own: np.ndarray  # per strategic branch, actor * width + (edge - lo): the
+    #                            decider's entry in its generation's (actors, width) values
+    outcomes: np.ndarray  # outcome nodes in listing order
+    tree: bool  # no node has two parents: flows into children can be assigned
+
+    @property
+    def node_payoff_const(self) -> np.ndarray:
+        """Constant node payoffs, (N, A) (a view of ``node_payoff_by_actor``)."""
+        return self.node_payoff_by_actor.T
+
+    @property
+    def edge_payoff_const(self) -> np.ndarray:
+        """Constant branch payoffs, (E, A) (a view of ``edge_payoff_by_actor``)."""
+        return self.edge_payoff_by_actor.T
 
     @property
     def n_nodes(self) -> int:
@@ -75,95 +157,325 @@ class Compiled:
             raise KeyError((parent_id, child_id))
         return int(lo + hits[0])
 
+    def levels_from(self, node: int) -> tuple[Level, ...]:
+        """The levels from ``node``'s generation on (all of them for the root)."""
+        g = int(np.searchsorted(self.gen_nodes, node, side="right") - 1)
+        return self.levels[int(self.level_of_gen[g]):]
+
+    def levels_before(self, node: int) -> tuple[Level, ...]:
+        """The levels of the generations before ``node``'s."""
+        g = int(np.searchsorted(self.gen_nodes, node, side="right") - 1)
+        return self.levels[:int(self.level_of_gen[g])]
+
 
 def compile_scenario(scenario: Scenario) -> Compiled:
     """Build the :class:`Compiled` arrays of ``scenario``."""
-    nodes = list(scenario.nodes.values())
-    n = len(nodes)
-    position = {node.id: i for i, node in enumerate(nodes)}
-    counts = np.fromiter((len(node.branches) for node in nodes), dtype=np.int64, count=n)
-    src = np.repeat(np.arange(n, dtype=np.int64), counts)
-    dst = np.fromiter((position[b.to] for node in nodes for b in node.branches), dtype=np.int64,
-                      count=int(counts.sum()))
+    actors = tuple(scenario.actors)
+    a = len(actors)
+    columns = _sweep(scenario, actors)
+    n, e = len(columns.kind), len(columns.p)
+    ids_file = list(scenario.nodes)
+    finder = _HashFinder(ids_file)
+    dst = finder.positions(columns.to)
+    counts = columns.counts
 
-    generation = _generations(n, src, dst, counts)
-    # New order: by generation, then file order (stable sort keeps file order).
-    order = np.argsort(generation, kind="stable")
+    # -- generations and the new numbering ---------------------------------------------------
+    file_start = np.concatenate(([0], np.cumsum(counts)))
+    generation = _generations(n, dst, file_start)
+    order = np.argsort(generation, kind="stable")  # by generation, then file order
     new_of_old = np.empty(n, dtype=np.int64)
     new_of_old[order] = np.arange(n)
-    parent = new_of_old[src]
-    child = new_of_old[dst]
-    branch = np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
-    edge_order = np.lexsort((branch, parent))
-    parent, child, branch = parent[edge_order], child[edge_order], branch[edge_order]
-    old_edge_of_new = edge_order  # edge k (new) was edge old_edge_of_new[k] in file order
-
     new_counts = counts[order]
     edge_start = np.concatenate(([0], np.cumsum(new_counts)))
+    # A node's edges stay together and in branch order, so the new edge order is the file's
+    # edge segments taken in the new node order: no sort needed.
+    old_edge = np.repeat(file_start[:-1][order] - edge_start[:-1], new_counts) + np.arange(e)
+    new_edge = np.empty(e, dtype=np.int64)
+    new_edge[old_edge] = np.arange(e)
+    parent = np.repeat(np.arange(n, dtype=np.int64), new_counts)
+    child = new_of_old[dst[old_edge]]
+    branch = np.arange(e) - np.repeat(edge_start[:-1], new_counts)
     gen_sorted = generation[order]
     n_gen = int(gen_sorted[-1]) + 1 if n else 0
     gen_nodes = np.searchsorted(gen_sorted, np.arange(n_gen + 1), side="left")
     gen_edges = edge_start[gen_nodes]
 
-    actors = tuple(scenario.actors)
-    actor_index = {a: i for i, a in enumerate(actors)}
-    ordered = [nodes[i] for i in order]
-    kind = np.fromiter((_KIND_CODE[node.kind] for node in ordered), dtype=np.int8, count=n)
-    actor = np.fromiter((actor_index[node.actor] if node.actor else -1 for node in ordered),
-                        dtype=np.int64, count=n)
-    fixed = np.fromiter((node.fixed for node in ordered), dtype=bool, count=n)
+    kind, actor, fixed = columns.kind[order], columns.actor[order], columns.fixed[order]
+    # Branch p: numbers now; 'rest', equal weights (a decision without beliefs) and
+    # expressions are the rare NaN entries, sorted out here and at bind time.
+    p_file = columns.p
+    unknown = np.flatnonzero(np.isnan(p_file)).tolist()
+    ps = columns.p_objects
+    even = np.array([k for k in unknown if ps[k] is None], dtype=np.int64)
+    p_file[even] = 1.0 / counts[np.searchsorted(file_start, even, side="right") - 1]
+    p_const = p_file[old_edge]
+    p_rest = np.sort(new_edge[np.array([k for k in unknown if ps[k] is REST], dtype=np.int64)])
+    p_symbolic = tuple(sorted((int(new_edge[k]), ps[k]) for k in unknown
+                              if ps[k] is not None and ps[k] is not REST))
+    # Payoffs are stored actor-major, (A, N) and (A, E): the evaluators work on one actor's
+    # row at a time; ``node_payoff_const`` and ``edge_payoff_const`` are (N, A) views of them.
+    node_payoff = np.zeros((a, n))
+    node_payoff.ravel()[columns.node_cols * n + new_of_old[columns.node_rows]] = columns.node_values
+    edge_payoff = np.zeros((a, e))
+    edge_payoff.ravel()[columns.edge_cols * e + new_edge[columns.edge_rows]] = columns.edge_values
+    node_symbolic = tuple(sorted((int(new_of_old[r]), c, x) for r, c, x in columns.node_symbolic))
+    edge_symbolic = tuple(sorted((int(new_edge[r]), c, x) for r, c, x in columns.edge_symbolic))
 
-    # Branch probabilities: constants now, expressions and 'rest' at bind time.
-    flat_branches = [b for node in nodes for b in node.branches]
-    flat_owner = [node for node in nodes for _ in node.branches]
-    p_const = np.full(len(src), np.nan)
-    p_symbolic = []
-    rest = []
-    for k, old in enumerate(old_edge_of_new):
-        b = flat_branches[old]
-        if b.p is None:  # decision without beliefs: equal weights
-            p_const[k] = 1.0 / len(flat_owner[old].branches)
-        elif b.p is REST:
-            rest.append(k)
-        elif b.p.is_number:
-            p_const[k] = b.p.source
-        else:
-            p_symbolic.append((k, b.p))
-
-    a = len(actors)
-    node_payoff = np.zeros((n, a))
-    node_symbolic = []
-    for i, node in enumerate(ordered):
-        for key, expr in node.payoffs.items():
-            if expr.is_number:
-                node_payoff[i, actor_index[key]] = expr.source
-            else:
-                node_symbolic.append((i, actor_index[key], expr))
-    edge_payoff = np.zeros((len(src), a))
-    edge_symbolic = []
-    for k, old in enumerate(old_edge_of_new):
-        for key, expr in flat_branches[old].payoffs.items():
-            if expr.is_number:
-                edge_payoff[k, actor_index[key]] = expr.source
-            else:
-                edge_symbolic.append((k, actor_index[key], expr))
-
-    ids = tuple(node.id for node in ordered)
+    ids = tuple(map(ids_file.__getitem__, order.tolist()))
+    outcomes = new_of_old[np.flatnonzero(columns.kind == OUTCOME)]  # in listing order
+    paid_edges = edge_payoff.any(axis=0)  # edges whose payoffs may be non-zero
+    paid_edges[[k for k, _, _ in edge_symbolic]] = True
+    structure = _structure(n, kind, actor, fixed, parent, child, edge_start, gen_nodes, gen_edges,
+                           paid_edges)
+    arrays = dict(listing=order, kind=kind, actor=actor, fixed=fixed, parent=parent, child=child,
+                  branch=branch, edge_start=edge_start, gen_nodes=gen_nodes, gen_edges=gen_edges,
+                  p_const=p_const, p_rest=p_rest, node_payoff_by_actor=node_payoff,
+                  edge_payoff_by_actor=edge_payoff, outcomes=outcomes)
+    for array in (*arrays.values(), *(v for v in structure.values() if isinstance(v, np.ndarray))):
+        array.setflags(write=False)
     return Compiled(
-        ids=ids, index={node_id: i for i, node_id in enumerate(ids)}, listing=order, kind=kind,
-        actor=actor, fixed=fixed, parent=parent, child=child, branch=branch, edge_start=edge_start,
-        gen_nodes=gen_nodes, gen_edges=gen_edges, root=int(new_of_old[position[scenario.root]]),
-        actors=actors, p_const=p_const, p_symbolic=tuple(p_symbolic),
-        p_rest=np.asarray(rest, dtype=np.int64), node_payoff_const=node_payoff,
-        node_payoff_symbolic=tuple(node_symbolic), edge_payoff_const=edge_payoff,
-        edge_payoff_symbolic=tuple(edge_symbolic),
+        ids=ids, index=NodeIndex(ids, finder.renumbered(new_of_old)),
+        root=int(new_of_old[finder.position(scenario.root)]), actors=actors, p_symbolic=p_symbolic,
+        node_payoff_symbolic=node_symbolic, edge_payoff_symbolic=edge_symbolic, **arrays, **structure,
     )
 
 
-def _generations(n: int, src: np.ndarray, dst: np.ndarray, counts: np.ndarray) -> np.ndarray:
+class _Columns(NamedTuple):
+    """What :func:`_sweep` reads, per node and per branch in file order."""
+
+    kind: np.ndarray
+    actor: np.ndarray
+    fixed: np.ndarray
+    counts: np.ndarray  # branches per node
+    to: list  # child id per branch
+    p: np.ndarray  # per branch; NaN unless a plain number
+    p_objects: list  # per branch: Expression, REST or None
+    node_rows: np.ndarray  # constant payoffs: node, actor column, value
+    node_cols: np.ndarray
+    node_values: np.ndarray
+    node_symbolic: list  # (node, actor column, Expression)
+    edge_rows: np.ndarray
+    edge_cols: np.ndarray
+    edge_values: np.ndarray
+    edge_symbolic: list
+
+
+def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
+    """Read every node and branch once, in file order, into flat columns.
+
+    One Python loop touching each object once beats a ``map`` per attribute: at 10^6
+    nodes the objects do not fit in the caches, and each extra pass costs a cache miss per
+    object.  Lists are filled with bound ``append``/``extend``; numpy converts at the end.
+    """
+    kinds, node_actors, fixed, counts, to, ps = [], [], [], [], [], []
+    pay_sizes, pay_keys, pay_sources, branch_pay = [], [], [], []
+    add_kind, add_actor, add_fixed, add_count = kinds.append, node_actors.append, fixed.append, counts.append
+    add_to, add_p, add_size = to.append, ps.append, pay_sizes.append
+    add_keys, add_sources, add_branch_pay = pay_keys.extend, pay_sources.extend, branch_pay.append
+    source = attrgetter("source")
+    e = 0
+    for node in scenario.nodes.values():
+        add_kind(node.kind)
+        add_actor(node.actor)
+        add_fixed(node.fixed)
+        branches = node.branches
+        add_count(len(branches))
+        for branch in branches:
+            add_to(branch.to)
+            add_p(branch.p)
+            if branch.payoffs:  # one branch in ten, say
+                add_branch_pay((e, branch.payoffs))
+            e += 1
+        payoffs = node.payoffs
+        add_size(len(payoffs))
+        if payoffs:
+            add_keys(payoffs)
+            add_sources(map(source, payoffs.values()))
+    n = len(kinds)
+    code = {name: i for i, name in enumerate(actors)}
+    node_rows = np.repeat(np.arange(n, dtype=np.int64), np.array(pay_sizes, dtype=np.int64))
+    node_cols = np.fromiter(map(code.__getitem__, pay_keys), dtype=np.int64, count=len(pay_keys))
+    node_values, odd = _numbers(pay_sources)
+    if odd:
+        nodes = list(scenario.nodes.values())
+        node_symbolic = [(int(node_rows[k]), int(node_cols[k]), nodes[node_rows[k]].payoffs[pay_keys[k]])
+                         for k in odd]
+    else:
+        node_symbolic = []
+    edge_rows = np.array([k for k, payoffs in branch_pay for _ in payoffs], dtype=np.int64)
+    edge_cols = np.array([code[key] for _, payoffs in branch_pay for key in payoffs], dtype=np.int64)
+    edge_exprs = [x for _, payoffs in branch_pay for x in payoffs.values()]
+    edge_values, odd = _numbers(list(map(source, edge_exprs)))
+    edge_symbolic = [(int(edge_rows[k]), int(edge_cols[k]), edge_exprs[k]) for k in odd]
+    code[None] = -1
+    # Branch p: the source of an Expression (a float for a plain number); REST and None
+    # (equal weights) have none and become NaN, as do expressions; compile_scenario sorts
+    # those out.
+    p, odd = _numbers(list(map(getattr, ps, repeat("source"), repeat(None))))
+    p[odd] = _NAN
+    return _Columns(
+        kind=np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.int8, count=n),
+        actor=np.fromiter(map(code.__getitem__, node_actors), dtype=np.int64, count=n),
+        fixed=np.array(fixed, dtype=bool), counts=np.array(counts, dtype=np.int64), to=to, p=p,
+        p_objects=ps, node_rows=node_rows, node_cols=node_cols, node_values=node_values,
+        node_symbolic=node_symbolic, edge_rows=edge_rows, edge_cols=edge_cols,
+        edge_values=edge_values, edge_symbolic=edge_symbolic,
+    )
+
+
+def _numbers(sources: list) -> tuple[np.ndarray, list[int]]:
+    """Floats of ``sources`` (Expression sources: a float, or the text of an expression, or
+    None) as an array, NaN at None; expressions are 0 there and their positions returned."""
+    kinds = set(map(type, sources))
+    if kinds <= {float, type(None)}:  # the usual case: one C-level conversion
+        return np.array(sources, dtype=float).reshape(len(sources)), []
+    values = np.fromiter((x if type(x) is float else _NAN for x in sources), dtype=float,
+                         count=len(sources))
+    odd = [k for k, x in enumerate(sources) if type(x) is str]
+    values[odd] = 0.0
+    return values, odd
+
+
+class _HashFinder:
+    """File position of a node id, by its ``hash`` in a sorted array (no 10^6-entry dict)."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        self.at = np.argsort(hashes)
+        self.hashes = hashes[self.at]
+        self.unique = bool(np.all(self.hashes[1:] != self.hashes[:-1]))
+
+    def position(self, node_id: str) -> int:
+        i = int(self.hashes.searchsorted(hash(node_id)))
+        while self.ids[self.at[i]] != node_id:  # only on a hash collision
+            i += 1
+        return int(self.at[i])
+
+    def positions(self, node_ids: list[str]) -> np.ndarray:
+        """Positions of ``node_ids``, every one of which is a node (the loader checked)."""
+        if not self.unique:  # two ids share a hash (about one run in 10^7 at 10^6 nodes)
+            where = dict(zip(self.ids, range(len(self.ids))))
+            return np.fromiter(map(where.__getitem__, node_ids), dtype=np.int64, count=len(node_ids))
+        wanted = np.fromiter(map(hash, node_ids), dtype=np.int64, count=len(node_ids))
+        # Searching in sorted order walks the table once instead of jumping around it.
+        by_hash = np.argsort(wanted)
+        out = np.empty(len(node_ids), dtype=np.int64)
+        out[by_hash] = self.at[self.hashes.searchsorted(wanted[by_hash])]
+        return out
+
+    def renumbered(self, new_of_old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted hashes and the matching node indices after renumbering."""
+        return self.hashes, new_of_old[self.at]
+
+
+class NodeIndex(Mapping):
+    """Node id → node index: ``Compiled.index``, a read-only mapping.
+
+    Built without a Python dict of every node (at 10^6 nodes that alone takes a third of a
+    second): a lookup hashes the id and searches the sorted hashes.  After a few dozen
+    lookups (a caller walking many nodes) a plain dict is built and used instead.
+
+    >>> import scenarios
+    >>> c = scenarios.load("entry-deterrence").compiled
+    >>> c.index["entry"], "war" in c.index, c.index.get("nowhere")
+    (0, True, None)
+    """
+
+    __slots__ = ("_ids", "_hashes", "_nodes", "_dict", "_lookups")
+    _DICT_AFTER = 64
+
+    def __init__(self, ids: tuple[str, ...], hashed: tuple[np.ndarray, np.ndarray] | None = None):
+        self._ids = ids
+        if hashed is None:
+            hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+            nodes = np.argsort(hashes)
+            hashed = hashes[nodes], nodes
+        self._hashes, self._nodes = hashed
+        self._dict = None
+        self._lookups = 0
+
+    def __getitem__(self, key) -> int:
+        if self._dict is not None:
+            return self._dict[key]
+        self._lookups += 1
+        if self._lookups > self._DICT_AFTER:
+            self._dict = dict(zip(self._ids, range(len(self._ids))))
+            return self._dict[key]
+        try:
+            h = hash(key)
+        except TypeError:
+            raise KeyError(key) from None
+        hashes, nodes, ids = self._hashes, self._nodes, self._ids
+        i = int(hashes.searchsorted(h))
+        while i < len(hashes) and hashes[i] == h:
+            if ids[nodes[i]] == key:
+                return int(nodes[i])
+            i += 1
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"NodeIndex({len(self._ids)} nodes)"
+
+    def __reduce__(self):
+        # String hashes differ between processes (PYTHONHASHSEED): rebuild from the ids.
+        return (NodeIndex, (self._ids,))
+
+
+def _structure(n, kind, actor, fixed, parent, child, edge_start, gen_nodes, gen_edges,
+               paid_edges) -> dict:
+    """The per-generation index arrays and :class:`Level` records of :class:`Compiled`."""
+    n_gen = len(gen_nodes) - 1
+    gen_of_node = np.repeat(np.arange(n_gen, dtype=np.int64), np.diff(gen_nodes))
+    has_edges = edge_start[1:] > edge_start[:-1]
+    internal = np.flatnonzero(has_edges)
+    gen_internal = np.searchsorted(internal, gen_nodes)
+    rank = np.cumsum(has_edges) - 1  # position of a node among all internal nodes
+    edge_gen = gen_of_node[parent]
+    seg_offset = edge_start[internal] - gen_edges[gen_of_node[internal]]
+    edge_segment = rank[parent] - gen_internal[edge_gen]
+    edge_local_parent = parent - gen_nodes[edge_gen]
+    strategic = (kind == DECISION) & ~fixed
+    strategic_node = internal[strategic[internal]]
+    strategic_edges = np.flatnonzero(strategic[parent])
+    gen_strategic = np.searchsorted(strategic_node, gen_nodes)
+    gen_strategic_edges = np.searchsorted(strategic_edges, gen_edges)
+    node_gen = gen_of_node[strategic_node]
+    sizes = np.diff(edge_start)[strategic_node]
+    strategic_offset = np.cumsum(sizes) - sizes - gen_strategic_edges[node_gen]
+    strategic_owner = np.repeat(np.arange(len(strategic_node)) - gen_strategic[node_gen], sizes)
+    owner_gen = edge_gen[strategic_edges]
+    strategic_own = (actor[parent[strategic_edges]] * np.diff(gen_edges)[owner_gen]
+                     + strategic_edges - gen_edges[owner_gen])
+    tree = bool(np.bincount(child, minlength=n).max(initial=0) <= 1)
+
+    with_edges = np.flatnonzero(gen_edges[1:] > gen_edges[:-1])
+    first = internal[np.minimum(gen_internal[:-1], len(internal) - 1)] if len(internal) else -1
+    single = np.where(np.diff(gen_internal) == 1, first, -1)
+    paid_before = np.concatenate(([0], np.cumsum(paid_edges)))
+    paid = paid_before[gen_edges[1:]] > paid_before[gen_edges[:-1]]
+    columns = [gen_edges[:-1], gen_edges[1:], gen_nodes[:-1], gen_nodes[1:], gen_internal[:-1],
+               gen_internal[1:], single, gen_strategic[:-1], gen_strategic[1:],
+               gen_strategic_edges[:-1], gen_strategic_edges[1:], paid]
+    levels = tuple(map(Level._make, zip(*(column[with_edges].tolist() for column in columns))))
+    level_of_gen = np.searchsorted(with_edges, np.arange(n_gen + 1))
+    return dict(levels=levels, level_of_gen=level_of_gen, gen_internal=gen_internal, internal=internal,
+                seg_offset=seg_offset, edge_segment=edge_segment, edge_local_parent=edge_local_parent,
+                strategic=strategic, strategic_node=strategic_node, strategic_edges=strategic_edges,
+                strategic_offset=strategic_offset, strategic_owner=strategic_owner,
+                strategic_own=strategic_own, tree=tree)
+
+
+def _generations(n: int, dst: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Longest-path depth of every node, by Kahn's algorithm one frontier at a time."""
     indegree = np.bincount(dst, minlength=n)
-    start = np.concatenate(([0], np.cumsum(counts)))
+    tree = indegree.max(initial=0) <= 1  # then the next frontier is simply all the children
     generation = np.zeros(n, dtype=np.int64)
     frontier = np.flatnonzero(indegree == 0)
     level = 0
@@ -171,12 +483,18 @@ def _generations(n: int, src: np.ndarray, dst: np.ndarray, counts: np.ndarray) -
     while len(frontier):
         generation[frontier] = level
         done += len(frontier)
-        lo, hi = start[frontier], start[frontier + 1]
-        sizes = hi - lo
-        edges = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
-        targets = dst[edges]
-        np.subtract.at(indegree, targets, 1)
-        frontier = np.unique(targets[indegree[targets] == 0])
+        if len(frontier) == 1:  # a chain: no index arithmetic
+            targets = dst[start[frontier[0]]:start[frontier[0] + 1]]
+        else:
+            lo, hi = start[frontier], start[frontier + 1]
+            sizes = hi - lo
+            targets = dst[np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())]
+        if tree:
+            frontier = targets
+        else:
+            np.subtract.at(indegree, targets, 1)
+            ready = np.sort(targets[indegree[targets] == 0])
+            frontier = ready[np.concatenate(([True], ready[1:] != ready[:-1]))] if len(ready) else ready
         level += 1
     if done != n:  # validation rejects cycles; this guards the invariant
         raise AssertionError("compile_scenario: the graph has a cycle")

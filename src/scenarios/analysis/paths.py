@@ -20,19 +20,27 @@ from typing import Iterator
 import numpy as np
 
 from .compile import OUTCOME, Compiled
-from .propagate import segments
+from .propagate import WIDE
 
 __all__ = ["top_paths", "all_paths"]
 
 
 def _best_completion(compiled: Compiled, weight: np.ndarray, terminal: np.ndarray) -> np.ndarray:
-    best = np.where(terminal, 1.0, 0.0)
-    for g in range(len(compiled.gen_nodes) - 2, -1, -1):
-        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
-        if es.start == es.stop:
-            continue
-        nodes, offsets = segments(compiled, g)
-        best[nodes] = np.maximum.reduceat(weight[es] * best[compiled.child[es]], offsets)
+    """Per node, the probability of its most probable completion to a ``terminal`` node."""
+    best = terminal.astype(float)
+    child, internal, offsets, segment = (compiled.child, compiled.internal, compiled.seg_offset,
+                                         compiled.edge_segment)
+    for lo, hi, _, _, s0, s1, single, _, _, _, _, _ in reversed(compiled.levels):
+        q = best.take(child[lo:hi])
+        q *= weight[lo:hi]
+        if single >= 0:  # a few floats: Python's max is quicker than a numpy reduction
+            best[single] = max(q.tolist())
+        elif hi - lo <= WIDE:
+            best.put(internal[s0:s1], np.maximum.reduceat(q, offsets[s0:s1]))
+        else:  # many short segments: np.maximum.at is several times faster than reduceat
+            top = np.zeros(s1 - s0)  # q >= 0
+            np.maximum.at(top, segment[lo:hi], q)
+            best.put(internal[s0:s1], top)
     return best
 
 
@@ -47,39 +55,44 @@ def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None 
     if k <= 0:
         return []
     terminal = compiled.kind == OUTCOME
-    weight = p.copy()
+    weight = p
     if through is not None:
         # Before `through`, only edges that can still lead to it; after it, any edge.
         after = np.zeros(compiled.n_nodes, dtype=bool)
         after[through] = True
-        for g in range(len(compiled.gen_nodes) - 1):
-            es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
+        for lo, hi, *_ in compiled.levels_from(through):
+            es = slice(lo, hi)
             after[compiled.child[es][after[compiled.parent[es]] & (p[es] > 0)]] = True
         allowed = after[compiled.parent] | (to_through[compiled.child] > 0)
-        weight[~allowed] = 0.0
+        weight = np.where(allowed, p, 0.0)
         terminal = terminal & after
     best = _best_completion(compiled, weight, terminal)
 
     found: list[tuple[list[int], list[int], float]] = []
     # Heap entries: (-key, -sequence, node, prefix probability, path cell).
     # A path cell is (node, edge, previous cell): shared prefixes cost nothing to copy.
+    # Scalars are read with ``.item`` as Python numbers: a long best path (a 20,000-level
+    # chain) means tens of thousands of pushes, and numpy scalars are slow in that loop.
+    edge_start, child_of, weight_of, best_of, is_terminal = (
+        compiled.edge_start.item, compiled.child.item, weight.item, best.item, terminal.item)
+    push, pop = heapq.heappush, heapq.heappop
     sequence = 0
-    heap = [(-best[compiled.root], 0, compiled.root, 1.0, (compiled.root, -1, None))]
+    root = compiled.root
+    heap = [(-best_of(root), 0, root, 1.0, (root, -1, None))]
     while heap and len(found) < k:
-        key, _, node, prob, cell = heapq.heappop(heap)
+        key, _, node, prob, cell = pop(heap)
         if key == 0.0:
             break
-        if terminal[node]:
+        if is_terminal(node):
             found.append(_unroll(cell) + (prob,))
             continue
-        lo, hi = compiled.edge_start[node], compiled.edge_start[node + 1]
-        for e in range(hi - 1, lo - 1, -1):  # first branch pushed last, popped first on ties
-            child = compiled.child[e]
-            step = prob * weight[e]
-            bound = step * best[child]
+        for e in range(edge_start(node + 1) - 1, edge_start(node) - 1, -1):  # first branch pushed
+            child = child_of(e)                                              # last, popped first
+            step = prob * weight_of(e)
+            bound = step * best_of(child)
             if bound > 0.0:
                 sequence += 1
-                heapq.heappush(heap, (-bound, -sequence, child, step, (child, e, cell)))
+                push(heap, (-bound, -sequence, child, step, (child, e, cell)))
     return found
 
 

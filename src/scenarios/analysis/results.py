@@ -123,6 +123,12 @@ class BeliefResult:
         except KeyError:
             raise UnknownNameError(f"unknown node {node_id!r}") from None
 
+    def _repr_png_(self) -> bytes | None:
+        """The tree with the most likely path (or the strategic choices) as PNG, for Jupyter."""
+        from ..render.tree import notebook_png
+
+        return notebook_png(self.scenario, self)
+
     def to_dict(self) -> dict:
         """The ``--json`` document of the command-line contract."""
         return {

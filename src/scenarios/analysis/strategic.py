@@ -19,11 +19,11 @@ import numpy as np
 from ..model import Scenario
 from .belief import _evaluate_bound
 from .bind import bind
-from .compile import DECISION
-from .propagate import segments
+from .compile import Compiled
+from .propagate import WIDE
 from .results import SolveResult
 
-__all__ = ["solve", "TIE_TOLERANCE"]
+__all__ = ["solve", "rollback", "TIE_TOLERANCE"]
 
 #: Two branch values within this (relative to their size) count as a tie.
 TIE_TOLERANCE = 1e-9
@@ -45,38 +45,85 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
     {'entry': 'response', 'response': 'share'}
     """
     bound = bind(scenario, overrides)
-    compiled = bound.compiled
-    strategic = (compiled.kind == DECISION) & ~compiled.fixed
-    values = bound.node_payoff.copy()
+    values, chosen_edge, tied, p_played = rollback(bound.compiled, bound.p, bound.node_payoff_by_actor,
+                                                   bound.edge_payoff_by_actor)
+    return _evaluate_bound(scenario, bound, "strategic", p_played, given=None, overrides=overrides,
+                           top=top, result_type=SolveResult, values=values.T,
+                           chosen_edge=chosen_edge, tied=tied)
+
+
+def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_payoff: np.ndarray):
+    """Backward induction: ``(values, chosen_edge, tied, p_played)``.
+
+    ``values`` is ``(actors, N)``: each node's expected payoffs when every solved decision
+    takes its chosen branch; ``chosen_edge`` per node is that branch (-1 at nodes that are not
+    solved decisions), ``tied`` says two or more branches were within tolerance of the best;
+    ``p_played`` is ``p`` with each solved decision's chosen branch 1 and its others 0.
+    Payoffs are actor-major, ``(actors, N)`` and ``(actors, E)``.
+
+    A solved decision is averaged like a chance node, with weight 1 on the chosen branch and
+    0 on the others (exact: adding zeros changes nothing), so a generation's values are one
+    weighted sum whatever its mix of nodes.
+
+    >>> import scenarios
+    >>> from scenarios.analysis.bind import bind
+    >>> s = scenarios.load("entry-deterrence")
+    >>> b = bind(s)
+    >>> values, chosen, tied, played = rollback(s.compiled, b.p, b.node_payoff_by_actor, b.edge_payoff_by_actor)
+    >>> c = s.compiled
+    >>> c.ids[c.child[chosen[c.index["response"]]]], values[:, c.root].tolist()
+    ('share', [1.0, 1.0])
+    """
+    weights = p.copy()
+    weights[compiled.strategic_edges] = 0.0  # a solved decision's branches, until one is chosen
+    values = np.array(node_payoff, dtype=float, order="C")
     chosen_edge = np.full(compiled.n_nodes, -1, dtype=np.int64)
     tied = np.zeros(compiled.n_nodes, dtype=bool)
-    p = bound.p
-    for g in range(len(compiled.gen_nodes) - 2, -1, -1):
-        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
-        if es.start == es.stop:
-            continue
-        nodes, offsets = segments(compiled, g)
-        parent = compiled.parent[es]
-        q = bound.edge_payoff[es] + values[compiled.child[es]]  # branch values, (edges, actors)
-        average = np.add.reduceat(p[es, None] * q, offsets, axis=0)
-        pick = strategic[nodes]
-        if pick.any():
-            own = q[np.arange(len(q)), np.maximum(compiled.actor[parent], 0)]
-            best = np.maximum.reduceat(own, offsets)
-            best_per_edge = np.repeat(best, np.diff(np.append(offsets, len(q))))
-            candidate = own >= best_per_edge - TIE_TOLERANCE * (1.0 + np.abs(best_per_edge))
-            local = np.where(candidate, np.arange(len(q)), len(q))
-            first = np.minimum.reduceat(local, offsets)
-            count = np.add.reduceat(candidate.astype(np.int64), offsets)
-            average[pick] = q[first[pick]]
-            chosen_edge[nodes[pick]] = es.start + first[pick]
-            tied[nodes[pick]] = count[pick] > 1
-        values[nodes] += average
+    child, internal, offsets, local, actor = (compiled.child, compiled.internal, compiled.seg_offset,
+                                              compiled.edge_local_parent, compiled.actor)
+    solved, solved_edges, solved_offset, owner_of, own_at = (
+        compiled.strategic_node, compiled.strategic_edges, compiled.strategic_offset,
+        compiled.strategic_owner, compiled.strategic_own)
+    for lo, hi, n0, n1, s0, s1, single, t0, t1, u0, u1, paid in reversed(compiled.levels):
+        q = values.take(child[lo:hi], axis=1)  # branch values (actors, edges)
+        if paid:
+            q += edge_payoff[:, lo:hi]
+        w = weights[lo:hi]
+        if t1 > t0:  # pick: the first branch within tolerance of the decider's best
+            if single >= 0:  # the generation's one node with branches: no segments
+                own = q[actor[single]]
+                candidate = own >= _threshold(own.max())
+                first = int(candidate.argmax())
+                w[first] = 1.0
+                chosen_edge[single] = lo + first
+                tied[single] = np.count_nonzero(candidate) > 1
+            else:
+                own = q.take(own_at[u0:u1])  # the decider's value of each of its branches
+                owner = owner_of[u0:u1]
+                hits = np.flatnonzero(
+                    own >= _threshold(np.maximum.reduceat(own, solved_offset[t0:t1])).take(owner))
+                new = np.ones(len(hits), dtype=bool)  # a node's first candidate (each has one)
+                holder = owner.take(hits)
+                np.not_equal(holder[1:], holder[:-1], out=new[1:])
+                firsts = np.flatnonzero(new)
+                picked = solved_edges[u0:u1].take(hits.take(firsts))
+                weights[picked] = 1.0
+                nodes = solved[t0:t1]
+                chosen_edge[nodes] = picked
+                tied[nodes] = np.diff(firsts, append=len(hits)) > 1
+        if single >= 0:
+            values[:, single] += np.dot(q, w)
+        elif hi - lo <= WIDE:
+            q *= w
+            values[:, internal[s0:s1]] += np.add.reduceat(q, offsets[s0:s1], axis=1)
+        else:
+            q *= w
+            where, m = local[lo:hi], n1 - n0
+            for row, actor_q in zip(values, q):
+                row[n0:n1] += np.bincount(where, actor_q, minlength=m)
+    return values, chosen_edge, tied, weights
 
-    p_played = p.copy()
-    decided = np.flatnonzero(chosen_edge >= 0)
-    p_played[chosen_edge[compiled.parent] >= 0] = 0.0  # other options of solved decisions
-    p_played[chosen_edge[decided]] = 1.0
-    return _evaluate_bound(scenario, bound, "strategic", p_played, given=None, overrides=overrides,
-                           top=top, result_type=SolveResult, values=values,
-                           chosen_edge=chosen_edge, tied=tied)
+
+def _threshold(best):
+    """Branch values at or above this count as tied with ``best``."""
+    return best - TIE_TOLERANCE * (1.0 + np.abs(best))

@@ -33,6 +33,12 @@ def _check_target(path: Path, *, overwrite_scenarios: bool) -> None:
         raise OutputError(f"{path}: error: refusing to overwrite an existing scenario file")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, overwrite_scenarios: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it is renamed onto ``path``.
@@ -53,6 +59,7 @@ def atomic_path(path: str | os.PathLike, *, overwrite_scenarios: bool = False) -
         raise OutputError(f"{path}: error: cannot write there ({exc.strerror})") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
     try:
         yield tmp
         os.replace(tmp, path)

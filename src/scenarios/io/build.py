@@ -34,7 +34,7 @@ SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
 ACTOR_KEYS = ("name", "color", "description")
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
 NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",
-             "quote", "historical")
+             "quote", "historical", "dist")
 BRANCH_KEYS = ("to", "label", "p", "payoffs", "text")
 DISTRIBUTIONS = {"beta": 2, "uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2, "fixed": 1}
 
@@ -54,11 +54,18 @@ class _Report:
 
     def _add(self, severity, path, code, message, key):
         line, col = self.doc.where(path, key=key)
-        self.items.append(Diagnostic(self.doc.filename, line, col, severity, code, message))
+        # A variant's resolved document (io/variants.py) spans files: name the one that wrote it.
+        file_of = getattr(self.doc, "file_of", None)
+        filename = file_of(path, key=key) if file_of else self.doc.filename
+        self.items.append(Diagnostic(filename, line, col, severity, code, message))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.items if d.severity == "error")
 
     @property
     def failed(self) -> bool:
-        return any(d.severity == "error" for d in self.items)
+        return self.errors > 0
 
 
 def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
@@ -84,8 +91,11 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
 
     sources = _sources(report, data)
     actors = _actors(report, data)
+    before = report.errors
     parameters = _parameters(report, data)
-    nodes = _nodes(report, data, actors, parameters, sources)
+    _check_parameter_order(report, parameters)
+    parameters_ok = report.errors == before
+    nodes, broken = _nodes(report, data, actors, parameters, sources)
 
     root = None
     if "root" in data:
@@ -100,10 +110,10 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     if nodes:
         graph = graph_of(nodes)
         _check_graph(report, graph, nodes, root)
-    _check_parameter_order(report, parameters)
-
-    if not report.failed:
-        _check_base_case(report, parameters, nodes)
+    # The numbers are checked even when other problems were found, so an author sees them all
+    # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
+    if parameters_ok:
+        _check_base_case(report, parameters, nodes, skip=broken)
     if report.failed:
         raise ScenarioFileError(report.items)
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
@@ -257,7 +267,7 @@ def _parameters(report: _Report, data: dict) -> dict[str, Parameter]:
             low = _number(report, entry["low"], path + ("low",), f"parameter {name!r}: low")
         if "high" in entry:
             high = _number(report, entry["high"], path + ("high",), f"parameter {name!r}: high")
-        if (low is None) != (high is None) and not report.failed:
+        if ("low" in entry) != ("high" in entry):
             report.error(path, "range", f"parameter {name!r} gives only one of 'low' and 'high'", key=True)
         if low is not None and high is not None and low > high:
             report.error(path + ("low",), "range", f"parameter {name!r}: low {low:g} is above high {high:g}")
@@ -316,14 +326,17 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
     return payoffs
 
 
-def _nodes(report: _Report, data: dict, actors: dict, parameters: dict, sources: dict) -> dict[str, Node]:
+def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
+           sources: dict) -> tuple[dict[str, Node], set[str]]:
+    """The nodes that could be built, and the ids of those that had errors of their own."""
     section = data.get("nodes")
     if "nodes" not in data:
-        return {}
+        return {}, set()
     if not isinstance(section, dict) or not section:
         report.error(("nodes",), "type", "'nodes' must be a non-empty mapping of node id → node")
-        return {}
+        return {}, set()
     nodes: dict[str, Node] = {}
+    broken: set[str] = set()
     for node_id, entry in section.items():
         path = ("nodes", node_id)
         if not isinstance(node_id, str) or not NODE_ID.match(node_id):
@@ -336,7 +349,10 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict, sources:
         node = _node(report, node_id, entry, path, section, actors, sources)
         if node is not None:
             nodes[node_id] = node
-    return nodes
+            raw = entry.get("branches")
+            if isinstance(raw, list) and len(raw) != len(node.branches):  # a branch was dropped
+                broken.add(node_id)
+    return nodes, broken
 
 
 def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | None:
@@ -406,7 +422,44 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
                 fixed=fixed and kind == "decision", branches=tuple(branches),
                 payoffs=_payoffs(report, entry, path + ("payoffs",), actors, what), tags=tuple(tags),
                 source=tuple(source), quote=_string(report, entry, path + ("quote",)),
-                historical=_bool(report, entry, path + ("historical",)))
+                historical=_bool(report, entry, path + ("historical",)),
+                dist=_node_distribution(report, entry, path, what) if "dist" in entry else None)
+
+
+def _node_distribution(report: _Report, entry: dict, path: tuple, what: str) -> Distribution | None:
+    """``dist: {dirichlet: [a1, ..., ak]}`` on a decision or chance node, one alpha > 0 per branch."""
+    where = path + ("dist",)
+    value = entry["dist"]
+    if entry.get("kind") == "outcome":
+        report.error(where, "dist", f"{what}: only decision and chance nodes can carry a 'dist' "
+                     "(it draws their branch probabilities)", key=True)
+        return None
+    if not isinstance(value, dict) or len(value) != 1:
+        report.error(where, "dist", f"{what}: dist must be {{dirichlet: [a1, ..., ak]}}, one alpha > 0 "
+                     "per branch")
+        return None
+    (kind, alphas), = value.items()
+    if kind != "dirichlet":
+        report.error(where + (kind,), "dist", f"{what}: a node's dist must be 'dirichlet', not {kind!r} "
+                     "(put other distributions on parameters)", key=True)
+        return None
+    branches = entry.get("branches")
+    wanted = len(branches) if isinstance(branches, list) else None
+    if not isinstance(alphas, list) or (wanted is not None and len(alphas) != wanted):
+        got = f"{len(alphas)} number(s)" if isinstance(alphas, list) else _kind(alphas)
+        count = f"{wanted} numbers" if wanted is not None else "numbers"
+        report.error(where + (kind,), "dist", f"{what}: dirichlet takes a list of {count}, one per "
+                     f"branch in order, got {got}")
+        return None
+    numbers = [_number(report, a, where + (kind, i), f"{what}: dirichlet alpha") for i, a in enumerate(alphas)]
+    if any(n is None for n in numbers):
+        return None
+    for i, alpha in enumerate(numbers):
+        if alpha <= 0:
+            report.error(where + (kind, i), "dist", f"{what}: dirichlet alpha {alpha:g} (branch {i + 1}) "
+                         "must be > 0")
+            return None
+    return Distribution("dirichlet", tuple(numbers))
 
 
 def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
@@ -480,7 +533,8 @@ def _check_parameter_order(report: _Report, parameters: dict[str, Parameter]) ->
                  "parameters refer to each other in a cycle: " + " → ".join(ring), key=True)
 
 
-def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: dict[str, Node]) -> None:
+def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
+                     skip: set[str] = frozenset()) -> None:
     """Evaluate every expression at the base case and check every node's probabilities."""
     from ..analysis.bind import parameter_values  # the one place parameters are bound
 
@@ -516,7 +570,7 @@ def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: d
         for i, branch in enumerate(node.branches):
             for actor, expr in branch.payoffs.items():
                 number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
-        if not node.branches:
+        if not node.branches or node.id in skip:
             continue
         given = [b.p is not None for b in node.branches]
         if node.kind == "chance" and not all(given):

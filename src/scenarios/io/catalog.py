@@ -42,6 +42,9 @@ def bundled_path(name: str) -> Path | None:
     for folder in _folders():
         for suffix in SUFFIXES:
             candidate = folder / (name + suffix)
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except (OSError, ValueError):  # a name the OS refuses (too long, NUL byte)
+                return None
     return None

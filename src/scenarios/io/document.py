@@ -73,6 +73,10 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def parse_document(text: str, filename: str = "<string>") -> Document:
     """Parse YAML (or JSON) text into a :class:`Document`.
 
+    A ``.json`` file is read by the :mod:`json` module, which decides what the data is
+    (YAML 1.1 reads some valid JSON differently, e.g. ``1e5`` or a raw U+0085); the YAML
+    reading supplies the positions whenever it agrees on the data.
+
     Raises
     ------
     ScenarioFileError
@@ -86,6 +90,21 @@ def parse_document(text: str, filename: str = "<string>") -> Document:
     >>> doc.data, doc.positions[("b", 1)]
     ({'a': 1, 'b': ['x', 'y']}, (2, 8))
     """
+    if filename.lower().endswith(".json"):
+        data = _read_json(text, filename)
+        try:
+            document = _parse_yaml(text, filename)
+        except ScenarioFileError:
+            return Document(filename, data)
+        try:
+            agree = _same(document.data, data)
+        except RecursionError:
+            agree = False
+        return document if agree else Document(filename, data)
+    return _parse_yaml(text, filename)
+
+
+def _parse_yaml(text: str, filename: str) -> Document:
     problems: list[Diagnostic] = []
 
     def error(pos: tuple[int, int], code: str, message: str) -> None:
@@ -97,9 +116,6 @@ def parse_document(text: str, filename: str = "<string>") -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        data = _json_fallback(text, filename)
-        if data is not None:  # valid JSON that YAML 1.1 rejects (tabs, say)
-            return Document(filename, data)
         reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise ScenarioFileError(
             [Diagnostic(filename, *pos, "error", "syntax", f"not valid YAML or JSON: {reason}")]
@@ -165,7 +181,7 @@ def parse_document(text: str, filename: str = "<string>") -> Document:
                 key = _scalar(constructor, key_node, error)
                 if key is not None and not isinstance(key, (str, int, float, bool)):
                     key = str(key)
-                if key in mapping or any(k == key for k, _, _ in pending):
+                if key in mapping:  # every key is entered below as soon as it is read
                     first = doc.key_positions.get(path + (key,), (0, 0))
                     error(_mark(key_node), "duplicate-key",
                           f"duplicate key {key!r} (first defined at line {first[0]}); "
@@ -212,10 +228,35 @@ def _scalar(constructor: SafeConstructor, node: yaml.ScalarNode, error) -> Any:
     return value
 
 
-def _json_fallback(text: str, filename: str) -> Any:
-    if not filename.lower().endswith(".json"):
-        return None
+def _read_json(text: str, filename: str) -> Any:
+    """JSON data, refusing duplicate keys; errors carry the JSON parser's line and column."""
+
+    def pairs(items):
+        mapping = {}
+        for key, value in items:
+            if key in mapping:
+                raise ScenarioFileError([Diagnostic(filename, 1, 1, "error", "duplicate-key",
+                                                    f"duplicate key {key!r}; JSON readers would "
+                                                    "silently keep only the last")])
+            mapping[key] = value
+        return mapping
+
     try:
-        return json.loads(text, parse_constant=lambda c: float(c))
-    except (ValueError, RecursionError):
-        return None
+        return json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise ScenarioFileError([Diagnostic(filename, exc.lineno, exc.colno, "error", "syntax",
+                                            f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise ScenarioFileError([Diagnostic(filename, 1, 1, "error", "too-deep",
+                                            "document is nested too deeply")]) from None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal data, with int and float told apart (YAML and JSON must agree exactly)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b

@@ -11,6 +11,7 @@ from ..model import Scenario
 from .build import build_scenario
 from .catalog import bundled_names, bundled_path
 from .document import parse_document
+from .variants import is_variant, resolve_variant
 
 __all__ = ["load", "loads", "resolve"]
 
@@ -18,7 +19,7 @@ __all__ = ["load", "loads", "resolve"]
 def resolve(path_or_name: str | os.PathLike) -> Path:
     """The file for a path or a bundled scenario name; ScenarioFileError if neither."""
     path = Path(path_or_name)
-    if path.exists():
+    if _exists(path):
         return path
     text = str(path_or_name)
     if os.sep not in text and "/" not in text:
@@ -32,6 +33,14 @@ def resolve(path_or_name: str | os.PathLike) -> Path:
         " (run 'scenarios list' for the bundled scenarios)"
     raise ScenarioFileError([Diagnostic(text, 1, 1, "error", "no-file",
                                         f"no such file or bundled scenario{hint}")])
+
+
+def _exists(path: Path) -> bool:
+    """Path.exists() that says False, not OSError, for names the OS refuses (too long, say)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def load(path_or_name: str | os.PathLike) -> Scenario:
@@ -52,7 +61,7 @@ def load(path_or_name: str | os.PathLike) -> Scenario:
     'Entry deterrence'
     """
     path = resolve(path_or_name)
-    name = str(path_or_name) if Path(path_or_name).exists() else str(path)
+    name = str(path_or_name) if _exists(Path(path_or_name)) else str(path)
     if path.is_dir():
         raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "no-file",
                                             "is a directory, not a scenario file")])
@@ -83,7 +92,10 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     """
     if not isinstance(text, str):
         raise TypeError(f"loads() takes text, not {type(text).__name__}")
-    scenario = build_scenario(parse_document(text, filename), default_id=default_id)
+    document = parse_document(text, filename)
+    if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate as usual
+        document = resolve_variant(document)
+    scenario = build_scenario(document, default_id=default_id)
     for diagnostic in scenario.warnings:
         warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=2)
     return scenario

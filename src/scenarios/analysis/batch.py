@@ -1,0 +1,560 @@
+"""Evaluate many parameter draws at once: bind them into arrays, then batched passes.
+
+:func:`bind_batch` turns K draws (:class:`~scenarios.analysis.sampling.Draws`) into
+per-edge probabilities ``p`` of shape ``(E, K)`` and payoffs of shape ``(N, A, K)`` and
+``(E, A, K)``, reusing the compiled constants and evaluating each symbolic quantity once
+for all draws (expressions work element-wise on arrays).  The draw axis comes last so
+that gathering a generation's parents or children copies contiguous rows; that layout
+made the passes several times faster than draws-first.  Payoffs that do not depend on a
+parameter are a broadcast view of the constants, so they cost no memory.
+
+Draws that make probabilities invalid (a probability outside [0, 1], a node whose
+branches do not sum to 1 within 1e-9, an expression that cannot be computed) are marked
+in ``valid`` and counted per problem in ``problems``; they are never clipped into range
+or dropped silently.  Their columns are reset to the base case, so the passes run on
+well-defined numbers and callers simply leave those draws out.
+
+:func:`forward_batch`, :func:`expected_payoffs_batch` and :func:`solve_batch` are the
+belief-mode forward pass and the strategic backward induction of
+:mod:`~scenarios.analysis.propagate` and :mod:`~scenarios.analysis.strategic`, vectorised
+over a generation's edges *and* over the draws: the Python loop runs once per generation.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from ..errors import ExpressionError
+from ..expressions import Expression
+from ..model import Distribution, Parameter, Scenario
+from .bind import TOLERANCE, Bound, bind, parse_overrides
+from .compile import DECISION, Compiled
+from .propagate import segments
+from .strategic import TIE_TOLERANCE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sampling import Draws
+
+__all__ = ["BatchProblem", "BatchBound", "BatchSolution", "prepare", "bind_batch", "evaluate_draws",
+           "forward_batch", "expected_payoffs_batch", "solve_batch", "played_batch"]
+
+
+@dataclass(frozen=True, eq=False)
+class BatchProblem:
+    """What batch evaluation needs of a scenario, as plain picklable data.
+
+    A :class:`~scenarios.model.Scenario` holds read-only mapping proxies and cannot be
+    pickled; this can, so it is what worker processes and Dask workers receive.
+    ``base`` is the scenario bound at the base case under the overrides.
+    """
+
+    base: Bound
+    parameters: dict[str, Parameter]
+    node_dists: dict[str, Distribution]
+    pinned: dict[str, float]
+    branch_overrides: dict[tuple[str, str], float]
+
+    @property
+    def compiled(self) -> Compiled:
+        return self.base.compiled
+
+
+def prepare(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> BatchProblem:
+    """The :class:`BatchProblem` of ``scenario`` under ``overrides`` (``--set`` values).
+
+    Raises
+    ------
+    UnknownNameError, ExpressionError, ProbabilityError
+        for bad overrides, or an invalid base case under them.
+    """
+    base = bind(scenario, overrides)  # validates the overrides and the base case
+    pinned, branches = parse_overrides(scenario, overrides)
+    node_dists = {node.id: node.dist for node in scenario.nodes.values() if node.dist is not None}
+    return BatchProblem(base, dict(scenario.parameters), node_dists, pinned, branches)
+
+
+@dataclass(frozen=True, eq=False)
+class BatchBound:
+    """Numbers for K draws; the draw axis is last.
+
+    ``p`` is ``(E, K)``, ``node_payoff`` ``(N, A, K)``, ``edge_payoff`` ``(E, A, K)`` (either
+    may be a read-only broadcast view of constants); ``valid`` is ``(K,)``; ``problems``
+    maps a description of each problem to the number of draws it affects.
+    """
+
+    compiled: Compiled
+    p: np.ndarray
+    node_payoff: np.ndarray
+    edge_payoff: np.ndarray
+    valid: np.ndarray
+    problems: dict[str, int]
+
+    @property
+    def n(self) -> int:
+        return self.p.shape[1]
+
+
+def evaluate_draws(expr: Expression, env: Mapping[str, np.ndarray], n: int, *, fill: float = np.nan):
+    """Evaluate ``expr`` for ``n`` draws; return ``(values, failed, message)``.
+
+    ``failed`` is None when every draw evaluates; otherwise a boolean mask of the draws
+    whose value could not be computed (division by zero, a non-finite or non-real result),
+    which get ``fill``, and ``message`` says why (the first failure's message).  Failing
+    draws are isolated by bisection, so the cost grows with their number, not with ``n``.
+
+    Examples
+    --------
+    >>> e = Expression.parse("1 / x")
+    >>> values, failed, message = evaluate_draws(e, {"x": np.array([1.0, 0.0, 4.0])}, 3, fill=-1)
+    >>> values.tolist(), failed.tolist()
+    ([1.0, -1.0, 0.25], [False, True, False])
+    >>> message
+    "expression '1 / x': division by zero"
+    """
+    names = [k for k in expr.names if k in env]
+    try:
+        value = expr.evaluate(env)
+    except ExpressionError:
+        pass
+    else:
+        return _as_draws(value, n), None, None
+    values = np.full(n, fill, dtype=float)
+    failed = np.zeros(n, dtype=bool)
+    message = None
+    todo = [(0, n)]
+    while todo:
+        lo, hi = todo.pop()
+        part = {k: (env[k][lo:hi] if np.ndim(env[k]) else env[k]) for k in names}
+        try:
+            values[lo:hi] = expr.evaluate(part)
+        except ExpressionError as exc:
+            if hi - lo == 1:
+                failed[lo] = True
+                message = message or str(exc)
+            else:
+                mid = (lo + hi) // 2
+                todo.append((mid, hi))
+                todo.append((lo, mid))
+    return values, failed, message
+
+
+def _as_draws(value, n: int) -> np.ndarray:
+    if np.ndim(value) == 0:
+        return np.full(n, float(value))
+    return np.asarray(value, dtype=float)
+
+
+class _Problems:
+    """Counts draws per problem and collects the invalid ones."""
+
+    def __init__(self, n: int, failed: np.ndarray | None, initial: Mapping[str, int]):
+        self.invalid = np.zeros(n, dtype=bool) if failed is None else failed.copy()
+        self.counts = dict(initial)
+
+    def note(self, bad: np.ndarray, message: str) -> None:
+        count = int(bad.sum())
+        if count:
+            self.invalid |= bad
+            self.counts[message] = self.counts.get(message, 0) + count
+
+
+def bind_batch(problem: BatchProblem, draws: "Draws") -> BatchBound:
+    """Bind ``draws`` to probabilities and payoffs for all draws at once.
+
+    Order of work per draw, as in :func:`~scenarios.analysis.bind.bind`: expressions,
+    then ``rest`` (1 minus the node's other branches), then Dirichlet nodes replace their
+    branches' probabilities, then ``NODE.CHILD`` overrides pin a branch and rescale its
+    siblings; then every probability and every node's sum is checked.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> from scenarios.analysis.sampling import sample
+    >>> s = scenarios.load("donbas-recognition-2022")
+    >>> b = bind_batch(prepare(s), sample(s, 5, seed=0))
+    >>> b.p.shape == (s.compiled.n_edges, 5), bool(b.valid.all())
+    (True, True)
+    """
+    base, c = problem.base, problem.compiled
+    k = draws.n
+    env = draws.parameters
+    issues = _Problems(k, draws.failed, draws.problems)
+
+    p = np.repeat(c.p_const[:, None], k, axis=1)  # NaN where symbolic or rest, filled below
+    drawn = {c.index[node_id]: values for node_id, values in draws.branches.items()}
+    overwritten = np.zeros(c.n_edges, dtype=bool)
+    for i in drawn:
+        overwritten[c.edge_start[i]:c.edge_start[i + 1]] = True
+    for edge, expr in c.p_symbolic:
+        if overwritten[edge]:
+            continue
+        values, failed, message = evaluate_draws(expr, env, k)
+        p[edge] = values
+        if failed is not None:
+            issues.note(failed, f"probability of {_edge_name(c, edge)}: {message}")
+    rest = c.p_rest[~overwritten[c.p_rest]] if len(c.p_rest) else c.p_rest
+    if len(rest):
+        p[rest] = 0.0
+        p[rest] = 1.0 - _Segments.of(c, c.parent[rest]).sum(np.nan_to_num(p, nan=0.0))
+    for i, values in drawn.items():
+        p[c.edge_start[i]:c.edge_start[i + 1]] = values.T
+    if problem.branch_overrides:
+        _apply_branch_overrides(c, p, problem.branch_overrides, issues)
+    _check(c, p, issues)
+
+    node_payoff = _payoffs(c.node_payoff_symbolic, base.node_payoff, env, k, issues,
+                           lambda i: f"payoff of node {c.ids[i]!r}", c.actors)
+    edge_payoff = _payoffs(c.edge_payoff_symbolic, base.edge_payoff, env, k, issues,
+                           lambda e: f"payoff of {_edge_name(c, e)}", c.actors)
+    invalid = issues.invalid
+    if invalid.any():  # reset invalid draws to the base case so the passes stay finite
+        p[:, invalid] = base.p[:, None]
+    np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is left to clip
+    return BatchBound(c, p, node_payoff, edge_payoff, ~invalid, issues.counts)
+
+
+def _edge_name(c: Compiled, edge: int) -> str:
+    return f"{c.ids[c.parent[edge]]!r} → {c.ids[c.child[edge]]!r}"
+
+
+def _payoffs(symbolic, base: np.ndarray, env, k: int, issues: _Problems, where, actors) -> np.ndarray:
+    if not symbolic:
+        return np.broadcast_to(base[:, :, None], base.shape + (k,))
+    out = np.repeat(base[:, :, None], k, axis=2)
+    for row, actor, expr in symbolic:
+        values, failed, message = evaluate_draws(expr, env, k, fill=base[row, actor])
+        out[row, actor] = values
+        if failed is not None:
+            issues.note(failed, f"{where(row)} for {actors[actor]!r}: {message}")
+    return out
+
+
+def _apply_branch_overrides(c: Compiled, p: np.ndarray, overrides, issues: _Problems) -> None:
+    """``NODE.CHILD`` values pinned in every draw; the node's other branches rescaled per draw."""
+    by_node: dict[str, dict[int, float]] = {}
+    for (node_id, child_id), value in overrides.items():
+        by_node.setdefault(node_id, {})[c.edge_of(node_id, child_id)] = value
+    for node_id, fixed in by_node.items():
+        i = c.index[node_id]
+        edges = np.arange(c.edge_start[i], c.edge_start[i + 1])
+        free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
+        remaining = 1.0 - sum(fixed.values())
+        if len(free):
+            total = p[free].sum(axis=0)
+            empty = ~(total > 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p[free] *= np.where(empty, 0.0, max(remaining, 0.0) / total)
+            if abs(remaining) > TOLERANCE:
+                names = ", ".join(f"{node_id}.{c.ids[c.child[e]]}" for e in fixed)
+                issues.note(empty, f"--set {names}: no other branch of {node_id!r} has probability "
+                            "left to rescale")
+        for e, value in fixed.items():
+            p[e] = value
+
+
+def _check(c: Compiled, p: np.ndarray, issues: _Problems) -> None:
+    """Every probability finite and in [0, 1]; every node's probabilities sum to 1."""
+    out = ~np.isfinite(p)
+    out |= p < -TOLERANCE
+    out |= p > 1.0 + TOLERANCE
+    for e in np.flatnonzero(out.any(axis=1)):
+        issues.note(out[e], f"probability of {_edge_name(c, e)} outside [0, 1]")
+    internal = _structure(c).internal
+    if not len(internal.nodes):
+        return
+    sums = internal.sum(np.where(out, 0.0, p))
+    node_out = internal.sum(out.astype(np.float64)) > 0
+    off = (np.abs(sums - 1.0) > TOLERANCE) & ~node_out  # range problems are reported above
+    for j in np.flatnonzero(off.any(axis=1)):
+        issues.note(off[j], f"probabilities of node {c.ids[internal.nodes[j]]!r} do not sum to 1")
+
+
+# -- the passes -------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class _Segments:
+    """Nodes with branches, seen by branch position: column ``j`` holds every node's ``j``-th edge.
+
+    Summing a node's branches is then one gather-and-add per branch position, each over
+    whole rows of draws, which is far faster than ``np.add.reduceat`` along the first axis
+    (that walks the reduced axis innermost, striding across the draws).
+    """
+
+    nodes: np.ndarray
+    columns: tuple  # per position j: (positions of the nodes with a j-th branch, or None for all; edges)
+
+    @classmethod
+    def of(cls, c: Compiled, nodes: np.ndarray) -> "_Segments":
+        first = c.edge_start[nodes]
+        degree = c.edge_start[nodes + 1] - first
+        columns = []
+        for j in range(int(degree.max()) if len(nodes) else 0):
+            has = degree > j
+            columns.append((None if has.all() else np.flatnonzero(has), first[has] + j))
+        return cls(nodes, tuple(columns))
+
+    def sum(self, x: np.ndarray) -> np.ndarray:
+        """Per node, the sum of ``x`` over its edges (``x`` indexed by edge on the first axis)."""
+        total = None
+        for positions, edges in self.columns:
+            if total is None:
+                total = x[edges]  # position 0 exists for every node; fancy indexing copies
+            elif positions is None:
+                total += x[edges]
+            else:
+                total[positions] += x[edges]
+        return total
+
+
+@dataclass(frozen=True, eq=False)
+class _Generation:
+    edges: slice
+    parent: np.ndarray
+    child: np.ndarray
+    merge: tuple | None  # (order, unique children, segment starts) when children repeat
+    averaged: _Segments  # the generation's chance nodes and fixed decisions
+    decided: _Segments  # the generation's decisions solved strategically
+
+
+@dataclass(frozen=True, eq=False)
+class _Structure:
+    generations: tuple[_Generation, ...]  # those with edges, root side first
+    internal: _Segments  # every node with branches
+
+
+_STRUCTURE: "weakref.WeakKeyDictionary[Compiled, _Structure]" = weakref.WeakKeyDictionary()
+
+
+def _structure(c: Compiled) -> _Structure:
+    """Index arrays the batched passes need, built once per compiled scenario."""
+    cached = _STRUCTURE.get(c)
+    if cached is None:
+        generations = []
+        for g in range(len(c.gen_nodes) - 1):
+            es = slice(int(c.gen_edges[g]), int(c.gen_edges[g + 1]))
+            if es.start == es.stop:
+                continue
+            child = c.child[es]
+            merge = None
+            if len(np.unique(child)) < len(child):  # a DAG: two parents here share a child
+                order = np.argsort(child, kind="stable")
+                unique, starts = np.unique(child[order], return_index=True)
+                merge = (order, unique, starts)
+            nodes, _ = segments(c, g)
+            strategic = (c.kind[nodes] == DECISION) & ~c.fixed[nodes]
+            generations.append(_Generation(es, c.parent[es], child, merge,
+                                           _Segments.of(c, nodes[~strategic]),
+                                           _Segments.of(c, nodes[strategic])))
+        internal = np.flatnonzero(c.edge_start[1:] > c.edge_start[:-1])
+        cached = _Structure(tuple(generations), _Segments.of(c, internal))
+        _STRUCTURE[c] = cached
+    return cached
+
+
+def forward_batch(c: Compiled, p: np.ndarray) -> np.ndarray:
+    """Probability of passing each node from the root, per draw: ``(N, K)``.
+
+    >>> import scenarios
+    >>> s = scenarios.load("entry-deterrence")
+    >>> from scenarios.analysis.bind import bind
+    >>> reach = forward_batch(s.compiled, bind(s).p[:, None])
+    >>> float(reach[s.compiled.index["war"], 0])
+    0.15
+    """
+    reach = np.zeros((c.n_nodes, p.shape[1]))
+    reach[c.root] = 1.0
+    for gen in _structure(c).generations:
+        contribution = reach[gen.parent] * p[gen.edges]
+        if gen.merge is None:
+            reach[gen.child] += contribution
+        else:
+            order, unique, starts = gen.merge
+            reach[unique] += np.add.reduceat(contribution[order], starts, axis=0)
+    return reach
+
+
+def _weighted(weights: np.ndarray, payoff: np.ndarray, base: np.ndarray, symbolic) -> np.ndarray:
+    """``sum_m weights[m, k] * payoff[m, a, k]`` as ``(A, K)``: constants by one matrix product,
+    then a correction for the rows whose payoff depends on the draw."""
+    # einsum, not the @ operator: multi-threaded BLAS is erratic on a busy machine and
+    # oversubscribes cores when worker processes run side by side.
+    total = np.einsum("ma,mk->ak", base, weights)
+    rows = np.unique([row for row, _, _ in symbolic]) if symbolic else ()
+    if len(rows):
+        total += np.einsum("mk,mak->ak", weights[rows], payoff[rows] - base[rows][:, :, None])
+    return total
+
+
+def expected_payoffs_batch(bound: BatchBound, reach: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
+    """Expected payoff per actor and draw, ``(A, K)``, from the reach of :func:`forward_batch`.
+
+    By linearity, ``sum_nodes reach * node payoff + sum_edges reach(parent) * p * edge payoff``.
+    """
+    c = bound.compiled
+    p = bound.p if p is None else p
+    total = _weighted(reach, bound.node_payoff, _constant_part(bound.node_payoff, c.node_payoff_symbolic),
+                      c.node_payoff_symbolic)
+    if c.n_edges:
+        total += _weighted(reach[c.parent] * p, bound.edge_payoff,
+                           _constant_part(bound.edge_payoff, c.edge_payoff_symbolic), c.edge_payoff_symbolic)
+    return total
+
+
+def _constant_part(payoff: np.ndarray, symbolic) -> np.ndarray:
+    """The payoff matrix of draw 0 with the symbolic entries zeroed (they are added per draw)."""
+    base = np.array(payoff[:, :, 0]) if payoff.shape[2] else np.zeros(payoff.shape[:2])
+    for row, actor, _ in symbolic:
+        base[row, actor] = 0.0
+    return base
+
+
+@dataclass(frozen=True, eq=False)
+class BatchSolution:
+    """Backward induction per draw: ``values (N, A, K)``, ``chosen_edge (N, K)`` (-1 where not
+    solved), ``tied (N, K)`` (a tie broken in favour of the first listed branch)."""
+
+    values: np.ndarray
+    chosen_edge: np.ndarray
+    tied: np.ndarray
+
+
+def solve_batch(bound: BatchBound) -> BatchSolution:
+    """Strategic mode for every draw: the rollback of :func:`scenarios.analysis.strategic.solve`.
+
+    At a non-fixed decision node the actor takes the branch with the highest value for
+    them (branch payoff + child value); ties (within ``TIE_TOLERANCE`` relative) go to the
+    first branch listed; chance nodes and fixed decisions average by ``p``.  Choosing only
+    needs the deciding actor's values, so those are compared first and the chosen
+    branch's values for every actor are gathered once afterwards.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> from scenarios.analysis.sampling import sample
+    >>> s = scenarios.load("entry-deterrence")
+    >>> sol = solve_batch(bind_batch(prepare(s), sample(s, 2, seed=0)))
+    >>> s.compiled.ids[s.compiled.child[sol.chosen_edge[s.compiled.index["response"], 0]]]
+    'share'
+    """
+    c = bound.compiled
+    k = bound.n
+    # A writable C-ordered copy, (N, A, K): order="K" (the default) would copy a broadcast
+    # view into an odd layout, and every gather below would then be slow.
+    values = np.array(bound.node_payoff, dtype=float, order="C")
+    n_actors = values.shape[1]
+    edge_pay = _Rows(bound.edge_payoff, c.edge_payoff_symbolic)
+    chosen = np.full((c.n_nodes, k), -1, dtype=np.int64)
+    tied = np.zeros((c.n_nodes, k), dtype=bool)
+    for gen in reversed(_structure(c).generations):
+        seg = gen.averaged
+        if len(seg.nodes):
+            average = None
+            for positions, edges in seg.columns:
+                q = edge_pay.add_to(values[c.child[edges]], edges)  # branch values, (m, A, K)
+                q *= bound.p[edges][:, None, :]
+                if average is None:
+                    average = q
+                elif positions is None:
+                    average += q
+                else:
+                    average[positions] += q
+            values[seg.nodes] += average
+        seg = gen.decided
+        if len(seg.nodes):
+            first, count = _first_best(seg, c, values, edge_pay)
+            edge = c.edge_start[seg.nodes][:, None] + first  # (n, K)
+            chosen[seg.nodes] = edge
+            tied[seg.nodes] = count > 1
+            values[seg.nodes] += _take(values, c.child[edge], n_actors) + edge_pay.take(edge)
+    return BatchSolution(values, chosen, tied)
+
+
+def _take(values: np.ndarray, rows: np.ndarray, n_actors: int) -> np.ndarray:
+    """``out[i, a, k] = values[rows[i, k], a, k]`` for ``values`` of shape ``(M, A, K)``."""
+    k = rows.shape[1]
+    flat = (rows[:, None, :] * n_actors + np.arange(n_actors)[None, :, None]) * k
+    flat += np.arange(k)[None, None, :]
+    return values.reshape(-1).take(flat)
+
+
+class _Rows:
+    """Payoff rows gathered cheaply: the constant part as an ``(M, A, 1)`` view that
+    broadcasts, and only the rows with draw-dependent entries gathered in full."""
+
+    def __init__(self, payoff: np.ndarray, symbolic):
+        self.payoff = payoff
+        self.constant = payoff[:, :, :1] if payoff.shape[2] else payoff
+        self.varies = np.zeros(payoff.shape[0], dtype=bool)
+        for row, _, _ in symbolic:
+            self.varies[row] = True
+        self.any = bool(self.varies.any())
+
+    def add_to(self, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``payoff[rows] + values``, written into ``values`` (a fresh gathered array)."""
+        values += self.constant[rows]
+        if self.any:
+            hit = np.flatnonzero(self.varies[rows])
+            if len(hit):
+                values[hit] += self.payoff[rows[hit]] - self.constant[rows[hit]]
+        return values
+
+    def actor(self, rows: np.ndarray, actor: np.ndarray) -> np.ndarray:
+        """``payoff[rows[i], actor[i], :]`` as ``(m, K)`` (or ``(m, 1)`` when constant)."""
+        out = self.constant[rows, actor]
+        if self.any:
+            hit = np.flatnonzero(self.varies[rows])
+            if len(hit):
+                out = np.repeat(out, self.payoff.shape[2], axis=1) if out.shape[1] == 1 else out
+                out[hit] = self.payoff[rows[hit], actor[hit]]
+        return out
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """``payoff[rows[i, k], :, k]`` as ``(n, A, K)``."""
+        n_actors = self.payoff.shape[1]
+        if self.any:
+            return _take(np.ascontiguousarray(self.payoff), rows, n_actors)
+        constant = np.ascontiguousarray(self.constant[:, :, 0])
+        return constant.reshape(-1).take(rows[:, None, :] * n_actors
+                                         + np.arange(n_actors)[None, :, None])
+
+
+def _first_best(seg: _Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows):
+    """Per decision node and draw: the position of the first branch within tolerance of the
+    best for the node's actor, and how many branches are that good (2 or more: a tie)."""
+    owner = c.actor[seg.nodes]
+    own = []
+    best = None
+    for positions, edges in seg.columns:
+        actor = owner if positions is None else owner[positions]
+        mine = values[c.child[edges], actor] + edge_pay.actor(edges, actor)  # (m, K)
+        own.append(mine)
+        if best is None:
+            best = mine.copy()
+        elif positions is None:
+            np.maximum(best, mine, out=best)
+        else:
+            best[positions] = np.maximum(best[positions], mine)
+    threshold = best - TIE_TOLERANCE * (1.0 + np.abs(best))
+    first = np.full(best.shape, -1, dtype=np.int64)
+    count = np.zeros(best.shape, dtype=np.int64)
+    for j, ((positions, _), mine) in enumerate(zip(seg.columns, own)):
+        rows = slice(None) if positions is None else positions
+        candidate = mine >= threshold[rows]
+        f = first[rows]
+        f[candidate & (f < 0)] = j
+        first[rows] = f
+        count[rows] += candidate
+    return first, count
+
+
+def played_batch(c: Compiled, p: np.ndarray, chosen_edge: np.ndarray) -> np.ndarray:
+    """Probabilities when the solved choices are played: chosen branches 1, their siblings 0."""
+    played = p.copy()
+    decided = np.flatnonzero(chosen_edge[:, 0] >= 0) if chosen_edge.shape[1] else np.zeros(0, int)
+    if len(decided):
+        played[np.isin(c.parent, decided)] = 0.0
+        played[chosen_edge[decided], np.arange(p.shape[1])[None, :]] = 1.0
+    return played

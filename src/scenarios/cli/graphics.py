@@ -1,0 +1,205 @@
+"""``scenarios draw``, ``scenarios chart`` and ``scenarios report``: diagrams, charts, briefing pack.
+
+Each writes its file(s) atomically, prints the path(s) written on standard output and
+nothing else; warnings (text drawn small, say) go to standard error.  matplotlib is
+imported only when a command runs, never when the parser is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from . import add_file, add_set
+
+_THEMES = ("light", "dark", "print")
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a probability, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a probability in [0, 1], got {text!r}")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def _whole(text: str) -> int:
+    from . import count
+
+    return count(text)
+
+
+def _common(p: argparse.ArgumentParser, *, output_help: str) -> None:
+    add_file(p)
+    p.add_argument("-o", "--output", metavar="OUT", required=True, help=output_help)
+    add_set(p)
+    p.add_argument("--theme", choices=_THEMES, default="light",
+                   help="light (default), dark, or print (greyscale with hatching)")
+
+
+def _run(draw) -> int:
+    """Run a drawing function; print its warnings to stderr and the written paths to stdout."""
+    from ..errors import ScenarioWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        paths = draw()
+    for w in caught:
+        if issubclass(w.category, ScenarioWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_draw(args) -> int:
+    from ..render.save import output_format, save_figure
+    from .commands import load_scenario, overrides_of
+
+    output_format(args.output)  # an unknown format fails before any work
+    scenario = load_scenario(args)
+
+    def draw():
+        from ..render.tree import draw_tree
+
+        overrides = overrides_of(args) or None
+        result = scenario.solve(overrides=overrides, top=1) if args.solve else None
+        if args.solve and args.given:
+            from ..errors import ScenarioError
+
+            raise ScenarioError("--given applies to belief mode; drop it or --solve")
+        ax = draw_tree(scenario, result, overrides=overrides, given=args.given, value=args.value,
+                       highlight=args.highlight, prune=args.prune, depth=args.depth,
+                       unshare=args.unshare, top_down=args.top_down, theme=args.theme,
+                       width=args.width, height=args.height, dpi=args.dpi, title=args.title)
+        return [save_figure(ax.figure, args.output)]
+
+    return _run(draw)
+
+
+def cmd_chart(args) -> int:
+    from ..render.charts import CHARTS, UnknownChartError
+    from ..render.save import output_format, save_figure
+    from .commands import load_scenario, overrides_of
+
+    if args.kind not in CHARTS:
+        import difflib
+
+        close = difflib.get_close_matches(args.kind, list(CHARTS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UnknownChartError(f"unknown chart {args.kind!r}{hint}; charts: {', '.join(CHARTS)}")
+    output_format(args.output)
+    scenario = load_scenario(args)
+    variants = []
+    for name in args.variant:
+        args_like = argparse.Namespace(file=name)
+        variants.append(load_scenario(args_like))
+
+    def draw():
+        from ..render.charts import chart_figure
+
+        ax = chart_figure(scenario, args.kind, overrides=overrides_of(args), given=args.given,
+                          theme=args.theme, metric=args.metric, node=args.node, x=args.x, y=args.y,
+                          steps=args.steps, policy=args.policy, psa_draws=args.psa, seed=args.seed,
+                          of=args.of, histogram=args.histogram, variants=variants, solve=args.solve)
+        return [save_figure(ax.figure, args.output, dpi=args.dpi)]
+
+    return _run(draw)
+
+
+def cmd_report(args) -> int:
+    from .commands import load_scenario, overrides_of
+
+    scenario = load_scenario(args)
+
+    def draw():
+        from ..render.report import write_report
+
+        report = write_report(scenario, args.output, overrides=overrides_of(args), theme=args.theme,
+                              metric=args.metric, top=args.top, dpi=args.dpi)
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
+        return [report.pdf, report.markdown]
+
+    return _run(draw)
+
+
+def register(add) -> None:
+    p = add("draw", "draw the scenario as a decision tree: PNG, SVG or PDF", cmd_draw)
+    _common(p, output_help="output file; the format comes from the suffix: .png, .svg or .pdf")
+    p.add_argument("--given", metavar="NODE", help="condition on the path passing NODE")
+    p.add_argument("--solve", action="store_true",
+                   help="show the strategic solution (backward induction) instead of belief mode")
+    p.add_argument("--value", metavar="ACTOR",
+                   help="show each decision and chance node's expected payoff to ACTOR")
+    p.add_argument("--highlight", metavar="WHAT",
+                   help="likely (most likely path), strategic (every strategic choice), historical, "
+                        "or a path of node ids such as root,a,b")
+    p.add_argument("--prune", metavar="P", type=_probability,
+                   help="collapse branches taken with probability below P into one 'n more' stub")
+    p.add_argument("--depth", metavar="D", type=_whole,
+                   help="draw at most D levels below the root; deeper branches collapse the same way")
+    p.add_argument("--unshare", action="store_true",
+                   help="repeat a shared node on every path reaching it (a strict tree)")
+    p.add_argument("--top-down", action="store_true", help="root at the top instead of the left")
+    p.add_argument("--dpi", type=_positive, help="resolution (default 150, lower for huge diagrams)")
+    p.add_argument("--width", metavar="IN", type=_positive,
+                   help="figure width in inches (the drawing is scaled to fit)")
+    p.add_argument("--height", metavar="IN", type=_positive,
+                   help="figure height in inches (the drawing is scaled to fit)")
+    p.add_argument("--title", help="title (default: the scenario's)")
+
+    p = add("chart", "draw one chart: outcomes, tags, options, tornado, spider, two-way, psa or "
+                     "compare", cmd_chart)
+    add_file(p)
+    p.add_argument("kind", metavar="KIND", help="the chart: outcomes, tags, options, tornado, spider, "
+                                                "two-way, psa, compare (see docs/graphics.md)")
+    p.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="output file; the format comes from the suffix: .png, .svg or .pdf")
+    add_set(p)
+    p.add_argument("--theme", choices=_THEMES, default="light",
+                   help="light (default), dark, or print (greyscale with hatching)")
+    p.add_argument("--given", metavar="NODE", help="outcomes/tags/options: condition on passing NODE")
+    p.add_argument("--solve", action="store_true",
+                   help="outcomes/tags/options: under the strategic solution instead of belief mode")
+    p.add_argument("--metric", help="tornado/spider/two-way: payoff:ACTOR, outcome:ID, tag:TAG or node:ID "
+                                    "(default: payoff to the actor deciding at the root)")
+    p.add_argument("--policy", choices=("belief", "fixed", "reoptimize"), default="belief",
+                   help="tornado/spider/two-way: how decisions are read as values vary (default belief; "
+                        "two-way re-solves unless fixed)")
+    p.add_argument("--node", metavar="NODE",
+                   help="options: the decision node (default the root); two-way: whose choice to map")
+    p.add_argument("--x", metavar="NAME", help="two-way: parameter on the x axis")
+    p.add_argument("--y", metavar="NAME", help="two-way: parameter on the y axis")
+    p.add_argument("--steps", type=_whole, help="spider/two-way: points per variable")
+    p.add_argument("--psa", metavar="N", type=_whole,
+                   help="psa: number of draws (default 1000); outcomes/tags: add 5-95 %% intervals from N draws")
+    p.add_argument("--seed", type=_whole, default=0, help="psa: random seed (default 0)")
+    p.add_argument("--of", choices=("payoffs", "solved", "outcomes", "tags"),
+                   help="psa: which quantities (default payoffs); compare: which section (default outcomes)")
+    p.add_argument("--histogram", action="store_true", help="psa: histograms instead of intervals")
+    p.add_argument("--variant", metavar="FILE", action="append", default=[],
+                   help="compare: a variant scenario (file or bundled name); repeatable")
+    p.add_argument("--dpi", type=_positive, help="resolution of a PNG (default 150)")
+
+    p = add("report", "write the briefing pack: OUT.pdf and OUT/ with briefing.md and its PNGs",
+            cmd_report)
+    _common(p, output_help="OUT: writes OUT.pdf and the folder OUT/")
+    p.add_argument("--metric", help="the main metric for the tornado (default: payoff to the actor "
+                                    "deciding at the root)")
+    p.add_argument("--top", metavar="N", type=_whole, default=5,
+                   help="how many of the most likely paths to list (default 5)")
+    p.add_argument("--dpi", type=_positive, help="resolution of the PNGs (default 150)")

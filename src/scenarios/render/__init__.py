@@ -1,0 +1,47 @@
+"""Diagrams and charts with matplotlib, and the one-command briefing pack.
+
+- :func:`draw_tree` — the scenario as a decision tree (:mod:`.tree`), laid out by the pure
+  tidy-tree code in :mod:`.layout` from measured text sizes (:mod:`.measure`);
+- charts (:mod:`.charts`), each drawing on a given Axes: outcome distribution, payoffs by
+  option, tornado, spider, two-way map, PSA histograms and intervals, variant comparison;
+- :func:`write_report` — the briefing pack: a multi-page PDF and a folder with
+  ``briefing.md`` and its PNGs (:mod:`.report`);
+- themes (:mod:`.theme`): ``light``, ``dark`` and ``print``; :func:`save_figure` writes
+  any figure atomically (:mod:`.save`).
+
+matplotlib is imported only when something is drawn, and pyplot only if the caller
+already uses it; names here are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "draw_tree": ".tree", "tree_figure": ".tree", "resolve_highlight": ".tree",
+    "plan": ".layout", "tidy": ".layout", "columns": ".layout",
+    "Theme": ".theme", "THEMES": ".theme", "get_theme": ".theme",
+    "save_figure": ".save", "new_figure": ".save", "output_format": ".save",
+    "outcome_chart": ".charts", "outcome_distribution": ".charts", "tag_chart": ".charts",
+    "payoffs_by_option": ".charts", "option_chart": ".charts", "tornado": ".charts",
+    "spider": ".charts", "two_way": ".charts", "psa_histograms": ".charts",
+    "interval_plot": ".charts", "variant_comparison": ".charts", "CHARTS": ".charts",
+    "outcome_distribution": ".charts", "tornado_chart": ".charts", "spider_chart": ".charts",
+    "two_way_chart": ".charts", "psa_chart": ".charts", "comparison_chart": ".charts",
+    "chart_figure": ".charts", "option_values": ".charts",
+    "write_report": ".report", "Report": ".report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scenarios.render' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,726 @@
+"""Tree layout for diagrams: which slots are drawn, and where (no matplotlib here).
+
+Two steps, both iterative (no recursion, so a 10^5-node or 10^5-deep tree works):
+
+1. :func:`plan` turns a scenario's graph into the *tree that is drawn*, a list of
+   **slots**.  A slot is a node (:data:`NODE`), a piece of a branch that has to cross
+   a level (:data:`LANE`), or the stub that stands for collapsed branches
+   (:data:`STUB`).  In a tree every node is one slot.  A DAG is drawn with each shared
+   node **once** (the default), by this rule:
+
+   - a node with two or more drawn incoming branches is *shared*;
+   - levels: the root is at level 0, every other node one level after its deepest
+     parent (the longest path from the root, as in the engine's generations);
+   - the node is laid out as the child of its *placement parent*: the deepest parent,
+     and among equally deep ones the first met in a depth-first walk in branch order;
+   - every other branch into it runs as a horizontal *lane* through the levels in
+     between (the lane's first slot carries the branch's label and probability) and
+     ends in a *port* slot on the shared node's own level, beside the node, so the
+     layout keeps that row free; the renderer joins the ports to the node by a
+     vertical *track* of the node's own, drawn in a zone between the level's branch
+     labels and its symbols that no text enters, with a dot at every join.
+
+   With ``unshare=True`` every path gets its own copies instead (the drawing is then a
+   tree in the strict sense, and can be exponentially larger: see ``max_slots``).
+   Branches can be collapsed into one stub per parent: those taken with probability
+   below ``prune``, and those leading to nodes more than ``depth`` levels down.
+
+2. :func:`tidy` places the slots across the levels with the tidy tree algorithm of
+   Walker (1990) in the linear-time form of Buchheim, Jünger and Leipert (2002):
+   subtrees never overlap, sibling order is kept, parents are centred between their
+   first and last child, and each subtree is pushed as close to its left siblings as
+   the node sizes allow.  Node sizes are inputs (extents on either side of the centre),
+   so measured text drives the spacing.  :func:`columns` then places the levels along
+   the depth axis from each level's widest run, symbol and text.
+
+Coordinates are abstract (*depth* grows away from the root, *breadth* across a level);
+the renderer maps them to x and y for a left-to-right or a top-down drawing.
+
+References
+----------
+Walker, J. Q. (1990). A node-positioning algorithm for general trees. Software: Practice
+and Experience 20(7), 685-705.
+Buchheim, C., Jünger, M. and Leipert, S. (2002). Improving Walker's algorithm to run in
+linear time. Graph Drawing 2002, LNCS 2528, 344-353.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..errors import ScenarioError
+
+__all__ = ["NODE", "LANE", "STUB", "KIND_NAMES", "Graph", "Plan", "plan", "tidy", "Columns",
+           "columns", "TooLargeError", "MAX_SLOTS"]
+
+#: Slot kinds.
+NODE, LANE, STUB = 0, 1, 2
+KIND_NAMES = ("node", "lane", "stub")
+
+#: Default cap on the number of slots :func:`plan` builds (unshared DAGs can explode).
+MAX_SLOTS = 200_000
+
+_LANE_ENTRY, _STUB_ENTRY = -1, -2  # stack markers of the planners
+
+
+class TooLargeError(ScenarioError, ValueError):
+    """The drawn tree would have more slots than allowed."""
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A graph in compressed form: node ``u``'s children, in branch order, are
+    ``child[start[u]:start[u + 1]]``; ``names[u]`` is its id.
+
+    >>> g = Graph.from_mapping({"a": ["b", "c"], "b": [], "c": []})
+    >>> g.start.tolist(), g.child.tolist(), g.names
+    ([0, 2, 2, 2], [1, 2], ('a', 'b', 'c'))
+    """
+
+    start: np.ndarray
+    child: np.ndarray
+    names: tuple[str, ...]
+
+    @classmethod
+    def from_mapping(cls, children: Mapping[str, Sequence[str]]) -> "Graph":
+        names = tuple(children)
+        index = {k: i for i, k in enumerate(names)}
+        counts = [len(children[k]) for k in names]
+        start = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        child = np.fromiter((index[c] for k in names for c in children[k]), dtype=np.int64,
+                            count=int(start[-1]))
+        return cls(start.astype(np.int64), child, names)
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def edge_values(self, values: Mapping[str, Sequence[float]]) -> np.ndarray:
+        """Per-edge numbers from ``{node id: [one per branch]}``."""
+        out = np.zeros(len(self.child))
+        for u, name in enumerate(self.names):
+            out[self.start[u]:self.start[u + 1]] = values.get(name, ())
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The tree that is drawn, as arrays with one entry per slot, slots in preorder.
+
+    Slot 0 is the root and ``parent[s] < s``; siblings are in drawing order.
+
+    ``kind``: NODE, LANE or STUB.  ``node``: the node a NODE slot draws or a LANE leads
+    to (an index into ``names``), -1 for stubs.  ``level``: depth level (children are
+    one level further).  ``via_node``/``via_branch``: the scenario branch whose line
+    runs into the slot (-1 for the root and stubs).  ``labelled``: whether the slot's
+    incoming run shows that branch's label and probability.  ``weight``: for ``unshare``
+    plans, the probability of the path to this copy; for stubs, the total probability
+    of the collapsed branches (NaN otherwise).  ``collapsed``: per stub slot, the
+    indices of the collapsed branches of its parent's node.  ``converge``: ``(lane
+    slot, node slot)`` hops into shared nodes.  ``shared``: nodes drawn once with
+    several incoming branches.
+    """
+
+    names: tuple[str, ...]
+    kind: np.ndarray
+    node: np.ndarray
+    parent: np.ndarray
+    level: np.ndarray
+    via_node: np.ndarray
+    via_branch: np.ndarray
+    labelled: np.ndarray
+    weight: np.ndarray
+    collapsed: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    converge: tuple[tuple[int, int], ...] = ()
+    shared: frozenset[int] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    @property
+    def n_levels(self) -> int:
+        return int(self.level.max()) + 1 if len(self.level) else 0
+
+    @cached_property
+    def children(self) -> list[list[int]]:
+        """Children of every slot, in drawing order."""
+        out: list[list[int]] = [[] for _ in range(len(self.kind))]
+        for s, p in enumerate(self.parent.tolist()):
+            if p >= 0:
+                out[p].append(s)
+        return out
+
+    def node_id(self, slot: int) -> str | None:
+        k = int(self.node[slot])
+        return None if k < 0 else self.names[k]
+
+    def slots_of(self, node_id: str) -> list[int]:
+        """The NODE slots drawing ``node_id`` (one when shared, several when unshared)."""
+        k = self.names.index(node_id)
+        return np.flatnonzero((self.node == k) & (self.kind == NODE)).tolist()
+
+    def rows(self) -> list[tuple[str, str | None, int]]:
+        """``(kind, node id, level)`` per slot: a readable summary for tests and docs."""
+        return [(KIND_NAMES[k], self.node_id(s), int(lv))
+                for s, (k, lv) in enumerate(zip(self.kind.tolist(), self.level.tolist()))]
+
+
+class _Records:
+    """Slots collected as one tuple each, in preorder; :meth:`finish` makes the arrays."""
+
+    def __init__(self, names, max_slots: int, unshare: bool):
+        self.names = names
+        self.max_slots = max_slots
+        self.unshare = unshare
+        self.rows: list[tuple] = []  # (kind, node, parent, level, via_node, via_branch, labelled, weight)
+        self.collapsed: dict[int, tuple[int, ...]] = {}
+
+    def too_large(self):
+        raise TooLargeError(
+            f"the drawing would have more than {self.max_slots} elements; collapse unlikely "
+            "or deep branches with --prune P or --depth D"
+            + (" (or drop --unshare)" if self.unshare else ""))
+
+    def finish(self, converge=(), shared=()) -> Plan:
+        columns = list(zip(*self.rows)) if self.rows else [()] * 8
+        kind, node, parent, level, via_node, via_branch, labelled, weight = columns
+        m = len(kind)
+        ints = lambda xs: np.fromiter(xs, dtype=np.int64, count=m)  # noqa: E731
+        return Plan(tuple(self.names), np.fromiter(kind, dtype=np.int8, count=m), ints(node),
+                    ints(parent), ints(level), ints(via_node), ints(via_branch),
+                    np.fromiter(labelled, dtype=bool, count=m),
+                    np.fromiter(weight, dtype=float, count=m), dict(self.collapsed),
+                    tuple(converge), frozenset(shared))
+
+
+def plan(graph: Graph | Mapping[str, Sequence[str]], root: str | int, *, unshare: bool = False,
+         probability: np.ndarray | Mapping | None = None, flow: np.ndarray | Mapping | None = None,
+         given: str | int | None = None, to_given: np.ndarray | Mapping | None = None,
+         prune: float | None = None, depth: int | None = None,
+         max_slots: int = MAX_SLOTS) -> Plan:
+    """The tree to draw for ``graph``.
+
+    Parameters
+    ----------
+    graph : Graph or mapping
+        A :class:`Graph`, or ``{node id: [child ids in branch order]}``.
+    root : str or int
+        The start node (id, or index into ``graph.names``).
+    unshare : bool
+        Draw a copy of a shared node for every path reaching it, instead of once.
+    probability : array or mapping, optional
+        Branch probabilities, one per edge of ``graph`` (or ``{node id: [p per
+        branch]}``); needed by ``prune`` with ``unshare``, where a copy's probability
+        is the product along its path.
+    flow : array or mapping, optional
+        Probability that the path takes each branch, in the same form; needed by
+        ``prune`` in the shared (default) mode.
+    given, to_given : optional
+        Conditioning for ``unshare``: the node the path is known to pass and, per node,
+        the probability of going on to pass it (array by node index, or mapping); the
+        copies' probabilities are then conditional on passing ``given``.
+    prune : float, optional
+        Collapse branches taken with probability below this into one stub per parent.
+    depth : int, optional
+        Draw at most ``depth`` levels below the root: collapse the branches into nodes
+        whose level (their longest path from the root; the path length when unshared)
+        is greater.
+    max_slots : int
+        Raise :class:`TooLargeError` beyond this many slots.
+
+    Raises
+    ------
+    TooLargeError, ValueError
+
+    Examples
+    --------
+    A diamond: ``b`` and ``c`` both lead to ``d``, which is drawn once.  Both parents
+    are at level 1, so the placement parent is ``b`` (met first): ``d`` is laid out as
+    its child, and the branch from ``c`` ends in a port (a lane slot) on ``d``'s level
+    that converges into ``d``.
+
+    >>> g = {"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}
+    >>> p = plan(g, "a")
+    >>> p.rows()
+    [('node', 'a', 0), ('node', 'b', 1), ('node', 'd', 2), ('node', 'c', 1), ('lane', 'd', 2)]
+    >>> p.converge
+    ((4, 2),)
+    >>> [r[1] for r in plan(g, "a", unshare=True).rows()]
+    ['a', 'b', 'd', 'c', 'd']
+    """
+    if prune is not None and not 0.0 <= prune <= 1.0:
+        raise ValueError(f"prune must be a probability in [0, 1], not {prune!r}")
+    if depth is not None and (isinstance(depth, bool) or depth < 0):
+        raise ValueError(f"depth must be a whole number >= 0, not {depth!r}")
+    if not isinstance(graph, Graph):
+        graph = Graph.from_mapping(graph)
+    index = {k: i for i, k in enumerate(graph.names)} if isinstance(root, str) or isinstance(given, str) else None
+    if isinstance(root, str):
+        root = index[root]
+    if isinstance(given, str):
+        given = index[given]
+    if isinstance(probability, Mapping):
+        probability = graph.edge_values(probability)
+    if isinstance(flow, Mapping):
+        flow = graph.edge_values(flow)
+    if isinstance(to_given, Mapping):
+        to_given = np.array([to_given.get(k, 0.0) for k in graph.names])
+    if unshare:
+        if prune is not None and probability is None:
+            raise ValueError("prune with unshare needs the branch probabilities")
+        if given is not None and to_given is None:
+            raise ValueError("given needs to_given")
+        return _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_slots)
+    if prune is not None and flow is None:
+        raise ValueError("prune needs the branch flows")
+    if prune is None and depth is None:
+        fast = _plan_tree(graph, root, max_slots)
+        if fast is not None:
+            return fast
+    return _plan_shared(graph, root, flow, prune, depth, max_slots)
+
+
+def _plan_tree(graph: Graph, root: int, max_slots: int) -> Plan | None:
+    """The common case, fast: nothing collapsed and the drawn graph is a tree (else None)."""
+    start = graph.start.tolist()
+    kids = graph.child.tolist()
+    seen = bytearray(graph.n)
+    order = []
+    stack = [root]
+    while stack:
+        u = stack.pop()
+        if seen[u]:
+            return None  # a shared node: the general planner handles it
+        seen[u] = 1
+        order.append(u)
+        a, b = start[u], start[u + 1]
+        if b > a:
+            stack.extend(kids[b - 1:a - 1 if a else None:-1])
+    m = len(order)
+    if m > max_slots:
+        _Records(graph.names, max_slots, False).too_large()
+    node = np.asarray(order, dtype=np.int64)
+    owner = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(graph.start))
+    parent_node = np.full(graph.n, -1, dtype=np.int64)
+    branch = np.full(graph.n, -1, dtype=np.int64)
+    reached = np.frombuffer(bytes(seen), dtype=np.uint8).astype(bool)
+    edges = np.flatnonzero(reached[owner])  # edges out of drawn nodes
+    parent_node[graph.child[edges]] = owner[edges]
+    branch[graph.child[edges]] = edges - graph.start[owner[edges]]
+    slot = np.full(graph.n, -1, dtype=np.int64)
+    slot[node] = np.arange(m)
+    via_node = parent_node[node]
+    parent = np.where(via_node >= 0, slot[np.maximum(via_node, 0)], -1)
+    level = [0] * m
+    par = parent.tolist()
+    for s in range(1, m):
+        level[s] = level[par[s]] + 1
+    return Plan(graph.names, np.zeros(m, dtype=np.int8), node, parent,
+                np.asarray(level, dtype=np.int64), via_node, branch[node], via_node >= 0,
+                np.full(m, np.nan))
+
+
+def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_slots) -> Plan:
+    start = graph.start.tolist()
+    kids = graph.child.tolist()
+    prob_of = probability.tolist() if probability is not None else None
+    to_g = to_given.tolist() if to_given is not None else None
+    p_given = 1.0 if given is None else float(to_g[root])
+    out = _Records(graph.names, max_slots, True)
+    rows = out.rows
+
+    def conditional(prob: float, passed: bool, node: int) -> float:
+        if given is None:
+            return prob
+        if p_given <= 0.0:
+            return 0.0
+        return (prob if passed else prob * to_g[node]) / p_given
+
+    # Entries: (node, parent slot, level, via node, via branch, path probability, passed
+    # `given`); a stub is (_STUB_ENTRY, parent slot, level, collapsed, -1, weight, False).
+    stack = [(root, -1, 0, -1, -1, 1.0, root == given)]
+    nan = float("nan")
+    while stack:
+        u, parent, level, vnode, vbranch, prob, passed = stack.pop()
+        if len(rows) >= max_slots:
+            out.too_large()
+        if u == _STUB_ENTRY:
+            out.collapsed[len(rows)] = vnode
+            rows.append((STUB, -1, parent, level, -1, -1, False, prob))
+            continue
+        s = len(rows)
+        weight = conditional(prob, passed, u) if (given is not None or probability is not None) else nan
+        rows.append((NODE, u, parent, level, vnode, vbranch, parent >= 0, weight))
+        todo, stubbed, stub_weight = [], [], 0.0
+        a = start[u]
+        for i, child in enumerate(kids[a:start[u + 1]]):
+            cprob = prob * prob_of[a + i] if prob_of is not None else 1.0
+            cpassed = passed or child == given
+            cweight = conditional(cprob, cpassed, child)
+            if (depth is not None and level + 1 > depth) or (prune is not None and cweight < prune):
+                stubbed.append(i)
+                stub_weight += cweight
+            else:
+                todo.append((child, s, level + 1, u, i, cprob, cpassed))
+        if stubbed:  # drawn after the kept branches
+            todo.append((_STUB_ENTRY, s, level + 1, tuple(stubbed), -1, stub_weight, False))
+        stack.extend(reversed(todo))  # the first branch is laid out (and numbered) first
+    return out.finish()
+
+
+def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
+    n = graph.n
+    start = graph.start.tolist()
+    kids_all = graph.child.tolist()
+    flows = flow.tolist() if flow is not None else None
+    dist = _longest_depth(start, kids_all, root, n) if depth is not None else None
+
+    def kept(u: int) -> list[int]:
+        """Indices of u's branches that are drawn."""
+        a, b = start[u], start[u + 1]
+        return [i for i in range(b - a)
+                if (dist is None or dist[kids_all[a + i]] <= depth)
+                and (prune is None or flows[a + i] >= prune)]
+
+    # Depth-first preorder over kept branches (branch order): which nodes are drawn, and
+    # the order that breaks ties between equally deep parents of a shared node.
+    seen = bytearray(n)
+    indegree = [0] * n
+    keep: list[list[int] | None] = [None] * n
+    order = []
+    stack = [root]
+    while stack:
+        u = stack.pop()
+        if seen[u]:
+            continue
+        seen[u] = 1
+        order.append(u)
+        ks = keep[u] = kept(u)
+        a = start[u]
+        for j in range(len(ks) - 1, -1, -1):
+            v = kids_all[a + ks[j]]
+            indegree[v] += 1
+            if not seen[v]:
+                stack.append(v)
+    shared = [v for v in order if indegree[v] > 1]
+
+    # Levels in topological order (Kahn's algorithm over the drawn branches).
+    level = [0] * n
+    remaining = indegree[:]
+    ready = [root]
+    while ready:
+        u = ready.pop()
+        a = start[u]
+        for i in keep[u]:
+            v = kids_all[a + i]
+            if level[u] + 1 > level[v]:
+                level[v] = level[u] + 1
+            remaining[v] -= 1
+            if remaining[v] == 0:
+                ready.append(v)
+    placement: dict[int, tuple[int, int]] = {}
+    for u in order:  # the deepest parent; the first met among equally deep ones
+        a = start[u]
+        for i in keep[u]:
+            v = kids_all[a + i]
+            if indegree[v] > 1:
+                best = placement.get(v)
+                if best is None or level[u] > level[best[0]]:
+                    placement[v] = (u, i)
+
+    out = _Records(graph.names, max_slots, False)
+    rows = out.rows
+    slot_of = [-1] * n
+    pending: list[tuple[int, int]] = []
+    nan = float("nan")
+    # Entries: (what, parent slot, level, via node, via branch, extra): what is a node, or
+    # _LANE_ENTRY (extra: the shared node) or _STUB_ENTRY (extra: (collapsed, weight)).
+    # Lanes and stubs go through the stack too, so that slots are made in preorder.
+    stack = [(root, -1, 0, -1, -1, None)]
+    while stack:
+        u, parent, lv, vnode, vbranch, extra = stack.pop()
+        if len(rows) >= max_slots:
+            out.too_large()
+        if u == _STUB_ENTRY:
+            out.collapsed[len(rows)] = extra[0]
+            rows.append((STUB, -1, parent, lv, -1, -1, False, extra[1]))
+            continue
+        if u == _LANE_ENTRY:  # a lane through the levels up to a port beside the shared node
+            v = extra
+            lane = parent
+            for lane_level in range(lv, level[v] + 1):
+                rows.append((LANE, v, lane, lane_level, vnode, vbranch, lane_level == lv, nan))
+                lane = len(rows) - 1
+            pending.append((lane, v))
+            continue
+        s = len(rows)
+        slot_of[u] = s
+        rows.append((NODE, u, parent, lv, vnode, vbranch, parent >= 0, nan))
+        ks = keep[u]
+        a, b = start[u], start[u + 1]
+        todo = []
+        for i in ks:
+            v = kids_all[a + i]
+            if indegree[v] < 2 or placement[v] == (u, i):
+                todo.append((v, s, lv + 1, u, i, None))
+            else:
+                todo.append((_LANE_ENTRY, s, lv + 1, u, i, v))
+        if len(ks) < b - a:
+            drawn = set(ks)
+            collapsed = tuple(i for i in range(b - a) if i not in drawn)
+            weight = sum(flows[a + i] for i in collapsed) if flows is not None else nan
+            todo.append((_STUB_ENTRY, s, lv + 1, -1, -1, (collapsed, weight)))
+        stack.extend(reversed(todo))
+    return out.finish([(lane, slot_of[v]) for lane, v in pending], shared)
+
+
+def _longest_depth(start: list[int], kids: list[int], root: int, n: int) -> list[int]:
+    """Level of every node reachable from ``root``: its longest path from it (-1 if none).
+
+    Kahn's algorithm over the reachable part, so that a node's level is final once all
+    its parents are done.
+    """
+    reach = bytearray(n)
+    reach[root] = 1
+    stack = [root]
+    indegree = [0] * n
+    while stack:
+        u = stack.pop()
+        for v in kids[start[u]:start[u + 1]]:
+            indegree[v] += 1
+            if not reach[v]:
+                reach[v] = 1
+                stack.append(v)
+    level = [-1] * n
+    level[root] = 0
+    ready = [root]
+    while ready:
+        u = ready.pop()
+        for v in kids[start[u]:start[u + 1]]:
+            if level[u] + 1 > level[v]:
+                level[v] = level[u] + 1
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                ready.append(v)
+    return level
+
+
+# -- the tidy tree algorithm ----------------------------------------------------------------
+
+def tidy(children: Sequence[Sequence[int]], before: Sequence[float], after: Sequence[float], *,
+         gap: float = 0.0, root: int = 0) -> np.ndarray:
+    """Breadth coordinate of every node of a tree (Buchheim, Jünger and Leipert 2002).
+
+    Node ``v`` occupies ``[y - before[v], y + after[v]]`` across its level; two nodes on
+    the same level are at least ``gap`` apart.  The result has its smallest extent at 0.
+
+    Parameters
+    ----------
+    children : sequence of sequences of int
+        ``children[v]``: the children of node ``v``, in order.
+    before, after : sequences of float
+        Each node's extent on either side of its centre.
+    gap : float
+        Free space between neighbouring nodes of one level.
+    root : int
+        The root's index.
+
+    Examples
+    --------
+    A root with three leaves of size 2 (extent 1 each side), gap 1: the leaves are 3
+    apart and the root sits over the middle one.
+
+    >>> tidy([[1, 2, 3], [], [], []], [1, 1, 1, 1], [1, 1, 1, 1], gap=1).tolist()
+    [4.0, 1.0, 4.0, 7.0]
+    """
+    n = len(children)
+    if n == 0:
+        return np.zeros(0)
+    before = [float(b) for b in before]
+    after = [float(a) for a in after]
+    gap = float(gap)
+    parent = [-1] * n
+    number = [0] * n  # 1-based position among siblings
+    left = [-1] * n  # left sibling
+    leftmost = list(range(n))  # leftmost sibling (itself for the root)
+    first = [-1] * n  # first child
+    last = [-1] * n  # last child
+    for v in range(n):
+        kids = children[v]
+        if kids:
+            first[v] = kids[0]
+            last[v] = kids[-1]
+            prev = -1
+            for k, c in enumerate(kids):
+                parent[c] = v
+                number[c] = k + 1
+                left[c] = prev
+                leftmost[c] = kids[0]
+                prev = c
+
+    prelim = [0.0] * n
+    mod = [0.0] * n
+    shift = [0.0] * n
+    change = [0.0] * n
+    thread = [-1] * n
+    ancestor = list(range(n))
+    default = [-1] * n  # per parent: the default ancestor while its children are apportioned
+
+    # Post-order with children left to right: reverse a preorder that visits them right to left.
+    pre = []
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        pre.append(v)
+        stack.extend(children[v])
+
+    for v in reversed(pre):
+        w = left[v]
+        if first[v] >= 0:
+            # execute_shifts(v): spread the shifts recorded by move_subtree.
+            s = c = 0.0
+            for x in reversed(children[v]):
+                prelim[x] += s
+                mod[x] += s
+                c += change[x]
+                s += shift[x] + c
+            mid = (prelim[first[v]] + prelim[last[v]]) / 2.0
+            if w >= 0:
+                prelim[v] = prelim[w] + after[w] + gap + before[v]
+                mod[v] = prelim[v] - mid
+            else:
+                prelim[v] = mid
+        elif w >= 0:
+            prelim[v] = prelim[w] + after[w] + gap + before[v]
+        p = parent[v]
+        if p < 0:
+            continue
+        if w < 0:
+            default[p] = v
+            continue
+        # apportion(v): push v's subtree right of its left siblings' subtrees.
+        da = default[p]
+        vip = vop = v
+        vim = w
+        vom = leftmost[v]
+        sip = mod[vip]
+        sop = mod[vop]
+        sim = mod[vim]
+        som = mod[vom]
+        nr = last[vim] if last[vim] >= 0 else thread[vim]  # next_right(vim)
+        nl = first[vip] if first[vip] >= 0 else thread[vip]  # next_left(vip)
+        while nr >= 0 and nl >= 0:
+            vim = nr
+            vip = nl
+            vom = first[vom] if first[vom] >= 0 else thread[vom]
+            vop = last[vop] if last[vop] >= 0 else thread[vop]
+            ancestor[vop] = v
+            sh = (prelim[vim] + sim) - (prelim[vip] + sip) + after[vim] + gap + before[vip]
+            if sh > 0.0:
+                a = ancestor[vim]
+                if parent[a] != p:
+                    a = da
+                # move_subtree(a, v, sh)
+                subtrees = number[v] - number[a]
+                change[v] -= sh / subtrees
+                shift[v] += sh
+                change[a] += sh / subtrees
+                prelim[v] += sh
+                mod[v] += sh
+                sip += sh
+                sop += sh
+            sim += mod[vim]
+            sip += mod[vip]
+            som += mod[vom]
+            sop += mod[vop]
+            nr = last[vim] if last[vim] >= 0 else thread[vim]
+            nl = first[vip] if first[vip] >= 0 else thread[vip]
+        if nr >= 0 and (last[vop] if last[vop] >= 0 else thread[vop]) < 0:
+            thread[vop] = nr
+            mod[vop] += sim - sop
+        if nl >= 0 and (first[vom] if first[vom] >= 0 else thread[vom]) < 0:
+            thread[vom] = nl
+            mod[vom] += sip - som
+            da = v
+        default[p] = da
+
+    # Second walk: add up the modifiers from the root down.
+    y = [0.0] * n
+    acc = [0.0] * n
+    for v in pre:  # preorder: a parent comes before its children
+        y[v] = prelim[v] + acc[v]
+        m = acc[v] + mod[v]
+        for c in children[v]:
+            acc[c] = m
+    out = np.asarray(y)
+    low = (out - np.asarray(before)).min()
+    return out - low
+
+
+# -- levels along the depth axis ------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """Where each level sits along the depth axis.
+
+    For level ``L``: runs (the incoming lines, with their labels) start at
+    ``run_start[L]``; the zone for converging tracks, ``track[L]`` wide (0 when no lane
+    converges there), starts at ``track_start[L]``, after the widest run; symbols are
+    centred at ``centre[L]``; lines to the children leave at ``bus[L]`` (a vertical bus
+    there fans out to them).  ``end`` is the far edge of the last level's text.
+    """
+
+    run_start: np.ndarray
+    track_start: np.ndarray
+    track: np.ndarray
+    centre: np.ndarray
+    bus: np.ndarray
+    end: float
+
+    def shifted(self, offset: float) -> "Columns":
+        return Columns(self.run_start + offset, self.track_start + offset, self.track,
+                       self.centre + offset, self.bus + offset, self.end + offset)
+
+
+def columns(level: Sequence[int], run: Sequence[float], symbol: Sequence[float],
+            text: Sequence[float], *, track: Sequence[float] | None = None,
+            stub: float = 8.0) -> Columns:
+    """Place the levels along the depth axis from their contents' sizes.
+
+    Level ``L`` needs room for its widest run (``run``: incoming line with its label),
+    then ``track[L]`` for converging tracks, its largest symbol and its widest text after
+    the symbol; ``stub`` is the length of the line from the end of that text to the bus.
+
+    Examples
+    --------
+    >>> c = columns([0, 1, 1], [0, 30, 40], [10, 10, 10], [20, 5, 50], stub=8)
+    >>> c.centre.tolist(), c.bus.tolist(), c.end
+    ([5.0, 83.0], [38.0, 146.0], 138.0)
+    """
+    level = np.asarray(level, dtype=np.int64)
+    n_levels = int(level.max()) + 1 if len(level) else 0
+    widest_run = np.zeros(n_levels)
+    widest_symbol = np.zeros(n_levels)
+    widest_text = np.zeros(n_levels)
+    np.maximum.at(widest_run, level, np.asarray(run, dtype=float))
+    np.maximum.at(widest_symbol, level, np.asarray(symbol, dtype=float))
+    np.maximum.at(widest_text, level, np.asarray(text, dtype=float))
+    tracks = np.zeros(n_levels) if track is None else np.asarray(track, dtype=float)[:n_levels]
+    run_start = np.zeros(n_levels)
+    track_start = np.zeros(n_levels)
+    centre = np.zeros(n_levels)
+    bus = np.zeros(n_levels)
+    position = 0.0
+    for lv in range(n_levels):
+        run_start[lv] = position
+        track_start[lv] = position + widest_run[lv]
+        centre[lv] = track_start[lv] + tracks[lv] + widest_symbol[lv] / 2.0
+        end = centre[lv] + widest_symbol[lv] / 2.0 + widest_text[lv]
+        bus[lv] = end + stub
+        position = bus[lv]
+    return Columns(run_start, track_start, tracks, centre, bus,
+                   float(bus[-1] - stub) if n_levels else 0.0)

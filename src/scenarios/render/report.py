@@ -1,0 +1,513 @@
+"""The briefing pack: ``OUT.pdf`` (multi-page) and ``OUT/`` with ``briefing.md`` and its PNGs.
+
+One call, :func:`write_report`, evaluates the scenario (belief mode and strategic mode),
+runs the one-way sensitivity of the main metric (:func:`scenarios.analysis.sensitivity.tornado`),
+draws the figures and writes:
+
+1. a title page: title, as-of date, summary and the key numbers;
+2. the tree with the most likely path highlighted;
+3. the outcome distribution and the tag probabilities;
+4. the most likely paths as a table, each with its narrative (the branch and outcome texts);
+5. the strategic solution: the tree with every strategic choice highlighted, and the choices;
+6. the tornado diagram of the main metric;
+7. the sources.
+
+The PDF has one page per figure (each page the figure's own size) and letter-size text
+pages; ``briefing.md`` embeds the same figures as PNGs.  Every file is written
+atomically; nothing else is written.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import ScenarioWarning
+from ..io.atomic import OutputError, atomic_path, write_atomic
+from .theme import Theme, get_theme
+
+__all__ = ["Report", "write_report", "report_paths"]
+
+_PAGE = (8.5, 11.0)  # text pages, inches
+_MARGIN = 54.0  # points
+_BODY = 10.0
+_SMALL = 8.5
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`write_report` wrote."""
+
+    pdf: Path
+    folder: Path
+    markdown: Path
+    images: tuple[Path, ...]
+    notes: tuple[str, ...] = ()  # sections left out, and why
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return (self.pdf, self.markdown, *self.images)
+
+    def to_dict(self) -> dict:
+        return {"pdf": str(self.pdf), "folder": str(self.folder), "markdown": str(self.markdown),
+                "images": [str(p) for p in self.images], "notes": list(self.notes)}
+
+
+def report_paths(out: str | os.PathLike) -> tuple[Path, Path]:
+    """``(OUT.pdf, OUT/)`` for ``out`` (a trailing ``.pdf`` is dropped).
+
+    >>> [str(p) for p in report_paths("briefs/donbas.pdf")]
+    ['briefs/donbas.pdf', 'briefs/donbas']
+    """
+    out = Path(out)
+    if out.suffix.lower() == ".pdf":
+        out = out.with_suffix("")
+    return out.with_name(out.name + ".pdf"), out
+
+
+def _check_folder(folder: Path) -> None:
+    parent = folder.parent if str(folder.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{folder}: error: folder {str(parent)!r} does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: error: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "briefing.md").exists():
+        raise OutputError(f"{folder}: error: the folder exists and is not a briefing pack "
+                          "(no briefing.md); choose another OUT")
+
+
+def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any] | None = None,
+                 theme: str | Theme = "light", metric: str | None = None, top: int = 5,
+                 dpi: float | None = None) -> Report:
+    """Write the briefing pack for ``scenario`` to ``OUT.pdf`` and ``OUT/``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    out : path
+        ``OUT``: the pack is ``OUT.pdf`` and the folder ``OUT/`` (``briefing.md`` and PNGs).
+    overrides : mapping, optional
+        ``--set`` values for every analysis in the pack.
+    theme : str or Theme
+    metric : str, optional
+        The main metric for the tornado (``payoff:ACTOR``, ``tag:TAG``, ``outcome:ID``,
+        ``node:ID``; default: the expected payoff to the actor deciding at the root).
+    top : int
+        How many of the most likely paths to list.
+    dpi : float, optional
+        Resolution of the PNGs (default as :func:`~scenarios.render.draw_tree`).
+
+    Raises
+    ------
+    scenarios.io.atomic.OutputError
+        when a file or the folder cannot be written.
+    UnknownNameError, ProbabilityError, ExpressionError
+        for bad ``overrides`` or ``metric``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, scenarios
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> r = write_report(scenarios.load("entry-deterrence"), folder / "brief")
+    >>> r.pdf.name, r.markdown.name, sorted(p.name for p in r.images)[:2]
+    ('brief.pdf', 'briefing.md', ['outcomes.png', 'strategic.png'])
+    """
+    from .save import save_figure
+
+    theme = get_theme(theme)
+    pdf_path, folder = report_paths(out)
+    _check_folder(folder)
+    if pdf_path.exists() and pdf_path.is_dir():
+        raise OutputError(f"{pdf_path}: error: is a directory")
+    overrides = dict(overrides or {}) or None
+    content = _Content(scenario, overrides, theme, metric, top, dpi)
+    folder.mkdir(exist_ok=True)
+    images = []
+    for name, fig in content.figures:
+        images.append(save_figure(fig, folder / name))
+    markdown = write_atomic(folder / "briefing.md", content.markdown())
+    with atomic_path(pdf_path) as tmp:
+        _write_pdf(tmp, content)
+    return Report(pdf_path, folder, markdown, tuple(images), tuple(content.notes))
+
+
+def _write_pdf(path: Path, content: "_Content") -> None:
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from .. import __version__
+
+    with PdfPages(path, metadata={"Title": content.scenario.title, "Creator": f"scenarios {__version__}",
+                                  "CreationDate": None}) as pdf:
+        for fig in content.pdf_pages():
+            pdf.savefig(fig, facecolor=fig.get_facecolor())
+
+
+# -- what the pack says ---------------------------------------------------------------------------
+
+class _Content:
+    """Results, figures and text of one pack (figures in PDF order)."""
+
+    def __init__(self, scenario, overrides, theme: Theme, metric, top, dpi):
+        from . import charts
+        from .tree import draw_tree
+
+        self.scenario = scenario
+        self.overrides = overrides
+        self.theme = theme
+        self.notes: list[str] = []
+        self.belief = scenario.evaluate(overrides=overrides, top=top)
+        self.solved = scenario.solve(overrides=overrides, top=top)
+        self.figures: list[tuple[str, Any]] = []
+        self.captions: dict[str, str] = {}
+
+        def add(name, ax, caption):
+            self.figures.append((name, ax.figure))
+            self.captions[name] = caption
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            add("tree.png", draw_tree(scenario, self.belief, highlight="likely", theme=theme, dpi=dpi),
+                "The scenario as a decision tree; the thick line is the most likely path.")
+            add("outcomes.png", charts.outcome_chart(self.belief, theme=theme),
+                "Probability of each outcome (belief mode), coloured by its first tag.")
+            if self.belief.tags:
+                add("tags.png", charts.tag_chart(self.belief, theme=theme),
+                    "Probability of ending in an outcome carrying each tag (tags can overlap).")
+            add("strategic.png", draw_tree(scenario, self.solved, highlight="strategic", theme=theme,
+                                           dpi=dpi),
+                "The strategic solution: every actor chooses by backward induction; thick lines "
+                "are the choices at every decision, on the played path or not.")
+        from ..analysis.metrics import parse_metric
+        from ..analysis.sensitivity import AnalysisError, tornado
+
+        self.metric = parse_metric(scenario, metric)
+        self.tornado = None
+        if not any(p.low is not None and p.high is not None for p in scenario.parameters.values()):
+            self.notes.append("No tornado diagram: no parameter of the scenario has a low/high range "
+                              "(give parameters low and high values in the file to get one).")
+        else:
+            try:
+                self.tornado = tornado(scenario, metric=self.metric, overrides=overrides)
+            except AnalysisError as exc:
+                self.notes.append(f"No tornado diagram: {exc}.")
+        if self.tornado is not None:
+            add("tornado.png", charts.tornado_chart(self.tornado, theme=theme),
+                f"One-way sensitivity of the {self.tornado.metric_label}: each parameter moved "
+                "to its low and high value, the others at their base values.")
+
+    # markdown -----------------------------------------------------------------------------------
+    def markdown(self) -> str:
+        from .. import __version__
+
+        s, b, z = self.scenario, self.belief, self.solved
+        lines = [f"# {s.title}", ""]
+        meta = []
+        if s.as_of:
+            meta.append(f"As of {s.as_of}.")
+        meta.append(f"Briefing pack generated by scenarios {__version__} from `{Path(s.filename).name}`.")
+        if self.overrides:
+            meta.append("Overrides: " + ", ".join(f"`{k} = {v}`" for k, v in self.overrides.items()) + ".")
+        lines += [" ".join(meta), ""]
+        if s.summary:
+            lines += [s.summary, ""]
+        lines += ["## Key numbers", ""]
+        lines += _md_table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
+                           [[s.actors[a].name, _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a])]
+                            for a in s.actors])
+        if b.outcomes:
+            top = b.outcomes[0]
+            lines += ["", f"Most likely outcome: **{_md(top.label)}** (p = {_p(top.probability)})."]
+        for name, _ in self.figures:
+            if name == "tree.png":
+                lines += ["", "## The tree", "", f"![{self.captions[name]}]({name})", "",
+                          f"*{self.captions[name]}*"]
+        lines += ["", "## Outcomes", "", f"![{self.captions['outcomes.png']}](outcomes.png)", ""]
+        actors = [s.actors[a].name for a in s.actors]
+        lines += _md_table(["outcome", "probability", "tags"] + [f"payoff: {a}" for a in actors],
+                           [[_md(o.label), _p(o.probability), ", ".join(o.tags)]
+                            + [_num(o.payoffs[a]) for a in s.actors] for o in b.outcomes])
+        if b.tags:
+            lines += ["", "### Tags", "", f"![{self.captions['tags.png']}](tags.png)", ""]
+            lines += _md_table(["tag", "probability"], [[t, _p(p)] for t, p in
+                                                        sorted(b.tags.items(), key=lambda kv: -kv[1])])
+        lines += ["", "## Most likely paths", ""]
+        lines += _md_table(["#", "probability", "route", "outcome"] + [f"payoff: {a}" for a in actors],
+                           [[str(i), _p(p.probability), _md(" → ".join(self.route(p))),
+                             _md(s.nodes[p.nodes[-1]].label)] + [_num(p.payoffs[a]) for a in s.actors]
+                            for i, p in enumerate(b.paths, 1)])
+        for i, path in enumerate(b.paths, 1):
+            lines += ["", f"**{i}. {_md(s.nodes[path.nodes[-1]].label)}** (p = {_p(path.probability)})", ""]
+            lines += [_md(self.narrative(path)) or "*(no narrative in the file)*"]
+        lines += ["", "## Strategic solution", "", f"![{self.captions['strategic.png']}](strategic.png)", ""]
+        lines += _md_table(["decision", "actor", "choice", "value to the actor", "on the played path"],
+                           self.choice_rows())
+        if z.ties:
+            lines += ["", "Ties broken for the first listed option at: " + ", ".join(z.ties) + "."]
+        if self.tornado is not None:
+            t = self.tornado
+            lines += ["", f"## Sensitivity of the {t.metric_label}", "", f"![{self.captions['tornado.png']}](tornado.png)",
+                      "", f"Base case: {_num(t.base_metric)}.", ""]
+            lines += _md_table(["parameter", "low", "high", "metric at low", "metric at high", "swing"],
+                               [[bar.variable.name, _num(bar.variable.low), _num(bar.variable.high),
+                                 _num(bar.metric_low), _num(bar.metric_high), _num(bar.swing)]
+                                for bar in t.bars])
+        for note in self.notes:
+            lines += ["", f"*{note}*"]
+        if s.sources:
+            lines += ["", "## Sources", ""]
+            for src in s.sources.values():
+                lines.append("- " + _md(self.source_text(src)))
+        return "\n".join(lines).rstrip() + "\n"
+
+    # shared pieces ------------------------------------------------------------------------------
+    def route(self, path) -> list[str]:
+        s = self.scenario
+        return [next(b for b in s.nodes[u].branches if b.to == v).label
+                for u, v in zip(path.nodes, path.nodes[1:])]
+
+    def narrative(self, path) -> str:
+        """The branch texts along the path and the outcome's text, in order."""
+        s = self.scenario
+        parts = []
+        for u, v in zip(path.nodes, path.nodes[1:]):
+            branch = next(b for b in s.nodes[u].branches if b.to == v)
+            if branch.text:
+                parts.append(branch.text.strip())
+        end = s.nodes[path.nodes[-1]]
+        if end.text:
+            parts.append(end.text.strip())
+        return " ".join(parts)
+
+    def choice_rows(self) -> list[list[str]]:
+        s, z = self.scenario, self.solved
+        rows = []
+        for node_id, child in z.choices.items():
+            node = s.nodes[node_id]
+            branch = next(b for b in node.branches if b.to == child)
+            rows.append([_md(node.label), s.actors[node.actor].name, _md(branch.label),
+                         _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else ""])
+        return rows
+
+    @staticmethod
+    def source_text(src) -> str:
+        text = src.title
+        extra = ", ".join(x for x in (src.publisher, src.date) if x)
+        if extra:
+            text += f" ({extra})"
+        text += "."
+        if src.note:
+            text += " " + " ".join(src.note.split())
+        if src.url:
+            text += f" {src.url}"
+        return text
+
+    # PDF ----------------------------------------------------------------------------------------
+    def pdf_pages(self):
+        from .. import __version__
+
+        s, b, z = self.scenario, self.belief, self.solved
+        figures = dict(self.figures)
+        pages = _Pages(self.theme)
+        pages.heading(s.title, 20)
+        meta = []
+        if s.as_of:
+            meta.append(f"As of {s.as_of}")
+        meta.append(f"generated by scenarios {__version__} from {Path(s.filename).name}")
+        if self.overrides:
+            meta.append("overrides: " + ", ".join(f"{k} = {v}" for k, v in self.overrides.items()))
+        pages.paragraph(" · ".join(meta), size=_SMALL, muted=True)
+        if s.summary:
+            pages.paragraph(s.summary)
+        pages.heading("Key numbers", 13)
+        pages.table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
+                    [[s.actors[a].name, _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a])]
+                     for a in s.actors], [0.4, 0.3, 0.3])
+        if b.outcomes:
+            top = b.outcomes[0]
+            pages.paragraph(f"Most likely outcome: {top.label} (p = {_p(top.probability)}). "
+                            f"Most likely path: p = {_p(b.paths[0].probability) if b.paths else '0'}.")
+        pages.heading("Contents", 13)
+        contents = ["The tree, with the most likely path", "Outcome distribution",
+                    "Most likely paths and their narratives", "Strategic solution"]
+        if b.tags:
+            contents.insert(2, "Probability by tag")
+        if self.tornado is not None:
+            contents.append(f"Sensitivity of the {self.tornado.metric_label}")
+        if s.sources:
+            contents.append("Sources")
+        for i, item in enumerate(contents, 1):
+            pages.paragraph(f"{i}. {item}", space=2)
+        out = pages.finish()
+        out.append(figures["tree.png"])
+        out.append(figures["outcomes.png"])
+        if "tags.png" in figures:
+            out.append(figures["tags.png"])
+        pages = _Pages(self.theme)
+        pages.heading("Most likely paths", 16)
+        actors = [s.actors[a].name for a in s.actors]
+        pages.table(["#", "p", "route"] + actors,
+                    [[str(i), _p(p.probability), " → ".join(self.route(p)) + " ⇒ " + s.nodes[p.nodes[-1]].label]
+                     + [_num(p.payoffs[a]) for a in s.actors] for i, p in enumerate(b.paths, 1)],
+                    [0.05, 0.09, 0.86 - 0.1 * len(actors)] + [0.1] * len(actors))
+        for i, path in enumerate(b.paths, 1):
+            pages.heading(f"{i}. {s.nodes[path.nodes[-1]].label} (p = {_p(path.probability)})", 11.5)
+            pages.paragraph(self.narrative(path) or "(no narrative in the file)")
+        out += pages.finish()
+        out.append(figures["strategic.png"])
+        pages = _Pages(self.theme)
+        pages.heading("Strategic solution: the choices", 16)
+        pages.paragraph("Backward induction: at every decision not marked fixed, its actor takes the "
+                        "option with the highest expected payoff to itself.", size=_SMALL, muted=True)
+        pages.table(["decision", "actor", "choice", "value", "played"], self.choice_rows(),
+                    [0.3, 0.17, 0.33, 0.1, 0.1])
+        if z.ties:
+            pages.paragraph("Ties broken for the first listed option at: " + ", ".join(z.ties) + ".")
+        out += pages.finish()
+        if "tornado.png" in figures:
+            out.append(figures["tornado.png"])
+        if s.sources or self.notes:
+            pages = _Pages(self.theme)
+            if s.sources:
+                pages.heading("Sources", 16)
+                for src in s.sources.values():
+                    pages.paragraph("• " + self.source_text(src), size=_SMALL + 0.5)
+            for note in self.notes:
+                pages.paragraph(note, muted=True)
+            out += pages.finish()
+        return out
+
+
+class _Pages:
+    """Letter-size text pages: headings, wrapped paragraphs and tables, paginated."""
+
+    def __init__(self, theme: Theme, dpi: float = 150.0):
+        from .measure import TextMetrics
+
+        self.theme = theme
+        self.metrics = TextMetrics(dpi, family=theme.font_family)
+        self.width = _PAGE[0] * 72 - 2 * _MARGIN
+        self.pages: list[list[tuple]] = [[]]
+        self.y = _MARGIN  # from the top
+
+    def _room(self, height: float) -> None:
+        if self.y + height > _PAGE[1] * 72 - _MARGIN and self.pages[-1]:
+            self.pages.append([])
+            self.y = _MARGIN
+
+    def heading(self, text: str, size: float) -> None:
+        text = self.metrics.wrap(text, self.width, size, "bold")
+        h = self.metrics.height(text.count("\n") + 1, size, "bold")
+        self._room(h + 8 + 3 * _BODY)  # keep a heading with what follows it
+        self.y += 6 if self.pages[-1] else 0
+        self.pages[-1].append(("text", _MARGIN, self.y, text, size, "bold", False))
+        self.y += h + 6
+
+    def paragraph(self, text: str, *, size: float = _BODY, muted: bool = False, space: float = 6) -> None:
+        wrapped = self.metrics.wrap(text, self.width, size).split("\n")
+        line_h = self.metrics.height(2, size) - self.metrics.height(1, size)
+        first = self.metrics.height(1, size)
+        chunk: list[str] = []
+        for line in wrapped:  # split across pages line by line
+            needed = first + line_h * len(chunk)
+            if self.y + needed > _PAGE[1] * 72 - _MARGIN and chunk:
+                self._flush(chunk, size, muted)
+                chunk = []
+                self.pages.append([])
+                self.y = _MARGIN
+            chunk.append(line)
+        if chunk:
+            self._flush(chunk, size, muted)
+        self.y += space
+
+    def _flush(self, lines: list[str], size: float, muted: bool) -> None:
+        text = "\n".join(lines)
+        self.pages[-1].append(("text", _MARGIN, self.y, text, size, "normal", muted))
+        self.y += self.metrics.height(len(lines), size)
+
+    def table(self, headers, rows, fractions) -> None:
+        widths = [f * self.width for f in fractions]
+        size = _SMALL
+        pad = 4.0
+
+        def cells(values, weight):
+            wrapped = [self.metrics.wrap(str(v), w - 2 * pad, size, weight) for v, w in zip(values, widths)]
+            height = max(self.metrics.height(c.count("\n") + 1, size, weight) for c in wrapped) + 2 * pad
+            return wrapped, height
+
+        head, head_h = cells(headers, "bold")
+
+        def draw_row(wrapped, height, weight, rule):
+            x = _MARGIN
+            for text, w in zip(wrapped, widths):
+                self.pages[-1].append(("text", x + pad, self.y + pad, text, size, weight, False))
+                x += w
+            self.y += height
+            if rule:
+                self.pages[-1].append(("rule", _MARGIN, self.y, _MARGIN + self.width))
+
+        self._room(head_h * 2)
+        draw_row(head, head_h, "bold", True)
+        for row in rows:
+            wrapped, height = cells(row, "normal")
+            if self.y + height > _PAGE[1] * 72 - _MARGIN:
+                self.pages.append([])
+                self.y = _MARGIN
+                draw_row(head, head_h, "bold", True)  # repeat the header on a new page
+            draw_row(wrapped, height, "normal", False)
+            self.pages[-1].append(("rule", _MARGIN, self.y, _MARGIN + self.width, "light"))
+        self.y += 8
+
+    def finish(self) -> list:
+        from matplotlib.lines import Line2D
+
+        from .save import new_figure
+
+        theme = self.theme
+        figures = []
+        height = _PAGE[1] * 72
+        for ops in self.pages:
+            if not ops:
+                continue
+            fig = new_figure(*_PAGE, 150, facecolor=theme.background)
+            for op in ops:
+                if op[0] == "text":
+                    _, x, y, text, size, weight, muted = op
+                    fig.text(x / (_PAGE[0] * 72), 1 - y / height, text, ha="left", va="top",
+                             fontsize=size, fontweight=weight, color=theme.muted if muted else theme.text,
+                             fontfamily=list(theme.font_family))
+                else:
+                    x0, y, x1 = op[1], op[2], op[3]
+                    light = len(op) > 4
+                    fig.add_artist(Line2D([x0 / (_PAGE[0] * 72), x1 / (_PAGE[0] * 72)],
+                                          [1 - y / height] * 2, color=theme.grid if light else theme.line,
+                                          linewidth=0.5 if light else 0.8))
+            figures.append(fig)
+        return figures
+
+
+# -- formatting -------------------------------------------------------------------------------------
+
+def _p(x: float) -> str:
+    from .tree import format_probability
+
+    return format_probability(float(x))
+
+
+def _num(x: float) -> str:
+    from .tree import format_number
+
+    return format_number(float(x))
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell or paragraph."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _md_table(headers, rows) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
