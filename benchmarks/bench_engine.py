@@ -394,8 +394,10 @@ def main(argv=None) -> int:
     import scenarios
 
     sys.stdout.reconfigure(line_buffering=True)  # keep the table and the progress notes in order
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(f"# scenarios {scenarios.__version__} engine benchmark — Python {sys.version.split()[0]}, "
-          f"numpy {numpy.__version__}, {os.cpu_count()} CPUs, seed {args.seed}\n", flush=True)
+          f"numpy {numpy.__version__}, {os.cpu_count()} CPUs, seed {args.seed}, "
+          f"load average {load} (1/5/15 min) at the start\n", flush=True)
     rows = []
     for exp in range(3, args.max_exp + 1):
         print(f"  running 10^{exp} nodes…", file=sys.stderr, flush=True)

@@ -34,9 +34,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
-from itertools import repeat
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -265,73 +264,92 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
 
     One Python loop touching each object once beats a ``map`` per attribute: at 10^6
     nodes the objects do not fit in the caches, and each extra pass costs a cache miss per
-    object.  Lists are filled with bound ``append``/``extend``; numpy converts at the end.
+    object.  Lists are filled with bound ``append``/``extend`` (expression sources taken
+    while the objects are at hand); numpy converts at the end.
     """
-    kinds, node_actors, fixed, counts, to, ps = [], [], [], [], [], []
-    pay_sizes, pay_keys, pay_sources, branch_pay = [], [], [], []
-    add_kind, add_actor, add_fixed, add_count = kinds.append, node_actors.append, fixed.append, counts.append
-    add_to, add_p, add_size = to.append, ps.append, pay_sizes.append
-    add_keys, add_sources, add_branch_pay = pay_keys.extend, pay_sources.extend, branch_pay.append
+    kinds, deciders, counts, to, ps, p_sources = [], [], [], [], [], []
+    pay_sizes, pay_keys, pay_sources = [], [], []
+    branch_at, branch_sizes, branch_keys, branch_sources = [], [], [], []
+    add_kind, add_decider, add_count = kinds.append, deciders.append, counts.append
+    add_to, add_p, add_p_source, add_size = to.append, ps.append, p_sources.append, pay_sizes.append
+    add_keys, add_sources = pay_keys.extend, pay_sources.extend
+    add_branch_at, add_branch_size = branch_at.append, branch_sizes.append
+    add_branch_keys, add_branch_sources = branch_keys.extend, branch_sources.extend
     source = attrgetter("source")
-    e = 0
     for node in scenario.nodes.values():
-        add_kind(node.kind)
-        add_actor(node.actor)
-        add_fixed(node.fixed)
+        kind = node.kind
+        add_kind(kind)
+        if kind == "decision":  # only decisions have an actor and may be fixed
+            add_decider(node)
         branches = node.branches
         add_count(len(branches))
-        for branch in branches:
-            add_to(branch.to)
-            add_p(branch.p)
-            if branch.payoffs:  # one branch in ten, say
-                add_branch_pay((e, branch.payoffs))
-            e += 1
+        if branches:
+            for branch in branches:
+                add_to(branch.to)
+                p = branch.p
+                add_p(p)
+                add_p_source(getattr(p, "source", None))  # None for REST and None
+                payoffs = branch.payoffs
+                if payoffs:  # one branch in ten, say
+                    add_branch_at(len(to) - 1)
+                    add_branch_size(len(payoffs))
+                    add_branch_keys(payoffs)
+                    add_branch_sources(map(source, payoffs.values()))
         payoffs = node.payoffs
         add_size(len(payoffs))
         if payoffs:
             add_keys(payoffs)
             add_sources(map(source, payoffs.values()))
     n = len(kinds)
+    kind = np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.int8, count=n)
     code = {name: i for i, name in enumerate(actors)}
+    actor = np.full(n, -1, dtype=np.int64)
+    fixed = np.zeros(n, dtype=bool)
+    at = np.flatnonzero(kind == DECISION)
+    actor[at] = np.fromiter(map(code.__getitem__, map(attrgetter("actor"), deciders)), dtype=np.int64,
+                            count=len(deciders))
+    fixed[at] = np.fromiter(map(attrgetter("fixed"), deciders), dtype=bool, count=len(deciders))
+
     node_rows = np.repeat(np.arange(n, dtype=np.int64), np.array(pay_sizes, dtype=np.int64))
     node_cols = np.fromiter(map(code.__getitem__, pay_keys), dtype=np.int64, count=len(pay_keys))
     node_values, odd = _numbers(pay_sources)
-    if odd:
-        nodes = list(scenario.nodes.values())
-        node_symbolic = [(int(node_rows[k]), int(node_cols[k]), nodes[node_rows[k]].payoffs[pay_keys[k]])
-                         for k in odd]
-    else:
-        node_symbolic = []
-    edge_rows = np.array([k for k, payoffs in branch_pay for _ in payoffs], dtype=np.int64)
-    edge_cols = np.array([code[key] for _, payoffs in branch_pay for key in payoffs], dtype=np.int64)
-    edge_exprs = [x for _, payoffs in branch_pay for x in payoffs.values()]
-    edge_values, odd = _numbers(list(map(source, edge_exprs)))
-    edge_symbolic = [(int(edge_rows[k]), int(edge_cols[k]), edge_exprs[k]) for k in odd]
-    code[None] = -1
-    # Branch p: the source of an Expression (a float for a plain number); REST and None
-    # (equal weights) have none and become NaN, as do expressions; compile_scenario sorts
-    # those out.
-    p, odd = _numbers(list(map(getattr, ps, repeat("source"), repeat(None))))
-    p[odd] = _NAN
+    nodes = list(scenario.nodes.values()) if odd else []
+    node_symbolic = [(int(node_rows[k]), int(node_cols[k]), nodes[node_rows[k]].payoffs[pay_keys[k]])
+                     for k in odd]
+    edge_rows = np.repeat(np.array(branch_at, dtype=np.int64), np.array(branch_sizes, dtype=np.int64))
+    edge_cols = np.fromiter(map(code.__getitem__, branch_keys), dtype=np.int64, count=len(branch_keys))
+    edge_values, odd = _numbers(branch_sources)
+    branch_list = [b for node in scenario.nodes.values() for b in node.branches] if odd else []
+    edge_symbolic = [(int(edge_rows[k]), int(edge_cols[k]), branch_list[edge_rows[k]].payoffs[branch_keys[k]])
+                     for k in odd]
+    p, odd = _numbers(p_sources, missing=True)
+    p[odd] = _NAN  # like REST and None: compile_scenario sorts them out
     return _Columns(
-        kind=np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.int8, count=n),
-        actor=np.fromiter(map(code.__getitem__, node_actors), dtype=np.int64, count=n),
-        fixed=np.array(fixed, dtype=bool), counts=np.array(counts, dtype=np.int64), to=to, p=p,
+        kind=kind, actor=actor, fixed=fixed, counts=np.array(counts, dtype=np.int64), to=to, p=p,
         p_objects=ps, node_rows=node_rows, node_cols=node_cols, node_values=node_values,
         node_symbolic=node_symbolic, edge_rows=edge_rows, edge_cols=edge_cols,
         edge_values=edge_values, edge_symbolic=edge_symbolic,
     )
 
 
-def _numbers(sources: list) -> tuple[np.ndarray, list[int]]:
-    """Floats of ``sources`` (Expression sources: a float, or the text of an expression, or
-    None) as an array, NaN at None; expressions are 0 there and their positions returned."""
-    kinds = set(map(type, sources))
-    if kinds <= {float, type(None)}:  # the usual case: one C-level conversion
-        return np.array(sources, dtype=float).reshape(len(sources)), []
+def _numbers(sources: list, *, missing: bool = False) -> tuple[np.ndarray, list[int]]:
+    """``(values, odd)`` for the sources of expressions (and None where ``missing``: NaN).
+
+    A plain number's source is its float, an expression's its text.  The usual case, all
+    numbers, is one C-level conversion.  Otherwise the texts are ``odd``: their positions
+    are returned and their values are 0.  (A text that ``float`` reads, such as ``"-5"``,
+    is taken as the number it evaluates to; one that reads as non-finite, a parameter named
+    ``inf`` or ``nan``, sends the conversion down the slow path.)
+    """
+    try:
+        values = np.array(sources, dtype=float).reshape(len(sources))
+        if not (np.isinf(values).any() if missing else not np.isfinite(values).all()):
+            return values, []
+    except (ValueError, TypeError):
+        pass
     values = np.fromiter((x if type(x) is float else _NAN for x in sources), dtype=float,
                          count=len(sources))
-    odd = [k for k, x in enumerate(sources) if type(x) is str]
+    odd = [k for k, x in enumerate(sources) if isinstance(x, str)]
     values[odd] = 0.0
     return values, odd
 
@@ -402,10 +420,7 @@ class NodeIndex(Mapping):
         if self._lookups > self._DICT_AFTER:
             self._dict = dict(zip(self._ids, range(len(self._ids))))
             return self._dict[key]
-        try:
-            h = hash(key)
-        except TypeError:
-            raise KeyError(key) from None
+        h = hash(key)  # an unhashable key raises TypeError, as with a dict
         hashes, nodes, ids = self._hashes, self._nodes, self._ids
         i = int(hashes.searchsorted(h))
         while i < len(hashes) and hashes[i] == h:

@@ -84,13 +84,15 @@ class BeliefResult:
     def outcomes(self) -> tuple[OutcomeRow, ...]:
         """Every outcome, most probable first (ties in listing order), with its own payoffs."""
         compiled = self.scenario.compiled
-        rows = []
-        for i in self.outcome_order:
-            node = self.scenario.nodes[compiled.ids[i]]
-            rows.append(OutcomeRow(node.id, node.label, float(self.reach_array[i]),
-                                   dict(zip(compiled.actors, map(float, self.node_payoff[i]))),
-                                   node.tags))
-        return tuple(rows)
+        order = np.asarray(self.outcome_order)
+        nodes, ids, actors = self.scenario.nodes, compiled.ids, compiled.actors
+        # Whole columns converted at once; the loop only assembles the rows.
+        return tuple(
+            OutcomeRow(node.id, node.label, probability, dict(zip(actors, payoffs)), node.tags)
+            for node, probability, payoffs in zip(
+                (nodes[ids[i]] for i in order.tolist()), self.reach_array.take(order).tolist(),
+                np.asarray(self.node_payoff).take(order, axis=0).tolist())
+        )
 
     @cached_property
     def reach(self) -> dict[str, float]:
@@ -109,9 +111,11 @@ class BeliefResult:
         """Probability of ending in an outcome carrying each tag, tags sorted by name."""
         totals: dict[str, float] = {}
         compiled = self.scenario.compiled
-        for i in np.flatnonzero(compiled.kind == OUTCOME):
-            for tag in self.scenario.nodes[compiled.ids[i]].tags:
-                totals[tag] = totals.get(tag, 0.0) + float(self.reach_array[i])
+        nodes, ids = self.scenario.nodes, compiled.ids
+        outcomes = np.flatnonzero(compiled.kind == OUTCOME)
+        for i, probability in zip(outcomes.tolist(), self.reach_array.take(outcomes).tolist()):
+            for tag in nodes[ids[i]].tags:
+                totals[tag] = totals.get(tag, 0.0) + probability
         return dict(sorted(totals.items()))
 
     def probability(self, node_id: str) -> float:

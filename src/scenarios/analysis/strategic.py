@@ -4,8 +4,10 @@ At every decision node that is not ``fixed`` its actor takes the branch with the
 expected payoff for that actor (branch payoff + the child's value); chance nodes and
 fixed decisions average their branches by ``p``.  Ties go to the branch listed first and
 are reported.  The rollback is vectorised per generation: a generation's branch values are
-computed in one array, maximised per node with ``np.maximum.reduceat``, and the first
-branch within tolerance of the maximum is chosen.  The result is a choice at every
+one ``(actors, edges)`` array; each solved decision's best is found with
+``np.maximum.reduceat`` over its own branches only, and the first branch within tolerance
+of it is chosen.  The chosen branch then gets weight 1 (the others 0), so every node of
+the generation, decision or chance, is one weighted sum.  The result is a choice at every
 decision node, on the solved path or off it (a subgame-perfect profile when information
 is perfect), and the outcome distribution and expectations when those choices are played.
 """
