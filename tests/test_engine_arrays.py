@@ -118,7 +118,8 @@ def test_wide_solve_matches_brute_force(wide):
     assert set(result.ties) == ref.ties
     assert result.expected_payoffs == {a: pytest.approx(v, rel=TOL, abs=TOL)
                                        for a, v in ref.belief.expected.items()}
-    assert result.values["g1n3"] == {a: pytest.approx(v, rel=TOL, abs=TOL) for a, v in ref.values["g1n3"].items()}
+    assert result.values["g1n3"] == {a: pytest.approx(v, rel=TOL, abs=TOL)
+                                     for a, v in ref.values["g1n3"].items()}
 
 
 def test_wide_and_narrow_code_agree(wide, monkeypatch):
@@ -146,7 +147,8 @@ def test_chain_single_node_generations_closed_form():
     n = 3000
     s = build(builders.deep_chain(n))
     assert all(lv.single >= 0 for lv in s.compiled.levels)
-    assert s.evaluate().expected_payoffs["walker"] == pytest.approx(builders.deep_chain_expected(n), rel=1e-12)
+    assert s.evaluate().expected_payoffs["walker"] == pytest.approx(builders.deep_chain_expected(n),
+                                                                    rel=1e-12)
     assert s.solve().expected_payoffs["walker"] == pytest.approx(
         builders.deep_chain_expected(n, solved=True), rel=1e-12)
 
@@ -158,7 +160,8 @@ def test_level_arrays_match_a_direct_recomputation(wide):
         assert not array.flags.writeable
     seen_edges = 0
     for lv in c.levels:
-        assert lv.lo == seen_edges and np.all(c.parent[lv.lo:lv.hi] >= lv.n0) and np.all(c.parent[lv.lo:lv.hi] < lv.n1)
+        assert lv.lo == seen_edges
+        assert np.all(c.parent[lv.lo:lv.hi] >= lv.n0) and np.all(c.parent[lv.lo:lv.hi] < lv.n1)
         seen_edges = lv.hi
         nodes = np.unique(c.parent[lv.lo:lv.hi])
         assert np.array_equal(c.internal[lv.s0:lv.s1], nodes)
@@ -270,8 +273,9 @@ def test_rest_is_computed_per_node():
     # 3,000 chance nodes going on with 0.9999, rest to a side outcome: every rest is exactly
     # 1 - 0.9999 (a running sum over all edges, as before, is off by ~1e-8 relative here).
     n = 3000
-    nodes = {f"c{i}": {"kind": "chance", "branches": [{"to": f"c{i + 1}" if i + 1 < n else "end", "p": 0.9999},
-                                                      {"to": f"o{i}", "p": "rest"}]} for i in range(n)}
+    nodes = {f"c{i}": {"kind": "chance", "branches": [
+        {"to": f"c{i + 1}" if i + 1 < n else "end", "p": 0.9999}, {"to": f"o{i}", "p": "rest"}]}
+        for i in range(n)}
     nodes.update({f"o{i}": {"kind": "outcome"} for i in range(n)})
     nodes["end"] = {"kind": "outcome"}
     s = build({"title": "Chain", "root": "c0", "nodes": nodes})

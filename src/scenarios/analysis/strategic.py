@@ -71,7 +71,8 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     >>> from scenarios.analysis.bind import bind
     >>> s = scenarios.load("entry-deterrence")
     >>> b = bind(s)
-    >>> values, chosen, tied, played = rollback(s.compiled, b.p, b.node_payoff_by_actor, b.edge_payoff_by_actor)
+    >>> values, chosen, tied, played = rollback(s.compiled, b.p, b.node_payoff_by_actor,
+    ...                                         b.edge_payoff_by_actor)
     >>> c = s.compiled
     >>> c.ids[c.child[chosen[c.index["response"]]]], values[:, c.root].tolist()
     ('share', [1.0, 1.0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 from pathlib import Path
@@ -92,10 +93,18 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     """
     if not isinstance(text, str):
         raise TypeError(f"loads() takes text, not {type(text).__name__}")
-    document = parse_document(text, filename)
-    if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate as usual
-        document = resolve_variant(document)
-    scenario = build_scenario(document, default_id=default_id)
+    # Loading allocates millions of small acyclic objects; the cyclic garbage collector would
+    # rescan them again and again for nothing (half the load time of a 10^4-node file).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        document = parse_document(text, filename)
+        if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate
+            document = resolve_variant(document)
+        scenario = build_scenario(document, default_id=default_id)
+    finally:
+        if collecting:
+            gc.enable()
     for diagnostic in scenario.warnings:
         warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=2)
     return scenario
