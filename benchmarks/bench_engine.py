@@ -198,8 +198,8 @@ def chain_scenario(levels: int, seed: int) -> dict:
             else {"to": f"o{i}", "p": "rest"},
         ]}
     for i in range(levels):
-        nodes[f"o{i}"] = {"kind": "outcome", "payoffs": dict(zip(ACTORS, pay[i]))}
-    nodes["end"] = {"kind": "outcome", "payoffs": dict(zip(ACTORS, pay[levels]))}
+        nodes[f"o{i}"] = {"kind": "outcome", "payoffs": dict(zip(ACTORS, pay[i], strict=False))}
+    nodes["end"] = {"kind": "outcome", "payoffs": dict(zip(ACTORS, pay[levels], strict=False))}
     return {"title": f"Chain of {levels:,} chance nodes",
             "actors": {a: {"name": a} for a in ACTORS}, "root": "c0", "nodes": nodes}
 
@@ -267,8 +267,8 @@ def _force(result):
 def worker_size(exp: int, seed: int) -> dict:
     """Measure one size in this process; return the numbers."""
     import scenarios
-    from scenarios.analysis.bind import bind
-    from scenarios.analysis.paths import top_paths
+    from scenarios.engine.bind import bind
+    from scenarios.engine.paths import top_paths
 
     n = 10 ** exp
     repeats = REPEATS.get(exp, 3)
@@ -391,6 +391,7 @@ def main(argv=None) -> int:
         return 0
 
     import numpy
+
     import scenarios
 
     sys.stdout.reconfigure(line_buffering=True)  # keep the table and the progress notes in order
@@ -405,7 +406,7 @@ def main(argv=None) -> int:
 
     print("| nodes | build s | compile s | evaluate ms | outcomes-view ms | solve ms | top-10 ms | peak MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for exp, r in zip(range(3, args.max_exp + 1), rows):
+    for exp, r in zip(range(3, args.max_exp + 1), rows, strict=False):
         if "error" in r:
             print(f"| 10^{exp} | error: {r['error']} |||||||")
             continue
@@ -413,7 +414,7 @@ def main(argv=None) -> int:
               f"| {r['outcomes_view'] * 1e3:,.1f} | {r['solve'] * 1e3:,.1f} | {r['top10'] * 1e3:,.2f} "
               f"| {r['peak'] / 2**20:,.0f} |")
     print()
-    for exp, r in zip(range(3, args.max_exp + 1), rows):
+    for exp, r in zip(range(3, args.max_exp + 1), rows, strict=False):
         if "error" not in r:
             print(f"- 10^{exp}: {r['nodes']:,} nodes, {r['edges']:,} edges, {r['outcomes']:,} outcomes, "
                   f"{r['generations']} generations; best of {r['repeats']}; data generated in "

@@ -54,7 +54,7 @@ def random_tree(n: int, seed: int = 1) -> dict:
         queue.extend(kids)
         if rng.random() < 0.5:
             w = rng.dirichlet(np.ones(k)).round(3)
-            branches = [{"to": c, "p": float(p)} for c, p in zip(kids[:-1], w[:-1])]
+            branches = [{"to": c, "p": float(p)} for c, p in zip(kids[:-1], w[:-1], strict=False)]
             branches.append({"to": kids[-1], "p": "rest"})
             nodes[node_id] = {"kind": "chance", "branches": branches}
         else:
@@ -100,7 +100,7 @@ def main() -> None:
     sizes = (1_000, 10_000) if parser.parse_args().quick else (1_000, 10_000, 100_000)
     warnings.simplefilter("ignore")
     rows = []
-    for n, repeat in zip(sizes, (3, 2, 1)):
+    for n, repeat in zip(sizes, (3, 2, 1), strict=False):
         data = random_tree(n)
         s = scenarios.Scenario.from_dict(data)
         row = {"nodes": len(s.nodes)}

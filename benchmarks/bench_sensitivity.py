@@ -39,7 +39,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_engine  # noqa: E402  (the random tree shapes)
-
 import scenarios  # noqa: E402
 from scenarios.analysis.sensitivity import grid, spider, threshold, tornado  # noqa: E402
 from scenarios.errors import ScenarioWarning  # noqa: E402

@@ -52,9 +52,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_engine import random_scenario  # noqa: E402
-
 import scenarios  # noqa: E402
+from bench_engine import random_scenario  # noqa: E402
 from scenarios.analysis.montecarlo import simulate  # noqa: E402
 from scenarios.analysis.parallel import keep_freed_memory  # noqa: E402
 from scenarios.analysis.psa import psa  # noqa: E402
@@ -212,10 +211,10 @@ def main(argv=None) -> int:
             target_text = f"{target[0]} {target[1]:g}{' s' if target[0] == '<' else 'x'}"
         table.append((name, what, f"{seconds:.3f}", f"{cpu:.3f}", str(repeats), target_text, met, note))
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)))
     print("  ".join("-" * w for w in widths))
     for r in table:
-        cells = (c.rjust(w) if i in (2, 3, 4) else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        cells = (c.rjust(w) if i in (2, 3, 4) else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False)))
         print("  ".join(cells).rstrip())
     return 0
 

@@ -36,10 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_engine import random_scenario  # noqa: E402
-
 import scenarios  # noqa: E402
 import scenarios.walk as walk_module  # noqa: E402
+from bench_engine import random_scenario  # noqa: E402
 from scenarios.export.html import export  # noqa: E402
 from scenarios.walk import Walk  # noqa: E402
 
@@ -76,8 +75,8 @@ def spy_top_paths():
 
 def least_probable_walk(scenario):
     """The walk along the least probable path of positive probability: the last in the ranking."""
-    from scenarios.analysis.bind import bind
-    from scenarios.analysis.paths import all_paths
+    from scenarios.engine.bind import bind
+    from scenarios.engine.paths import all_paths
 
     compiled = scenario.compiled
     nodes, _, _ = min((path for path in all_paths(compiled, bind(scenario).p) if path[2] > 0),

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, settings
 sys.path.insert(0, str(Path(__file__).parent))  # builders.py and reference.py
 
 import builders  # noqa: E402
-
 import scenarios  # noqa: E402
 
 # Fast by default (the suite must stay well under a minute on two busy cores);

@@ -4,7 +4,7 @@ It walks the data dict as written (the format of shared/design/scenario-format.m
 applies the contract's semantics directly, by recursion and full path enumeration, with
 plain Python floats.  It is exponential and meant for the small graphs of the tests; it
 shares no code with the package (not its expression parser, not its graph compiler, not
-``scenarios.analysis.paths.all_paths``).
+``scenarios.engine.paths.all_paths``).
 
 Semantics implemented (the contract, "Semantics"):
 
@@ -282,7 +282,7 @@ class Reference:
                     choices[node_id] = kids[first]
                     own = add(own, q[first])
                 else:
-                    for prob, v in zip(self.p[node_id], q):
+                    for prob, v in zip(self.p[node_id], q, strict=False):
                         own = add(own, {a: prob * x for a, x in v.items()})
             values[node_id] = own
             return own

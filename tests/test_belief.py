@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -17,8 +17,7 @@ import builders
 import scenarios
 from builders import DATA, build
 from reference import Reference
-from scenarios.errors import (ExpressionError, ProbabilityError, ScenarioError, UnknownNameError,
-                              UnreachableNodeError)
+from scenarios.errors import ExpressionError, ProbabilityError, ScenarioError, UnknownNameError, UnreachableNodeError
 
 TOL = 1e-12  # hand-worked numbers, a few float operations
 DEEP_TOL = 1e-9  # tens of thousands of operations

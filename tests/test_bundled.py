@@ -54,7 +54,7 @@ def test_bundled_scenario_loads_evaluates_and_solves(name):
     for result in (s.evaluate(), s.solve()):
         assert sum(o.probability for o in result.outcomes) == pytest.approx(1.0, abs=TOL)
         probs = [o.probability for o in result.outcomes]
-        assert all(a >= b - 1e-12 for a, b in zip(probs, probs[1:]))
+        assert all(a >= b - 1e-12 for a, b in zip(probs, probs[1:], strict=False))
         assert set(result.expected_payoffs) == set(s.actors)
     solved = s.solve()
     strategic = {n.id for n in s.nodes.values() if n.kind == "decision" and not n.fixed}

@@ -100,7 +100,7 @@ def test_donbas_views_agree_with_each_evaluation():
     loaded = [scenarios.load(n) for n in names]
     c = compare(loaded)
     war = row(c.tags, "war")
-    for s, value in zip(loaded, war.values):
+    for s, value in zip(loaded, war.values, strict=False):
         assert value == pytest.approx(s.evaluate(top=0).tags["war"], abs=TOL)
     assert war.values[0] == pytest.approx(0.3016325, abs=1e-9)  # teaching-answers.md
     assert war.differences[0] > 0.2 and war.differences[1] < -0.15

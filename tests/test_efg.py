@@ -71,7 +71,7 @@ def check_game(s: scenarios.Scenario, game: gbt.Game) -> None:
     assert len(players) == len(s.actors)
     labels = [p.label for p in players]
     assert len(set(labels)) == len(labels) and all(labels)
-    for label, actor in zip(labels, s.actors.values()):
+    for label, actor in zip(labels, s.actors.values(), strict=False):
         name = " ".join(actor.name.split())
         if name.isascii() and name.isprintable() and "\\" not in name and labels.count(name) == 1:
             assert label == name
@@ -81,7 +81,7 @@ def check_game(s: scenarios.Scenario, game: gbt.Game) -> None:
     paths = ref.all_paths()
     terminals = [n for n in preorder(game) if n.is_terminal]
     assert len(terminals) == len(paths)
-    for gnode, path in zip(terminals, paths):
+    for gnode, path in zip(terminals, paths, strict=False):
         assert node_id(gnode) == path.nodes[-1]
         for key, player in actor_of.items():
             assert float(gnode.outcome[player]) == pytest.approx(path.payoffs[key], abs=TOL)
@@ -126,7 +126,7 @@ def check_equilibrium(s: scenarios.Scenario, game: gbt.Game) -> None:
     assert float(profile.agent_max_regret()) <= TOL
     if all(strategy_count(p) <= MAX_STRATEGIES for p in game.players):
         assert float(profile.max_regret()) <= TOL
-    for player, key in zip(game.players, s.actors):
+    for player, key in zip(game.players, s.actors, strict=False):
         assert float(profile.payoff(player)) == pytest.approx(solved.expected_payoffs[key], abs=TOL)
 
 

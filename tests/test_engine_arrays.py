@@ -2,7 +2,7 @@
 
 The property tests use graphs of a dozen nodes, so every generation there is "narrow".
 Here a seeded scenario of ~2,000 nodes has generations wider than
-``scenarios.analysis.propagate.WIDE`` (the ``np.bincount`` / ``np.maximum.at`` code) and a
+``scenarios.engine.propagate.WIDE`` (the ``np.bincount`` / ``np.maximum.at`` code) and a
 chain has generations of one node (the single-node code); both are checked against the
 brute-force reference (``tests/reference.py``, full path enumeration) and against each
 other.  Also: the per-generation index arrays against a direct recomputation, the node
@@ -24,8 +24,8 @@ import builders
 from builders import build
 from reference import Reference
 from scenarios.analysis import belief, paths, propagate, strategic
-from scenarios.analysis.bind import bind
-from scenarios.analysis.compile import OUTCOME, NodeIndex, _HashFinder
+from scenarios.engine.bind import bind
+from scenarios.engine.compiled import OUTCOME, NodeIndex, _HashFinder
 
 ACTORS = ("a", "b", "c")
 TOL = 1e-9
@@ -62,18 +62,18 @@ def wide_data(seed: int, *, dag: bool = False) -> dict:
                 if rng.random() < 0.2:
                     node["fixed"] = True
                 if rng.random() < 0.5 or node.get("fixed"):
-                    for branch, p in zip(branches, ps):
+                    for branch, p in zip(branches, ps, strict=False):
                         branch["p"] = p
             else:
                 node = {"kind": "chance", "branches": branches}
-                for branch, p in zip(branches, ps):
+                for branch, p in zip(branches, ps, strict=False):
                     branch["p"] = p
                 if rng.random() < 0.3:
                     branches[-1]["p"] = "rest"
             nodes[node_id] = node
     for node_id in layers[-1] + shared:
         nodes[node_id] = {"kind": "outcome",
-                          "payoffs": dict(zip(ACTORS, rng.normal(size=3).round(6).tolist()))}
+                          "payoffs": dict(zip(ACTORS, rng.normal(size=3).round(6).tolist(), strict=False))}
     return {"title": f"Wide {'DAG' if dag else 'tree'} {seed}",
             "actors": {a: {"name": a} for a in ACTORS}, "root": "g0n0", "nodes": nodes}
 
@@ -133,7 +133,7 @@ def test_wide_and_narrow_code_agree(wide, monkeypatch):
         runs.append((s.evaluate(given="g2n7"), s.evaluate(), s.solve()))
         best.append(paths._best_completion(c, p, c.kind == OUTCOME))
     assert np.array_equal(*best)  # maxima are exact, whichever way they are taken
-    for narrow, wide_ in zip(*runs):
+    for narrow, wide_ in zip(*runs, strict=False):
         np.testing.assert_allclose(narrow.values_array, wide_.values_array, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(narrow.reach_array, wide_.reach_array, rtol=1e-12, atol=0)
         assert narrow.to_dict()["outcomes"] == wide_.to_dict()["outcomes"]

@@ -24,9 +24,8 @@ from hypothesis import given, settings
 import scenarios
 from reference import Reference
 from scenarios.errors import ScenarioWarning
-from scenarios.export import export, formats
 from scenarios.export import dot as dot_format
-from scenarios.export import json_format, mermaid
+from scenarios.export import export, formats, json_format, mermaid
 from scenarios.export._shared import ExportOptionError, xml_safe
 from test_dump import build, documents
 

@@ -108,7 +108,7 @@ def test_timestamps_become_iso_text():
 def billion_laughs(levels: int = 9) -> str:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     names = "abcdefghijklmnop"
-    for prev, cur in zip(names, names[1:levels + 1]):
+    for prev, cur in zip(names, names[1:levels + 1], strict=False):
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
     return "\n".join(lines) + "\n"
 

@@ -67,7 +67,7 @@ class TestTidy:
         y = lay.tidy(children, before, after, gap=gap)
         by_level, _ = levels_left_to_right(children)
         for nodes in by_level.values():
-            for a, b in zip(nodes, nodes[1:]):
+            for a, b in zip(nodes, nodes[1:], strict=False):
                 # b is to the right of a, at least the required separation away.
                 assert y[b] - before[b] >= y[a] + after[a] + gap - EPS
 
@@ -218,7 +218,7 @@ class TestPlanShared:
     @given(dags())
     def test_every_node_drawn_once_at_its_longest_depth(self, graph):
         p = lay.plan(graph, "n0")
-        drawn = [n for k, n in zip(p.kind.tolist(), p.rows()) if k == lay.NODE]
+        drawn = [n for k, n in zip(p.kind.tolist(), p.rows(), strict=False) if k == lay.NODE]
         ids = [row[1] for row in drawn]
         assert sorted(ids) == sorted(graph)  # each node exactly once
         depth = longest_depth(graph, "n0")
@@ -237,7 +237,7 @@ class TestPlanShared:
     def test_every_branch_drawn_and_labelled_exactly_once(self, graph):
         p = lay.plan(graph, "n0")
         labelled = [(p.names[u], b) for u, b, ok in zip(p.via_node.tolist(), p.via_branch.tolist(),
-                                                        p.labelled.tolist()) if ok]
+                                                        p.labelled.tolist(), strict=False) if ok]
         branches = [(u, i) for u, kids in graph.items() for i in range(len(kids))]
         assert sorted(labelled) == sorted(branches)
 
@@ -320,7 +320,7 @@ class TestPlanCollapse:
         # Given the path passes a (P = .7): a1 has .63 / .7 = .9, a2 .1; b and c are 0.
         plan = lay.plan(self.graph, "r", unshare=True, probability=self.p, given="a",
                         to_given={"r": 0.7, "a": 1.0}, prune=0.05)
-        weights = {r[1]: w for r, w in zip(plan.rows(), plan.weight.tolist()) if r[0] == "node"}
+        weights = {r[1]: w for r, w in zip(plan.rows(), plan.weight.tolist(), strict=False) if r[0] == "node"}
         assert weights == pytest.approx({"r": 1.0, "a": 1.0, "a1": 0.9, "a2": 0.1})
 
     @given(dags(), st.integers(0, 4))

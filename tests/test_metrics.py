@@ -18,8 +18,14 @@ import builders
 import scenarios
 from reference import Reference, RefError
 from scenarios.analysis import metrics
-from scenarios.analysis.metrics import (Metric, default_metric, evaluate_metric, evaluate_settings,
-                                        metric_value, parse_metric)
+from scenarios.analysis.metrics import (
+    Metric,
+    default_metric,
+    evaluate_metric,
+    evaluate_settings,
+    metric_value,
+    parse_metric,
+)
 from scenarios.errors import ExpressionError, ProbabilityError, ScenarioError, UnknownNameError
 
 TOL = 1e-9
@@ -171,7 +177,7 @@ def test_branch_columns_rescale_like_set(donbas):
     # recognized.recog_condemn = 0.5: targeted and sweeping share 0.5 in proportion 0.35 : 0.5.
     values = [0.0, 0.5, 1.0]
     batch = evaluate_settings(donbas, {"recognized.recog_condemn": values}, metric="tag:war")
-    for v, got in zip(values, batch.metric):
+    for v, got in zip(values, batch.metric, strict=False):
         one = donbas.evaluate(overrides={"recognized.recog_condemn": v}, top=0).tags["war"]
         assert got == pytest.approx(one, abs=TOL)
 

@@ -10,11 +10,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from builders import build, coin_flip, diamond_dag, entry_deterrence, scenario_data
 from hypothesis import given, settings
-from reference import Reference
 
 import scenarios
+from builders import build, coin_flip, diamond_dag, entry_deterrence, scenario_data
+from reference import Reference
 from scenarios.analysis.montecarlo import simulate
 from scenarios.errors import ProbabilityError, UnknownNameError
 

@@ -7,7 +7,6 @@ the interpreter running the tests, in a temporary folder, with matplotlib's Agg 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 

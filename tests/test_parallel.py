@@ -43,7 +43,7 @@ def test_plan_cuts_chunks_and_seeds_them_independently_of_the_workers():
     again = plan(2500, 1000, seed=3)
     # Chunk i's stream is child i of the run's SeedSequence (SeedSequence(3).spawn(3)[i]).
     expected = np.random.SeedSequence(3).spawn(3)
-    for task, other, child in zip(tasks, again, expected):
+    for task, other, child in zip(tasks, again, expected, strict=False):
         assert task.seed.spawn_key == other.seed.spawn_key == child.spawn_key == (task.index,)
         assert task.seed.generate_state(4).tolist() == child.generate_state(4).tolist()
     assert [t.size for t in plan(3, 1000, seed=0)] == [3]

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from builders import build, scenario_data
 from hypothesis import given, settings
-from reference import Reference
 
 import scenarios
-from scenarios.analysis.batch import (bind_batch, expected_payoffs_batch, forward_batch, prepare,
-                                      solve_batch)
-from scenarios.analysis.bind import parameter_values
+from builders import build, scenario_data
+from reference import Reference
+from scenarios.analysis.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
+from scenarios.engine.bind import parameter_values
 from scenarios.analysis.psa import QUANTILES, psa
 from scenarios.analysis.sampling import Draws, sample
 from scenarios.errors import ProbabilityError, UnknownNameError
@@ -75,7 +74,7 @@ def test_quantiles_of_one_beta_branch_are_the_beta_quantiles():
     stats = pytest.importorskip("scipy.stats")
     assert np.allclose(exact, stats.beta(2, 5).ppf(QUANTILES), atol=1e-12)  # a second method
     win = r.outcomes["win"]
-    for got, x, q in zip((win.q05, win.q50, win.q95), exact, QUANTILES):
+    for got, x, q in zip((win.q05, win.q50, win.q95), exact, QUANTILES, strict=False):
         assert abs(got - x) < Z * _quantile_se(q, _beta_2_5_pdf(x), n), (q, got, x)
     # Mean 2/7 and variance 2*5 / (7^2 * 8) of Beta(2, 5).
     sd = math.sqrt(10 / (49 * 8))
@@ -98,7 +97,7 @@ def test_quantiles_through_a_derived_parameter_and_a_triangular():
     n = 20_000
     r = psa(build(data), n, seed=8)
     win = r.outcomes["win"]
-    for got, q in zip((win.q05, win.q50, win.q95), QUANTILES):
+    for got, q in zip((win.q05, win.q50, win.q95), QUANTILES, strict=False):
         y = math.sqrt(q / 2) if q <= 0.5 else 1 - math.sqrt((1 - q) / 2)
         density = 4 * min(y, 1 - y)  # of y; p = y / 2 has density twice that
         assert abs(got - y / 2) < Z * _quantile_se(q, 2 * density, n), (q, got, y / 2)
@@ -120,7 +119,7 @@ def test_dirichlet_node_marginals():
     r = psa(build(data), n, seed=4)
     a = r.outcomes["a"]
     assert a.base == 0.5  # the base case keeps the branches' p
-    for got, q in zip((a.q05, a.q50, a.q95), QUANTILES):
+    for got, q in zip((a.q05, a.q50, a.q95), QUANTILES, strict=False):
         x = _bisect(lambda t: 1 - (1 - t) ** 9 - 9 * t * (1 - t) ** 8, q)
         assert abs(got - x) < Z * _quantile_se(q, 72 * x * (1 - x) ** 7, n)
     for outcome, alpha in (("a", 2), ("b", 3), ("d", 5)):

@@ -23,18 +23,24 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import scenarios  # noqa: E402
-from scenarios.analysis.bind import bind  # noqa: E402
-from scenarios.analysis.paths import all_paths  # noqa: E402
+from scenarios.engine.bind import bind  # noqa: E402
+from scenarios.engine.paths import all_paths  # noqa: E402
 from scenarios.errors import ScenarioError, ScenarioWarning, UnknownNameError  # noqa: E402
 from scenarios.render import layout as lay  # noqa: E402
 from scenarios.render.measure import TextMetrics, wrap_words  # noqa: E402
-from scenarios.render.tree import (HighlightError, draw_tree, edge_flows, format_number,  # noqa: E402
-                                   format_probability, notebook_png, resolve_highlight)
+from scenarios.render.tree import (  # noqa: E402
+    HighlightError,
+    draw_tree,
+    edge_flows,
+    format_number,
+    format_probability,
+    notebook_png,
+    resolve_highlight,
+)
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from bench_engine import random_scenario  # noqa: E402  (the engine benchmark's generator)
-
 import builders  # noqa: E402
+from bench_engine import random_scenario  # noqa: E402  (the engine benchmark's generator)
 
 BUNDLED = scenarios.bundled_names()
 
@@ -338,8 +344,8 @@ def test_measured_width_is_never_less_than_matplotlibs(text, dpi, size, weight):
 
 
 def test_measured_height_covers_multiline_text():
-    from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fig = Figure(dpi=150)
     FigureCanvasAgg(fig)

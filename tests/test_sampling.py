@@ -7,13 +7,20 @@ import math
 
 import numpy as np
 import pytest
-from builders import build
 from hypothesis import given
 from hypothesis import strategies as st
 
 import scenarios
-from scenarios.analysis.sampling import (as_generator, dependency_order, draw, draw_distribution,
-                                         sample, seed_sequence, stream)
+from builders import build
+from scenarios.analysis.sampling import (
+    as_generator,
+    dependency_order,
+    draw,
+    draw_distribution,
+    sample,
+    seed_sequence,
+    stream,
+)
 from scenarios.errors import ScenarioFileError, UnknownNameError
 from scenarios.model import Distribution
 

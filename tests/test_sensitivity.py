@@ -27,8 +27,16 @@ from hypothesis import strategies as st
 import builders
 import scenarios
 from reference import Reference
-from scenarios.analysis.sensitivity import (AnalysisError, GridResult, SpiderResult, TornadoResult, grid, spider,
-                                            tornado, variables)
+from scenarios.analysis.sensitivity import (
+    AnalysisError,
+    GridResult,
+    SpiderResult,
+    TornadoResult,
+    grid,
+    spider,
+    tornado,
+    variables,
+)
 from scenarios.errors import ProbabilityError, UnknownNameError
 
 TOL = 1e-9
@@ -140,7 +148,7 @@ def test_oil_tornado_belief(oil):
                 ("revenue_soaking", 14.395 - 0.1435 * 70, 14.395 + 0.1435 * 70),
                 ("revenue_wet", 14.395 - 0.21 * 30, 14.395 + 0.21 * 30),
                 ("test_cost", 14.395 + 0.3 * 10, 14.395 - 0.3 * 10)]
-    for bar, (name, low, high) in zip(t.bars, expected):
+    for bar, (name, low, high) in zip(t.bars, expected, strict=False):
         assert bar.variable.name == name
         assert (bar.metric_low, bar.metric_high) == pytest.approx((low, high), abs=TOL)
     assert t.base_metric == pytest.approx(14.395, abs=TOL)

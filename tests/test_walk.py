@@ -19,8 +19,18 @@ import builders
 import scenarios
 from reference import Reference
 from scenarios.errors import ScenarioError, UnknownNameError
-from scenarios.walk import (RANK_TOLERANCE, PathRank, SavedWalkError, Walk, WalkError, count_paths,
-                            historical_path, ordinal, path_rank, reveal)
+from scenarios.walk import (
+    RANK_TOLERANCE,
+    PathRank,
+    SavedWalkError,
+    Walk,
+    WalkError,
+    count_paths,
+    historical_path,
+    ordinal,
+    path_rank,
+    reveal,
+)
 
 EXACT = 1e-12
 
@@ -352,8 +362,8 @@ def test_count_paths_exact_beyond_floating_point():
 @settings(max_examples=40)
 @given(data=builders.scenario_data(max_nodes=10))
 def test_count_paths_matches_enumeration(data):
-    from scenarios.analysis.bind import bind
-    from scenarios.analysis.paths import all_paths
+    from scenarios.engine.bind import bind
+    from scenarios.engine.paths import all_paths
 
     scenario = builders.build(data)
     assert count_paths(scenario.compiled) == len(Reference(data).all_paths())
@@ -364,7 +374,7 @@ def test_count_paths_matches_enumeration(data):
 
 
 def test_path_rank_function(entry_bundled):
-    from scenarios.analysis.bind import bind
+    from scenarios.engine.bind import bind
 
     bound = bind(entry_bundled)
     assert path_rank(bound, 0.15).rank == 3
@@ -612,8 +622,8 @@ def test_every_bundled_scenario_walks(name):
     assert 0 < summary.probability <= 1 and 1 <= summary.rank.rank <= summary.rank.total
     # The exact count against enumerating every path (variants use `extends`, so the
     # engine's iterative enumeration stands in for the reference here).
-    from scenarios.analysis.bind import bind
-    from scenarios.analysis.paths import all_paths
+    from scenarios.engine.bind import bind
+    from scenarios.engine.paths import all_paths
 
     paths = [prob for _, _, prob in all_paths(scenario.compiled, bind(scenario).p)]
     assert summary.rank.total == len(paths)

@@ -50,14 +50,22 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .analysis.belief import evaluate
-    from .analysis.results import BeliefResult, OutcomeRow, PathRow, SolveResult
-    from .analysis.strategic import solve
-    from .errors import (Diagnostic, ExpressionError, ProbabilityError, ScenarioError,
-                         ScenarioFileError, ScenarioWarning, UnknownNameError, UnreachableNodeError)
-    from .io.catalog import bundled_names
+    from .engine.belief import evaluate
+    from .engine.results import BeliefResult, OutcomeRow, PathRow, SolveResult
+    from .engine.strategic import solve
     from .builder import ScenarioBuilder
+    from .errors import (
+        Diagnostic,
+        ExpressionError,
+        ProbabilityError,
+        ScenarioError,
+        ScenarioFileError,
+        ScenarioWarning,
+        UnknownNameError,
+        UnreachableNodeError,
+    )
+    from .io.catalog import bundled_names
     from .io.dump import dump, dumps
     from .io.read import load, loads
-    from .walk import Walk
     from .model import REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
+    from .walk import Walk

@@ -31,8 +31,9 @@ import copy
 import numbers
 import os
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, ScenarioFileError
 
@@ -120,7 +121,7 @@ class NodeBuilder:
 
     __slots__ = ("_owner", "id", "_entry")
 
-    def __init__(self, owner: "ScenarioBuilder", node_id: str, entry: dict):
+    def __init__(self, owner: ScenarioBuilder, node_id: str, entry: dict):
         self._owner = owner
         self.id = node_id
         self._entry = entry
@@ -130,7 +131,7 @@ class NodeBuilder:
         return self._entry.get("kind")
 
     def branch(self, to: str, *, label: str | None = None, p: Any = None,
-               payoffs: Mapping[str, Any] | None = None, text: str | None = None) -> "NodeBuilder":
+               payoffs: Mapping[str, Any] | None = None, text: str | None = None) -> NodeBuilder:
         """Add a branch to node ``to`` (which may be added later).
 
         Parameters
@@ -211,7 +212,7 @@ class ScenarioBuilder:
         self._sites[(section, key)] = site
 
     def source(self, key: str, title: str, *, publisher: str | None = None, date: str | None = None,
-               url: str | None = None, note: str | None = None) -> "ScenarioBuilder":
+               url: str | None = None, note: str | None = None) -> ScenarioBuilder:
         """Add a source that nodes can cite by ``key``."""
         entry: dict[str, Any] = {"title": _plain(title)}
         for name, value in (("publisher", publisher), ("date", date), ("url", url), ("note", note)):
@@ -220,7 +221,7 @@ class ScenarioBuilder:
         return self
 
     def actor(self, key: str, name: str | None = None, *, color: str | None = None,
-              description: str | None = None) -> "ScenarioBuilder":
+              description: str | None = None) -> ScenarioBuilder:
         """Add an actor (``name`` defaults to ``key``; ``color`` is any matplotlib colour)."""
         entry: dict[str, Any] = {}
         _set(entry, "name", name)
@@ -231,7 +232,7 @@ class ScenarioBuilder:
 
     def parameter(self, name: str, value: Any, *, low: float | None = None, high: float | None = None,
                   dist: Mapping[str, Any] | tuple | None = None,
-                  description: str | None = None) -> "ScenarioBuilder":
+                  description: str | None = None) -> ScenarioBuilder:
         """Add a parameter usable in expressions.
 
         ``dist`` is a mapping as in a file (``{"beta": [3, 7]}``) or a tuple
@@ -304,7 +305,7 @@ class ScenarioBuilder:
         """The plain data collected so far (a deep copy), in file format v1."""
         return copy.deepcopy(self._data)
 
-    def build(self) -> "Scenario":
+    def build(self) -> Scenario:
         """Validate everything added and return the :class:`~scenarios.Scenario`.
 
         Raises
@@ -355,7 +356,7 @@ class ScenarioBuilder:
                                  diagnostic.message, where=describe(path, self._data))
 
     @classmethod
-    def from_scenario(cls, scenario: "Scenario") -> "ScenarioBuilder":
+    def from_scenario(cls, scenario: Scenario) -> ScenarioBuilder:
         """A builder holding a copy of ``scenario``, to change and build again.
 
         Examples

@@ -8,12 +8,21 @@ The tree, written out once::
     ├── UnknownNameError(ScenarioError, LookupError)   unknown node, actor or parameter in a request
     ├── ExpressionError(ScenarioError, ValueError)     an expression fails to parse or evaluate
     ├── ProbabilityError(ScenarioError, ValueError)    probabilities invalid after binding
-    └── UnreachableNodeError(ScenarioError, ValueError) conditioning on a node that cannot be reached
+    ├── UnreachableNodeError(ScenarioError, ValueError) conditioning on a node that cannot be reached
+    ├── AnalysisError, WalkError (SavedWalkError), HighlightError, TooLargeError,
+    │   UnknownThemeError, UnknownChartError, UnknownOutputFormatError, UnknownFormatError,
+    │   ExportOptionError, EfgSizeError (all also ValueError): a request a command cannot meet
+    └── OutputError(ScenarioError, OSError)        an output file cannot be written
     ScenarioWarning(UserWarning)                  unreachable nodes and the like
+
+Every exception class of the package is defined here (the modules that raise them import
+them, and the old import paths still work).  :func:`did_you_mean` is the one place that
+suggests a close name for an unknown one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -25,6 +34,19 @@ __all__ = [
     "ProbabilityError",
     "UnreachableNodeError",
     "ScenarioWarning",
+    "did_you_mean",
+    "EfgSizeError",
+    "UnknownFormatError",
+    "ExportOptionError",
+    "WalkError",
+    "SavedWalkError",
+    "UnknownThemeError",
+    "HighlightError",
+    "UnknownOutputFormatError",
+    "TooLargeError",
+    "UnknownChartError",
+    "OutputError",
+    "AnalysisError",
 ]
 
 
@@ -87,3 +109,68 @@ class UnreachableNodeError(ScenarioError, ValueError):
 
 class ScenarioWarning(UserWarning):
     """Something suspicious but not invalid, such as a node no path reaches."""
+
+
+def did_you_mean(name: object, known: Iterable[object]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest known name, or ``""`` when none is close.
+
+    >>> did_you_mean("recognise", ["recognize", "minsk"])
+    " (did you mean 'recognize'?)"
+    >>> did_you_mean("zzz", ["recognize"])
+    ''
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- errors of particular commands, defined here so that all of them are in one place --------
+
+
+class EfgSizeError(ScenarioError, ValueError):
+    """Unfolding the scenario's DAG into a tree would make too many nodes."""
+
+
+class UnknownFormatError(ScenarioError, ValueError):
+    """``--to`` names a format no exporter provides."""
+
+
+class ExportOptionError(ScenarioError, ValueError):
+    """An export option the format cannot honour (``--results`` for efg, say)."""
+
+
+class WalkError(ScenarioError, ValueError):
+    """A step that cannot be taken: back at the start, a roll after the end, and the like."""
+
+
+class SavedWalkError(WalkError):
+    """A saved walk is corrupt, or was saved for another scenario or other numbers."""
+
+
+class UnknownThemeError(ScenarioError, ValueError):
+    """A theme name that does not exist."""
+
+
+class HighlightError(ScenarioError, ValueError):
+    """A highlight that names no known kind and is not a path of the scenario."""
+
+
+class UnknownOutputFormatError(ScenarioError, ValueError):
+    """The output file's suffix is not a format figures can be written in."""
+
+
+class TooLargeError(ScenarioError, ValueError):
+    """The drawn tree would have more slots than allowed."""
+
+
+class UnknownChartError(ScenarioError, ValueError):
+    """A chart kind that does not exist."""
+
+
+class OutputError(ScenarioError, OSError):
+    """An output file cannot be written (missing folder, no permission, would overwrite a scenario)."""
+
+
+class AnalysisError(ScenarioError, ValueError):
+    """A sensitivity request cannot be met: a range with low > high, a grid of one variable, …"""

@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -54,13 +54,13 @@ class Expression:
     names: frozenset[str] = field(repr=False, compare=False)
 
     @classmethod
-    def number(cls, value: float) -> "Expression":
+    def number(cls, value: float) -> Expression:
         """An expression that is a plain number."""
         value = float(value)
         return cls(value, (("const", value),), frozenset())
 
     @classmethod
-    def parse(cls, text: str) -> "Expression":
+    def parse(cls, text: str) -> Expression:
         """Parse ``text``; raise :class:`ExpressionError` saying what is wrong.
 
         >>> Expression.parse("2 *").source

@@ -4,28 +4,30 @@ A :class:`Scenario` is only made by the loader (:func:`scenarios.load`,
 :func:`scenarios.loads`, :meth:`Scenario.from_dict`), which checks everything first;
 code that receives one can trust it.  Quantities (probabilities, payoffs, parameter
 values) stay symbolic here, as :class:`~scenarios.expressions.Expression` objects, and are
-turned into numbers by :mod:`scenarios.analysis.bind`.
+turned into numbers by :mod:`scenarios.engine.bind`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from .errors import Diagnostic
 from .expressions import Expression
+from .kinds import KIND_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis.compile import Compiled
-    from .analysis.results import BeliefResult, SolveResult
+    from .engine.compiled import Compiled
+    from .engine.results import BeliefResult, SolveResult
 
 __all__ = ["REST", "Source", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
            "NODE_KINDS"]
 
-NODE_KINDS = ("decision", "chance", "outcome")
+NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
 
 
 class _Rest:
@@ -178,7 +180,7 @@ class Scenario:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, filename: str = "<dict>",
-                  default_id: str | None = None) -> "Scenario":
+                  default_id: str | None = None) -> Scenario:
         """Validate plain data (as read from YAML) and build a Scenario.
 
         Raises :class:`~scenarios.errors.ScenarioFileError` listing every problem.
@@ -211,13 +213,11 @@ class Scenario:
         return tuple(n.id for n in self.nodes.values() if n.kind == "decision")
 
     @property
-    def compiled(self) -> "Compiled":
-        """Index arrays in topological order, built once (see :mod:`scenarios.analysis.compile`)."""
-        if self._compiled is None:
-            from .analysis.compile import compile_scenario
+    def compiled(self) -> Compiled:
+        """The engine's index arrays, built once (private to :mod:`scenarios.engine`; read results instead)."""
+        from .engine.compiled import compiled_form
 
-            self._compiled = compile_scenario(self)
-        return self._compiled
+        return compiled_form(self)
 
     def __repr__(self) -> str:
         return f"Scenario(id={self.id!r}, nodes={len(self.nodes)})"
@@ -241,15 +241,15 @@ class Scenario:
 
     # -- analyses (thin wrappers over scenarios.analysis) ----------------------------------
     def evaluate(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
-                 top: int = 10) -> "BeliefResult":
-        """Belief mode; see :func:`scenarios.analysis.belief.evaluate`."""
-        from .analysis.belief import evaluate
+                 top: int = 10) -> BeliefResult:
+        """Belief mode; see :func:`scenarios.engine.belief.evaluate`."""
+        from .engine.belief import evaluate
 
         return evaluate(self, given=given, overrides=overrides, top=top)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> "SolveResult":
-        """Strategic mode; see :func:`scenarios.analysis.strategic.solve`."""
-        from .analysis.strategic import solve
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
+        """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
+        from .engine.strategic import solve
 
         return solve(self, overrides=overrides, top=top)
 

@@ -12,7 +12,7 @@ and replays exactly.
 
 The walk does no input or output.  ``scenarios play`` (terminal), the HTML export and the
 notebooks all drive this one object.  The numbers come from
-:func:`scenarios.analysis.bind.bind` and :func:`scenarios.solve`, so overrides are
+:func:`scenarios.engine.bind.bind` and :func:`scenarios.solve`, so overrides are
 honoured exactly as ``scenarios evaluate --set`` honours them.
 
 Randomness: roll number ``k`` of a walk uses the ``k``-th number of
@@ -26,18 +26,20 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from .analysis.bind import bind
-from .analysis.compile import OUTCOME
-from .analysis.paths import top_paths
-from .analysis.propagate import forward
+from .engine.bind import bind
+from .engine.compiled import OUTCOME
+from .engine.paths import top_paths
+from .engine.propagate import forward
 from .errors import ScenarioError, UnknownNameError
 from .model import Node, Scenario, Source
+from .errors import WalkError, SavedWalkError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["Walk", "Option", "Step", "PathRank", "StrategicHint", "DecisionReview",
            "HistoricalStep", "Reveal", "WalkSummary", "WalkError", "SavedWalkError",
@@ -51,14 +53,6 @@ RANK_TOLERANCE = 1e-9
 WALK_FORMAT = "scenarios-walk"
 WALK_VERSION = 1
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
-
-
-class WalkError(ScenarioError, ValueError):
-    """A step that cannot be taken: back at the start, a roll after the end, and the like."""
-
-
-class SavedWalkError(WalkError):
-    """A saved walk is corrupt, or was saved for another scenario or other numbers."""
 
 
 def _frozen(mapping) -> Mapping:
@@ -385,14 +379,14 @@ class Walk:
         edges = [self._edge(s.at, s.to) for s in self._steps]
         total = (self._bound.node_payoff[nodes].sum(axis=0)
                  + self._bound.edge_payoff[edges].sum(axis=0))
-        return _frozen(zip(compiled.actors, map(float, total)))
+        return _frozen(zip(compiled.actors, map(float, total), strict=False))
 
     @property
     def payoffs(self) -> Mapping[str, float]:
         """The outcome's own payoffs (the walk must be finished)."""
         self._require_finished("payoffs")
         row = self._bound.node_payoff[self._bound.compiled.index[self.node_id]]
-        return _frozen(zip(self._bound.compiled.actors, map(float, row)))
+        return _frozen(zip(self._bound.compiled.actors, map(float, row), strict=False))
 
     @property
     def outcome(self) -> Node | None:
@@ -506,7 +500,7 @@ class Walk:
             node=node.id, kind=node.kind, actor=node.actor, choice=choice, choice_label=label,
             values=_frozen(option_values), tie=node.id in solution.ties,
             fixed=node.kind == "decision" and node.fixed,
-            expected=_frozen(zip(actors, map(float, expected))),
+            expected=_frozen(zip(actors, map(float, expected), strict=False)),
             outcomes=_frozen((compiled.ids[j], float(reach[j])) for j in order),
             likely_path=self._likely_path(i))
 
@@ -576,7 +570,7 @@ class Walk:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_dict(cls, scenario: Scenario, data: Any) -> "Walk":
+    def from_dict(cls, scenario: Scenario, data: Any) -> Walk:
         """Replay a saved walk on ``scenario``; every roll is re-drawn and checked.
 
         Raises
@@ -595,7 +589,7 @@ class Walk:
             raise SavedWalkError(f"saved walk: its overrides do not apply: {exc}") from None
         rolls = data["rolls"]
         draws = [c["draw"] for c in data["choices"] if c["how"] == "rolled"]
-        if any(b <= a for a, b in zip(draws, draws[1:])) or any(d >= rolls for d in draws):
+        if any(b <= a for a, b in zip(draws, draws[1:], strict=False)) or any(d >= rolls for d in draws):
             raise SavedWalkError(f"saved walk: roll numbers {draws} must increase and stay "
                                  f"below 'rolls' ({rolls})")
         stream = np.random.default_rng(walk.seed).random(rolls)
@@ -626,7 +620,7 @@ class Walk:
         return walk
 
     @classmethod
-    def loads(cls, scenario: Scenario, text: str) -> "Walk":
+    def loads(cls, scenario: Scenario, text: str) -> Walk:
         """Replay a walk saved as JSON text (:meth:`dumps`).
 
         Raises
@@ -664,7 +658,7 @@ class Walk:
         out = []
         for j, branch in enumerate(self.scenario.nodes[node_id].branches):
             e = start + j  # edges are sorted by parent, then branch order
-            payoffs = {a: float(v) for a, v in zip(actors, self._bound.edge_payoff[e]) if v != 0}
+            payoffs = {a: float(v) for a, v in zip(actors, self._bound.edge_payoff[e], strict=False) if v != 0}
             out.append(Option(branch.to, branch.label, float(self._bound.p[e]), _frozen(payoffs),
                               branch.text))
         return tuple(out)
@@ -821,14 +815,14 @@ def path_rank(bound, probability: float) -> PathRank:
     """Rank of a path of ``probability`` among the root-to-outcome paths under ``bound``.
 
     Counts the paths that are more probable with the best-first search of
-    :func:`scenarios.analysis.paths.top_paths`, asking for four times as many paths
+    :func:`scenarios.engine.paths.top_paths`, asking for four times as many paths
     until the last one found is below ``probability``, so only the paths ranked above (and
     a few below) are ever built, never all of them.  Probabilities within
     :data:`RANK_TOLERANCE` (relative) of each other are ties, and tied paths share the
     best rank among them.  A path of probability 0 ranks after every possible path.
 
     >>> import scenarios
-    >>> from scenarios.analysis.bind import bind
+    >>> from scenarios.engine.bind import bind
     >>> path_rank(bind(scenarios.load("entry-deterrence")), 0.35)
     PathRank(rank=2, higher=1, ties=0, total=3, probability=0.35)
     """

@@ -16,25 +16,26 @@ well-defined numbers and callers simply leave those draws out.
 
 :func:`forward_batch`, :func:`expected_payoffs_batch` and :func:`solve_batch` are the
 belief-mode forward pass and the strategic backward induction of
-:mod:`~scenarios.analysis.propagate` and :mod:`~scenarios.analysis.strategic`, vectorised
+:mod:`~scenarios.engine.propagate` and :mod:`~scenarios.engine.strategic`, vectorised
 over a generation's edges *and* over the draws: the Python loop runs once per generation.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ExpressionError
 from ..expressions import Expression
 from ..model import Distribution, Parameter, Scenario
-from .bind import TOLERANCE, Bound, bind, parse_overrides
-from .compile import DECISION, Compiled
-from .propagate import segments
-from .strategic import TIE_TOLERANCE
+from ..engine.bind import TOLERANCE, Bound, bind, parse_overrides
+from ..engine.compiled import DECISION, Compiled
+from ..engine.propagate import segments
+from ..engine.strategic import TIE_TOLERANCE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sampling import Draws
@@ -162,10 +163,10 @@ class _Problems:
             self.counts[message] = self.counts.get(message, 0) + count
 
 
-def bind_batch(problem: BatchProblem, draws: "Draws") -> BatchBound:
+def bind_batch(problem: BatchProblem, draws: Draws) -> BatchBound:
     """Bind ``draws`` to probabilities and payoffs for all draws at once.
 
-    Order of work per draw, as in :func:`~scenarios.analysis.bind.bind`: expressions,
+    Order of work per draw, as in :func:`~scenarios.engine.bind.bind`: expressions,
     then ``rest`` (1 minus the node's other branches), then Dirichlet nodes replace their
     branches' probabilities, then ``NODE.CHILD`` overrides pin a branch and rescale its
     siblings; then every probability and every node's sum is checked.
@@ -287,7 +288,7 @@ class _Segments:
     columns: tuple  # per position j: (positions of the nodes with a j-th branch, or None for all; edges)
 
     @classmethod
-    def of(cls, c: Compiled, nodes: np.ndarray) -> "_Segments":
+    def of(cls, c: Compiled, nodes: np.ndarray) -> _Segments:
         first = c.edge_start[nodes]
         degree = c.edge_start[nodes + 1] - first
         columns = []
@@ -325,7 +326,7 @@ class _Structure:
     internal: _Segments  # every node with branches
 
 
-_STRUCTURE: "weakref.WeakKeyDictionary[Compiled, _Structure]" = weakref.WeakKeyDictionary()
+_STRUCTURE: weakref.WeakKeyDictionary[Compiled, _Structure] = weakref.WeakKeyDictionary()
 
 
 def _structure(c: Compiled) -> _Structure:
@@ -359,7 +360,7 @@ def forward_batch(c: Compiled, p: np.ndarray) -> np.ndarray:
 
     >>> import scenarios
     >>> s = scenarios.load("entry-deterrence")
-    >>> from scenarios.analysis.bind import bind
+    >>> from scenarios.engine.bind import bind
     >>> reach = forward_batch(s.compiled, bind(s).p[:, None])
     >>> float(reach[s.compiled.index["war"], 0])
     0.15
@@ -422,7 +423,7 @@ class BatchSolution:
 
 
 def solve_batch(bound: BatchBound) -> BatchSolution:
-    """Strategic mode for every draw: the rollback of :func:`scenarios.analysis.strategic.solve`.
+    """Strategic mode for every draw: the rollback of :func:`scenarios.engine.strategic.solve`.
 
     At a non-fixed decision node the actor takes the branch with the highest value for
     them (branch payoff + child value); ties (within ``TIE_TOLERANCE`` relative) go to the
@@ -540,7 +541,7 @@ def _first_best(seg: _Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows
     threshold = best - TIE_TOLERANCE * (1.0 + np.abs(best))
     first = np.full(best.shape, -1, dtype=np.int64)
     count = np.zeros(best.shape, dtype=np.int64)
-    for j, ((positions, _), mine) in enumerate(zip(seg.columns, own)):
+    for j, ((positions, _), mine) in enumerate(zip(seg.columns, own, strict=False)):
         rows = slice(None) if positions is None else positions
         candidate = mine >= threshold[rows]
         f = first[rows]

@@ -8,8 +8,8 @@ only some scenarios (a variant added or removed an outcome) show ``None`` where 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..model import Scenario
 
@@ -75,7 +75,7 @@ class Comparison:
         return {
             "analysis": "compare",
             "scenarios": [{"name": name, "id": s.id, "title": s.title, "file": s.filename}
-                          for name, s in zip(self.names, self.scenarios)],
+                          for name, s in zip(self.names, self.scenarios, strict=False)],
             "reference": self.names[0],
             "outcomes": [r.to_dict() for r in self.outcomes],
             "tags": [r.to_dict() for r in self.tags],
@@ -94,7 +94,7 @@ class Comparison:
         for section in ("outcomes", "tags", "expected_payoffs", "solved_payoffs"):
             for row in getattr(self, section):
                 first = row.values[0]
-                for name, value in zip(self.names, row.values):
+                for name, value in zip(self.names, row.values, strict=False):
                     rows.append({"section": section, "key": row.key, "label": row.label, "scenario": name,
                                  "value": value,
                                  "difference": None if value is None or first is None else value - first})
@@ -134,11 +134,11 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
     outcome_keys = _union([[o.id for o in b.outcomes] for b in beliefs])
     outcomes = tuple(ComparedRow(key, _label(scenarios, key),
                                  tuple(b.probability(key) if key in s.nodes and s.nodes[key].kind == "outcome"
-                                       else None for s, b in zip(scenarios, beliefs)))
+                                       else None for s, b in zip(scenarios, beliefs, strict=False)))
                      for key in outcome_keys)
     tag_keys = _union([[t for t in _outcome_tags(s)] for s in scenarios])
     tags = tuple(ComparedRow(tag, tag, tuple(b.tags.get(tag, 0.0) if tag in _outcome_tags(s) else None
-                                             for s, b in zip(scenarios, beliefs)))
+                                             for s, b in zip(scenarios, beliefs, strict=False)))
                  for tag in tag_keys)
     actor_keys = _union([list(s.actors) for s in scenarios])
 
@@ -151,7 +151,7 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
     for node_id in decision_keys:
         picks = tuple(r.choices.get(node_id) for r in solved)
         labels = tuple(None if c is None else next(b.label for b in s.nodes[node_id].branches if b.to == c)
-                       for s, c in zip(scenarios, picks))
+                       for s, c in zip(scenarios, picks, strict=False))
         choices.append(ChoiceRow(node_id, _label(scenarios, node_id), picks, labels))
     return Comparison(scenarios, names, outcomes, tags, payoffs(beliefs), payoffs(solved), tuple(choices))
 

@@ -25,17 +25,18 @@ callers may split the columns into chunks and evaluate them anywhere.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError
 from ..model import Scenario
-from .bind import TOLERANCE, parameter_values, parse_overrides
-from .compile import DECISION, OUTCOME, Compiled
-from .propagate import segments
-from .strategic import TIE_TOLERANCE
+from ..engine.bind import TOLERANCE, parameter_values, parse_overrides
+from ..engine.compiled import DECISION, OUTCOME, Compiled
+from ..engine.propagate import segments
+from ..engine.strategic import TIE_TOLERANCE
 
 __all__ = ["METRIC_KINDS", "POLICIES", "Metric", "parse_metric", "default_metric", "metric_value",
            "evaluate_metric", "SettingsEvaluation", "evaluate_settings"]
@@ -472,7 +473,7 @@ def _rollback(compiled: Compiled, p, node_payoff, edge_payoff, strategic: np.nda
     """Backward induction for all settings at once; (values (K, N, A), chosen edge (K, N)).
 
     Nodes in ``strategic`` take the branch best for their actor (first within
-    :data:`~scenarios.analysis.strategic.TIE_TOLERANCE` on ties, as ``solve``); the others
+    :data:`~scenarios.engine.strategic.TIE_TOLERANCE` on ties, as ``solve``); the others
     average their branches by ``p``.
     """
     k = p.shape[0]

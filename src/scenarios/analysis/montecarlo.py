@@ -31,17 +31,18 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..model import Scenario
-from .bind import bind
-from .compile import OUTCOME
+from ..engine.bind import bind
+from ..engine.compiled import OUTCOME
 from .parallel import Task, check_workers, plan, run
-from .results import _clean, _clean_map
+from ..engine.results import _clean, _clean_map
 from .sampling import as_generator, seed_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -252,9 +253,9 @@ class SimulationResult:
         columns = self.path_nodes.T.tolist()
         payoffs = self.path_payoffs.tolist()
         out = []
-        for column, pay in zip(columns, payoffs):
+        for column, pay in zip(columns, payoffs, strict=False):
             stop = column.index(-1) if -1 in column else len(column)
-            out.append(SampledPath(tuple(ids[i] for i in column[:stop]), dict(zip(self.actors, pay))))
+            out.append(SampledPath(tuple(ids[i] for i in column[:stop]), dict(zip(self.actors, pay, strict=False))))
         return tuple(out)
 
     def to_dict(self) -> dict:
@@ -276,7 +277,7 @@ class SimulationResult:
             data["paths"] = [path.to_dict() for path in self.paths]
         return data
 
-    def to_frame(self) -> "pandas.DataFrame":
+    def to_frame(self) -> pandas.DataFrame:
         """Outcomes and tags as a table: count, frequency, se, exact, z.  Needs pandas."""
         import pandas as pd
 
@@ -300,7 +301,7 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
     seed : int, numpy Generator, SeedSequence or None
         Same seed, same paths; the result records the seed to reproduce a run.
     overrides : mapping, optional
-        ``--set`` values, as for :func:`scenarios.analysis.belief.evaluate`.
+        ``--set`` values, as for :func:`scenarios.engine.belief.evaluate`.
     paths : bool
         Keep every sampled path (node ids and accrued payoff), in order.
     workers, dask, progress

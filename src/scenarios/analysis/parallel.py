@@ -26,9 +26,10 @@ import multiprocessing
 import os
 import threading
 import uuid
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,7 @@ def plan(n: int, chunk_size: int, seed: Any = None) -> list[Task]:
             raise ValueError(f"{name} must be a whole number >= 1, not {value!r}")
     sizes = [chunk_size] * (n // chunk_size) + ([n % chunk_size] if n % chunk_size else [])
     children = seed_sequence(seed).spawn(len(sizes))
-    return [Task(i, int(size), child) for i, (size, child) in enumerate(zip(sizes, children))]
+    return [Task(i, int(size), child) for i, (size, child) in enumerate(zip(sizes, children, strict=False))]
 
 
 def check_workers(workers: int | None) -> int:
@@ -183,7 +184,8 @@ def _run_processes(function, shared, tasks, workers: int, done) -> None:
 # -- Dask ---------------------------------------------------------------------------------------
 def _run_dask(function, shared, tasks, address, done) -> None:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise ImportError("running on a Dask cluster needs dask.distributed: "
                           "pip install 'scenarios[dask]'") from None

@@ -37,18 +37,18 @@ True
 from __future__ import annotations
 
 import mmap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ProbabilityError
 from ..model import Scenario
-from .batch import (BatchProblem, bind_batch, expected_payoffs_batch, forward_batch, played_batch,
-                    prepare, solve_batch)
+from .batch import BatchProblem, bind_batch, expected_payoffs_batch, forward_batch, played_batch, prepare, solve_batch
 from .parallel import Task, check_workers, plan, run
-from .results import _clean
+from ..engine.results import _clean
 from .sampling import Draws, draw, seed_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -302,22 +302,22 @@ class PSAResult:
     @cached_property
     def tags(self) -> dict[str, Summary]:
         """Tag → summary of the probability of ending in an outcome with it (tags by name)."""
-        return dict(zip(self.tag_names, _summaries(self.tag_draws, self.base["tags"])))
+        return dict(zip(self.tag_names, _summaries(self.tag_draws, self.base["tags"]), strict=False))
 
     @cached_property
     def expected_payoffs(self) -> dict[str, Summary]:
         """Actor → summary of the expected payoff in belief mode."""
-        return dict(zip(self.actors, _summaries(self.belief_draws, self.base["belief"])))
+        return dict(zip(self.actors, _summaries(self.belief_draws, self.base["belief"]), strict=False))
 
     @cached_property
     def solved_payoffs(self) -> dict[str, Summary]:
         """Actor → summary of the expected payoff when the solved (strategic) choices are played."""
-        return dict(zip(self.actors, _summaries(self.solved_draws, self.base["solved"])))
+        return dict(zip(self.actors, _summaries(self.solved_draws, self.base["solved"]), strict=False))
 
     def to_dict(self) -> dict:
         """The ``scenarios simulate --uncertainty --json`` document."""
-        labels = dict(zip(self.outcome_ids, self.outcome_labels))
-        tags = dict(zip(self.outcome_ids, self.outcome_tags))
+        labels = dict(zip(self.outcome_ids, self.outcome_labels, strict=False))
+        tags = dict(zip(self.outcome_ids, self.outcome_tags, strict=False))
         return {
             "scenario": self.scenario_id,
             "title": self.title,
@@ -339,7 +339,7 @@ class PSAResult:
             "decision_stability": [d.to_dict() for d in self.stability],
         }
 
-    def to_frame(self) -> "pandas.DataFrame":
+    def to_frame(self) -> pandas.DataFrame:
         """Summaries as a table: one row per (kind, item) with base, mean, se, q05, q50, q95.
 
         Raises ImportError if pandas is not installed.
@@ -354,7 +354,7 @@ class PSAResult:
                                                             ("base", "mean", "se", "q05", "q50", "q95")}})
         return pd.DataFrame(rows).set_index(["kind", "item"])
 
-    def draws_frame(self) -> "pandas.DataFrame":
+    def draws_frame(self) -> pandas.DataFrame:
         """One row per draw: parameters, ``valid``, and (valid draws) outcome and tag
         probabilities and payoffs, as columns ``param:NAME``, ``outcome:ID``, ``tag:TAG``,
         ``payoff:ACTOR`` and ``solved:ACTOR``.  Raises ImportError without pandas."""
@@ -373,7 +373,7 @@ class PSAResult:
                 columns[f"{prefix}:{name}"] = full
         return pd.DataFrame(columns)
 
-    def stability_frame(self) -> "pandas.DataFrame":
+    def stability_frame(self) -> pandas.DataFrame:
         """Decision stability as a table: one row per (decision, option)."""
         import pandas as pd
 
@@ -578,7 +578,7 @@ def _stability(scenario: Scenario, decisions: list[str], merged: _Collector, bas
         edges = range(c.edge_start[i], c.edge_start[i + 1])
         options = tuple(OptionShare(b.to, b.label, int(merged.choice_counts[e]),
                                     int(merged.choice_counts[e]) / n_valid)
-                        for b, e in zip(node.branches, edges))
+                        for b, e in zip(node.branches, edges, strict=False))
         actor = scenario.actors[node.actor].name if node.actor in scenario.actors else node.actor
         rows.append(DecisionStability(node_id, node.label, actor, base_choices[node_id], options,
                                       int(merged.ties[j]), int(merged.on_path[j]) / n_valid))

@@ -29,8 +29,9 @@ np.True_
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -38,7 +39,7 @@ import numpy as np
 from ..errors import ExpressionError
 from ..model import Distribution, Parameter, Scenario
 from .batch import evaluate_draws
-from .bind import parameter_values
+from ..engine.bind import parameter_values
 
 __all__ = ["seed_sequence", "as_generator", "stream", "draw_distribution", "Draws", "draw",
            "sample", "uncertain_nodes", "DISTRIBUTION_KINDS"]
@@ -282,7 +283,7 @@ def sample(scenario: Scenario, n: int, *, seed: Any = None,
     >>> "p_recognize" in d.sampled
     False
     """
-    from .bind import parse_overrides
+    from ..engine.bind import parse_overrides
 
     pinned, _ = parse_overrides(scenario, overrides)
     return draw(dict(scenario.parameters), uncertain_nodes(scenario), n, seed=seed, pinned=pinned)

@@ -24,16 +24,17 @@ tornado diagrams, one- and two-way sensitivity, threshold values).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenarioError, UnknownNameError
 from ..model import Scenario
-from .bind import bind, parameter_values, parse_overrides
-from .metrics import (POLICIES, POLICY_DESCRIPTIONS, Metric, _close, _decision_index, evaluate_settings,
-                      parse_metric)
+from ..engine.bind import bind, parameter_values, parse_overrides
+from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _close, _decision_index, evaluate_settings, parse_metric
+from ..errors import AnalysisError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResult", "tornado",
            "SpiderLine", "SpiderResult", "spider", "GridResult", "grid", "Crossing",
@@ -42,10 +43,6 @@ __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResul
 #: Bisection stops when the bracket around a crossing is this narrow (in the variable's units).
 THRESHOLD_TOLERANCE = 1e-9
 _MAX_CROSSINGS_PER_STEP = 64
-
-
-class AnalysisError(ScenarioError, ValueError):
-    """A sensitivity request cannot be met: a range with low > high, a grid of one variable, …"""
 
 
 def _clean(x: float) -> float:
@@ -347,7 +344,7 @@ class SpiderResult(_Header):
     def to_frame(self):
         """Long format: one row per (variable, step) (pandas)."""
         rows = [{"variable": line.variable.name, "step": i, "value": x, "metric": y, "choice": c}
-                for line in self.lines for i, (x, y, c) in enumerate(zip(line.values, line.metric, line.choices))]
+                for line in self.lines for i, (x, y, c) in enumerate(zip(line.values, line.metric, line.choices, strict=False))]
         return _frame(rows)
 
 

@@ -155,9 +155,8 @@ def _choice_text(scenario, node: str | None, child: str | None) -> str:
 
 
 def _head(result, what: str) -> list[str]:
-    from .text import wrap
-
     from ..analysis.metrics import POLICY_DESCRIPTIONS
+    from .text import wrap
 
     s = result.scenario
     lines = [f"{s.title} — {what} of {result.metric_label} [{result.metric}]",
@@ -220,21 +219,20 @@ def format_grid(result) -> str:
     lines.append(f"x = {result.x.name} (columns), y = {result.y.name} (rows)")
     corner = f"{result.y.name} \\ {result.x.name}"
     headers = (corner, *(_n(x, 3) for x in result.xs))
-    rows = [(_n(y, 3), *(_n(v, 3) for v in row)) for y, row in zip(result.ys, result.metric_grid)]
+    rows = [(_n(y, 3), *(_n(v, 3) for v in row)) for y, row in zip(result.ys, result.metric_grid, strict=False)]
     lines += ["", result.metric_label, table(headers, rows, "r" * len(headers))]
     if result.node:
         options = [b.to for b in s.nodes[result.node].branches]
         letters = {child: chr(ord("A") + i) if i < 26 else "?" for i, child in enumerate(options)}
-        rows = [(_n(y, 3), *(letters.get(c, "") for c in row)) for y, row in zip(result.ys, result.choices)]
+        rows = [(_n(y, 3), *(letters.get(c, "") for c in row)) for y, row in zip(result.ys, result.choices, strict=False)]
         legend = [f"  {letters[c]} = {_choice_text(s, result.node, c)}" for c in options]
         lines += ["", f"strategic choice at {result.node!r}", table(headers, rows, "r" * len(headers))] + legend
     return "\n".join(lines)
 
 
 def format_threshold(result) -> str:
-    from .text import table, wrap
-
     from ..analysis.metrics import POLICY_DESCRIPTIONS
+    from .text import table, wrap
 
     s = result.scenario
     v = result.variable
@@ -272,13 +270,13 @@ def format_compare(result) -> str:
         out = []
         for row in rows:
             cells = [clip(row.label), "–" if row.values[0] is None else _n(row.values[0])]
-            for value, diff in zip(row.values[1:], row.differences):
+            for value, diff in zip(row.values[1:], row.differences, strict=False):
                 cells += ["–" if value is None else _n(value), _signed(diff)]
             out.append(cells)
         return ["", title, table([title.split(" (")[0].lower()] + headers[1:], out, "l" + "r" * (len(headers) - 1))]
 
     lines = ["Scenarios compared (Δ: difference from the first)"]
-    lines += [f"  {name}: {s.title}" for name, s in zip(names, result.scenarios)]
+    lines += [f"  {name}: {s.title}" for name, s in zip(names, result.scenarios, strict=False)]
     lines += block("Outcomes (belief mode probabilities)", result.outcomes)
     if result.tags:
         lines += block("Tags (probability of ending in an outcome with the tag, belief mode)", result.tags)

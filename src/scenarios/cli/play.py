@@ -31,7 +31,7 @@ KEYS = (
 )
 
 
-def render_help(style: "Style") -> str:
+def render_help(style: Style) -> str:
     lines = ["  Keys (type one and press Enter):"]
     lines += [style.wrap(text, f"  {key:<9}", " " * 11) for key, text in KEYS]
     return "\n".join(lines)
@@ -52,7 +52,7 @@ class Style:
                     self._codes[key] = "\x1b[1;38;2;%d;%d;%dm" % rgb
 
     @classmethod
-    def for_stream(cls, stream, scenario) -> "Style":
+    def for_stream(cls, stream, scenario) -> Style:
         import shutil
 
         is_tty = hasattr(stream, "isatty") and stream.isatty()

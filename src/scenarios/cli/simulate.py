@@ -194,7 +194,7 @@ def format_psa(scenario, result) -> str:
         lines += ["", "Tags: probability of ending in an outcome with the tag",
                   table(("tag",) + head, summary_rows(result.tags.items()), "lrrrrrr")]
     shown = list(result.outcomes.items())[:OUTCOME_ROWS]
-    labels = dict(zip(result.outcome_ids, result.outcome_labels))
+    labels = dict(zip(result.outcome_ids, result.outcome_labels, strict=False))
     lines += ["", "Outcomes (by mean probability)",
               table(("outcome",) + head, summary_rows(shown, lambda k: (_clip(labels[k], 44),)), "lrrrrrr")]
     if len(result.outcomes) > OUTCOME_ROWS:

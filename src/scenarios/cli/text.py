@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from ..analysis.results import BeliefResult, SolveResult
-from ..expressions import Expression, format_number
+from ..engine.results import BeliefResult, SolveResult
+from ..expressions import Expression
 from ..model import REST, Scenario
 
 __all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
@@ -29,7 +29,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str | No
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells):
-        out = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align)]
+        out = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align, strict=False)]
         return (indent + "  ".join(out)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
@@ -94,7 +94,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
 
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
     """Branch probability text per (node, child): the expression and its value."""
-    from ..analysis.bind import bind
+    from ..engine.bind import bind
 
     bound = bind(scenario, result.overrides if result else None)
     compiled = bound.compiled
@@ -155,7 +155,7 @@ def _path_block(result: BeliefResult) -> list[str]:
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     for rank, path in enumerate(result.paths, 1):
         steps = []
-        for parent, child in zip(path.nodes, path.nodes[1:]):
+        for parent, child in zip(path.nodes, path.nodes[1:], strict=False):
             steps.append(next(b for b in s.nodes[parent].branches if b.to == child).label)
         payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
         lines.append(f"  {rank:>2}. p = {number(path.probability)}   ({payoffs})")

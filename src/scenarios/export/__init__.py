@@ -19,12 +19,9 @@ import pkgutil
 from types import ModuleType
 
 from ..errors import ScenarioError
+from ..errors import UnknownFormatError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["formats", "export", "UnknownFormatError"]
-
-
-class UnknownFormatError(ScenarioError, ValueError):
-    """``--to`` names a format no exporter provides."""
 
 
 def formats() -> dict[str, ModuleType]:

@@ -1,7 +1,7 @@
 """Pieces the exporters share: bound numbers per node and branch, colours, number text.
 
 Not an exporter itself (it defines no ``FORMAT``).  Numbers come from
-:func:`scenarios.analysis.bind.bind`, the one place parameters and overrides are turned
+:func:`scenarios.engine.bind.bind`, the one place parameters and overrides are turned
 into numbers, re-indexed here by node id and branch position for writers that walk the
 scenario in file order.
 """
@@ -9,23 +9,21 @@ scenario in file order.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
-from ..analysis.bind import bind
+from ..engine.bind import bind
 from ..errors import ScenarioError
 from ..model import Scenario
+from ..errors import ExportOptionError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["ExportOptionError", "Numbers", "numbers_of", "actor_colors", "format_probability",
            "format_value", "exact_fraction", "printable", "xml_safe", "PALETTE"]
 
 #: Colours for actors that do not name one (Okabe and Ito's colour-blind-safe palette).
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000")
-
-
-class ExportOptionError(ScenarioError, ValueError):
-    """An export option the format cannot honour (``--results`` for efg, say)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,8 @@ def numbers_of(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -
         start = int(compiled.edge_start[i])
         edges = range(start, start + len(node.branches))
         p[node_id] = [float(bound.p[e]) for e in edges]
-        node_payoffs[node_id] = dict(zip(actors, map(float, bound.node_payoff[i])))
-        branch_payoffs[node_id] = [dict(zip(actors, map(float, bound.edge_payoff[e]))) for e in edges]
+        node_payoffs[node_id] = dict(zip(actors, map(float, bound.node_payoff[i]), strict=False))
+        branch_payoffs[node_id] = [dict(zip(actors, map(float, bound.edge_payoff[e]), strict=False)) for e in edges]
     return Numbers(p, node_payoffs, branch_payoffs, dict(bound.parameters))
 
 

@@ -13,7 +13,8 @@ Render with Graphviz: ``dot -Tsvg scenario.dot -o scenario.svg`` (or ``-Tpng``, 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..model import Scenario
 from ._shared import actor_colors, format_probability, format_value, numbers_of, printable, tint

@@ -33,14 +33,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenarioError
 from ..model import Scenario
 from ._shared import exact_fraction, numbers_of, printable
+from ..errors import EfgSizeError  # noqa: F401  (defined in errors.py; importable here as before)
 
 FORMAT = "efg"
 SUFFIX = ".efg"
@@ -50,10 +52,6 @@ __all__ = ["export", "tree_size", "ascii_text", "MAX_TREE_NODES", "EfgSizeError"
 
 #: Refuse to unfold a DAG into a tree larger than this (the file would be unusable).
 MAX_TREE_NODES = 1_000_000
-
-
-class EfgSizeError(ScenarioError, ValueError):
-    """Unfolding the scenario's DAG into a tree would make too many nodes."""
 
 
 def tree_size(scenario: Scenario) -> int:
@@ -136,11 +134,11 @@ def _unique(labels: list[str], fallback: list[str]) -> list[str]:
     >>> _unique(["Same", "Same", "", "Same (b)"], ["a", "b", "c", "d"])
     ['Same (a)', 'Same (b)', 'c', 'Same (b) #2']
     """
-    out = [label if label.strip() else fb for label, fb in zip(labels, fallback)]
+    out = [label if label.strip() else fb for label, fb in zip(labels, fallback, strict=False)]
     counts: dict[str, int] = {}
     for label in out:
         counts[label] = counts.get(label, 0) + 1
-    out = [f"{label} ({fb})" if counts[label] > 1 else label for label, fb in zip(out, fallback)]
+    out = [f"{label} ({fb})" if counts[label] > 1 else label for label, fb in zip(out, fallback, strict=False)]
     taken: set[str] = set()
     return [_fresh(label, taken) for label in out]
 
@@ -248,7 +246,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         else:
             chance_infosets += 1
             probabilities = _probabilities(numbers.p[node_id])
-            listed = " ".join(f"{_quote(a)} {q}" for a, q in zip(actions, probabilities))
+            listed = " ".join(f"{_quote(a)} {q}" for a, q in zip(actions, probabilities, strict=False))
             lines.append(f"c {_quote(name)} {chance_infosets} {_quote(unique(None, text))} {{ {listed} }} 0")
         for i in range(len(node.branches) - 1, -1, -1):
             branch = node.branches[i]

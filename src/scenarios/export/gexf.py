@@ -10,7 +10,8 @@ and parameters appear only through the values on nodes and edges.
 from __future__ import annotations
 
 import io
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..model import Scenario
 from ._shared import actor_colors, xml_safe

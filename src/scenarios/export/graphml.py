@@ -23,7 +23,8 @@ get ``solve.chosen``.
 from __future__ import annotations
 
 import io
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..model import REST, Scenario
 from ._shared import actor_colors, numbers_of, xml_safe

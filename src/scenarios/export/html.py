@@ -27,8 +27,8 @@ import json
 
 import numpy as np
 
-from ..analysis.bind import bind
-from ..analysis.paths import top_paths
+from ..engine.bind import bind
+from ..engine.paths import top_paths
 from ..model import Scenario
 from ..walk import RANK_TOLERANCE, count_paths, reveal
 from ._shared import actor_colors
@@ -193,7 +193,7 @@ def _layout(scenario: Scenario, reachable: list[str]) -> dict:
             row[node_id] = float(np.mean([row[b.to] for b in node.branches]))
     for c in range(last):
         members = sorted((n for n in reachable if column[n] == c), key=lambda n: row[n])
-        for a, b in zip(members, members[1:]):
+        for a, b in zip(members, members[1:], strict=False):
             row[b] = max(row[b], row[a] + 1.0)
     return {"columns": last + 1, "rows": int(max(row.values(), default=0)) + 1,
             "at": {n: [column[n], round(row[n], 3)] for n in reachable}}

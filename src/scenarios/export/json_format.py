@@ -15,7 +15,8 @@ bundle for programs and reports::
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..io.dump import json_text, to_dict
 from ..model import Scenario

@@ -15,7 +15,8 @@ chart, and node ids are rewritten as ``n_<id>`` with anything but letters, digit
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..model import Scenario
 from ._shared import actor_colors, format_probability, format_value, numbers_of, printable, tint

@@ -9,18 +9,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import ScenarioError
+from ..errors import OutputError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["atomic_path", "write_atomic", "OutputError", "SCENARIO_SUFFIXES"]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
-
-
-class OutputError(ScenarioError, OSError):
-    """An output file cannot be written (missing folder, no permission, would overwrite a scenario)."""
 
 
 def _check_target(path: Path, *, overwrite_scenarios: bool) -> None:

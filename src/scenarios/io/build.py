@@ -17,10 +17,10 @@ from typing import Any
 
 import networkx as nx
 
+from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError
 from ..expressions import Expression, is_identifier
-from ..model import (NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario,
-                     Source, graph_of)
+from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
 from .document import Document
 
 __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
@@ -33,8 +33,7 @@ TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters"
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
 ACTOR_KEYS = ("name", "color", "description")
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
-NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",
-             "quote", "historical", "dist")
+NODE_KEYS = kinds.NODE_KEYS  # the node-kind table lists each kind's keys
 BRANCH_KEYS = ("to", "label", "p", "payoffs", "text")
 DISTRIBUTIONS = {"beta": 2, "uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2, "fixed": 1}
 
@@ -536,7 +535,7 @@ def _check_parameter_order(report: _Report, parameters: dict[str, Parameter]) ->
 def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
                      skip: set[str] = frozenset()) -> None:
     """Evaluate every expression at the base case and check every node's probabilities."""
-    from ..analysis.bind import parameter_values  # the one place parameters are bound
+    from ..engine.bind import parameter_values  # the one place parameters are bound
 
     try:
         values = parameter_values(parameters)

@@ -323,12 +323,12 @@ def _scenario_data(title, comment, players, nodes, actions, outcomes) -> dict:
     if comment.strip():
         data["summary"] = comment.strip()
     data["actors"] = {key: ({"name": name} if name and name != key else {})
-                      for key, name in zip(actor_keys, players)}
+                      for key, name in zip(actor_keys, players, strict=False)}
 
     def payoff_map(outcome: int) -> dict:
         if not outcome:
             return {}
-        return {key: _value(v, raw) for key, (v, raw) in zip(actor_keys, outcomes[outcome][1])}
+        return {key: _value(v, raw) for key, (v, raw) in zip(actor_keys, outcomes[outcome][1], strict=False)}
 
     taken_ids: set[str] = set()
     fallback = {"c": "chance", "p": "decision", "t": "outcome"}

@@ -531,7 +531,7 @@ def _paren(text: str) -> str:
 def _sum(parts: list[str]) -> str:
     """The sum of expression texts, numbers folded: ``['0.2', 'p', '0.3']`` → ``'p + 0.5'``."""
     numbers = [_number_of(p) for p in parts]
-    symbolic = [_paren(p) for p, n in zip(parts, numbers) if n is None]
+    symbolic = [_paren(p) for p, n in zip(parts, numbers, strict=False) if n is None]
     constant = sum(n for n in numbers if n is not None)
     if constant or not symbolic:
         symbolic.append(_text(constant))

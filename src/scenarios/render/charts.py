@@ -22,12 +22,14 @@ matplotlib is imported inside the functions only.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenarioError, UnknownNameError
 from .theme import Theme, get_theme
+from ..errors import UnknownChartError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["outcome_distribution", "tag_probabilities", "payoffs_by_option", "tornado", "spider",
            "two_way", "psa_histograms", "interval_plot", "variant_comparison", "outcome_chart",
@@ -36,10 +38,6 @@ __all__ = ["outcome_distribution", "tag_probabilities", "payoffs_by_option", "to
            "UnknownChartError"]
 
 _WRAP = 34  # characters per line of a category label
-
-
-class UnknownChartError(ScenarioError, ValueError):
-    """A chart kind that does not exist."""
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -208,7 +206,7 @@ def outcome_distribution(labels: Sequence[str], probabilities: Sequence[float], 
     styles = theme.categories(list(dict.fromkeys(keys))) if keys is not None else None
     texts = []
     seen = set()
-    for i, (label, p) in enumerate(zip(labels, probabilities)):
+    for i, (label, p) in enumerate(zip(labels, probabilities, strict=False)):
         if keys is not None:
             style = styles[keys[i]]
             options = _bar_style(theme, style)
@@ -311,7 +309,7 @@ def payoffs_by_option(options: Sequence[str], actors: Sequence[str], values, *,
     values = np.asarray(values, dtype=float).reshape(len(options), len(actors))
     labels = [_wrap(o) + ("\n(chosen)" if chosen == i else "") for i, o in enumerate(options)]
     ax = _axes(ax, theme, len(options) * (0.6 + 0.35 * len(actors)))
-    styles = theme.categories(list(actors), dict(zip(actors, colors)) if colors else None)
+    styles = theme.categories(list(actors), dict(zip(actors, colors, strict=False)) if colors else None)
     height = 0.8 / max(1, len(actors))
     y = np.arange(len(options))
     texts = []
@@ -319,7 +317,7 @@ def payoffs_by_option(options: Sequence[str], actors: Sequence[str], values, *,
         pos = y - 0.4 + height * (a + 0.5)
         ax.barh(pos, values[:, a], height=height * 0.92, label=actor, zorder=2,
                 **_bar_style(theme, styles[actor]))
-        for yy, v in zip(pos, values[:, a]):
+        for yy, v in zip(pos, values[:, a], strict=False):
             texts.append(ax.text(v, yy, f" {_fmt(float(v))} " if v >= 0 else f" {_fmt(float(v))} ",
                                  va="center", ha="left" if v >= 0 else "right", color=theme.text,
                                  fontsize=theme.font_size - 1, zorder=4))
@@ -347,7 +345,7 @@ def option_values(scenario, node: str, result=None) -> tuple[list[str], list[str
     >>> option_values(s, "response", s.solve())[2].tolist()
     [[-1.0, -1.0], [1.0, 1.0]]
     """
-    from ..analysis.bind import bind
+    from ..engine.bind import bind
 
     if node not in scenario.nodes:
         import difflib
@@ -664,7 +662,7 @@ def interval_plot(names: Sequence[str], means: Sequence[float], lows: Sequence[f
             label="mean")
     texts = [ax.text(h, yy, f"  {_fmt(float(m))} ({_fmt(float(lo))} to {_fmt(float(h))})", va="center",
                      ha="left", color=theme.text, fontsize=theme.font_size - 1, zorder=4)
-             for yy, m, lo, h in zip(y, means, lows, highs)]
+             for yy, m, lo, h in zip(y, means, lows, highs, strict=False)]
     ax.set_yticks(y, [_wrap(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
@@ -692,7 +690,7 @@ def psa_chart(result, what: str = "payoffs", *, ax=None, theme: str | Theme = "l
     elif what == "outcomes":
         summaries = result.outcomes
         keys = list(summaries)[:20]
-        labels = dict(zip(result.outcome_ids, result.outcome_labels))
+        labels = dict(zip(result.outcome_ids, result.outcome_labels, strict=False))
         names = [labels[k] for k in keys]
         draws = result.outcome_draws
         xlabel = "probability"
@@ -709,8 +707,8 @@ def psa_chart(result, what: str = "payoffs", *, ax=None, theme: str | Theme = "l
                  "tags": result.tag_names}[what]
         index = {k: i for i, k in enumerate(order)}
         rows = keys[:6]
-        samples = {n: draws[index[k]] for n, k in zip(names, rows)}
-        return psa_histograms(samples, base={n: summaries[k].base for n, k in zip(names, rows)},
+        samples = {n: draws[index[k]] for n, k in zip(names, rows, strict=False)}
+        return psa_histograms(samples, base={n: summaries[k].base for n, k in zip(names, rows, strict=False)},
                               xlabel=xlabel, ax=ax, theme=theme, title=heading)
     if kind != "intervals":
         raise UnknownChartError(f"psa chart kind {kind!r}: choose intervals or histogram")
@@ -744,7 +742,7 @@ def variant_comparison(variants: Sequence[str], rows: Sequence[str], values, *, 
         present = ~np.isnan(table[:, v])
         ax.barh(pos[present], table[present, v], height=height * 0.92, label=name, zorder=2,
                 **_bar_style(theme, styles[name]))
-        for yy, value, ok in zip(pos, table[:, v], present):
+        for yy, value, ok in zip(pos, table[:, v], present, strict=False):
             text = _fmt(float(value)) if ok else "n/a"
             x = value if ok else 0.0
             texts.append(ax.text(x, yy, f" {text} ", va="center",

@@ -46,13 +46,14 @@ linear time. Graph Drawing 2002, LNCS 2528, 344-353.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..errors import ScenarioError
+from ..errors import TooLargeError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["NODE", "LANE", "STUB", "KIND_NAMES", "Graph", "Plan", "plan", "tidy", "Columns",
            "columns", "TooLargeError", "MAX_SLOTS"]
@@ -65,10 +66,6 @@ KIND_NAMES = ("node", "lane", "stub")
 MAX_SLOTS = 200_000
 
 _LANE_ENTRY, _STUB_ENTRY = -1, -2  # stack markers of the planners
-
-
-class TooLargeError(ScenarioError, ValueError):
-    """The drawn tree would have more slots than allowed."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +83,7 @@ class Graph:
     names: tuple[str, ...]
 
     @classmethod
-    def from_mapping(cls, children: Mapping[str, Sequence[str]]) -> "Graph":
+    def from_mapping(cls, children: Mapping[str, Sequence[str]]) -> Graph:
         names = tuple(children)
         index = {k: i for i, k in enumerate(names)}
         counts = [len(children[k]) for k in names]
@@ -166,7 +163,7 @@ class Plan:
     def rows(self) -> list[tuple[str, str | None, int]]:
         """``(kind, node id, level)`` per slot: a readable summary for tests and docs."""
         return [(KIND_NAMES[k], self.node_id(s), int(lv))
-                for s, (k, lv) in enumerate(zip(self.kind.tolist(), self.level.tolist()))]
+                for s, (k, lv) in enumerate(zip(self.kind.tolist(), self.level.tolist(), strict=False))]
 
 
 class _Records:
@@ -186,7 +183,7 @@ class _Records:
             + (" (or drop --unshare)" if self.unshare else ""))
 
     def finish(self, converge=(), shared=()) -> Plan:
-        columns = list(zip(*self.rows)) if self.rows else [()] * 8
+        columns = list(zip(*self.rows, strict=False)) if self.rows else [()] * 8
         kind, node, parent, level, via_node, via_branch, labelled, weight = columns
         m = len(kind)
         ints = lambda xs: np.fromiter(xs, dtype=np.int64, count=m)  # noqa: E731
@@ -681,7 +678,7 @@ class Columns:
     bus: np.ndarray
     end: float
 
-    def shifted(self, offset: float) -> "Columns":
+    def shifted(self, offset: float) -> Columns:
         return Columns(self.run_start + offset, self.track_start + offset, self.track,
                        self.centre + offset, self.bus + offset, self.end + offset)
 

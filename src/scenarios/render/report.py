@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import ScenarioWarning
 from ..io.atomic import OutputError, atomic_path, write_atomic
@@ -134,7 +135,7 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
     return Report(pdf_path, folder, markdown, tuple(images), tuple(content.notes))
 
 
-def _write_pdf(path: Path, content: "_Content") -> None:
+def _write_pdf(path: Path, content: _Content) -> None:
     from matplotlib.backends.backend_pdf import PdfPages
 
     from .. import __version__
@@ -266,13 +267,13 @@ class _Content:
     def route(self, path) -> list[str]:
         s = self.scenario
         return [next(b for b in s.nodes[u].branches if b.to == v).label
-                for u, v in zip(path.nodes, path.nodes[1:])]
+                for u, v in zip(path.nodes, path.nodes[1:], strict=False)]
 
     def narrative(self, path) -> str:
         """The branch texts along the path and the outcome's text, in order."""
         s = self.scenario
         parts = []
-        for u, v in zip(path.nodes, path.nodes[1:]):
+        for u, v in zip(path.nodes, path.nodes[1:], strict=False):
             branch = next(b for b in s.nodes[u].branches if b.to == v)
             if branch.text:
                 parts.append(branch.text.strip())
@@ -433,7 +434,7 @@ class _Pages:
         pad = 4.0
 
         def cells(values, weight):
-            wrapped = [self.metrics.wrap(str(v), w - 2 * pad, size, weight) for v, w in zip(values, widths)]
+            wrapped = [self.metrics.wrap(str(v), w - 2 * pad, size, weight) for v, w in zip(values, widths, strict=False)]
             height = max(self.metrics.height(c.count("\n") + 1, size, weight) for c in wrapped) + 2 * pad
             return wrapped, height
 
@@ -441,7 +442,7 @@ class _Pages:
 
         def draw_row(wrapped, height, weight, rule):
             x = _MARGIN
-            for text, w in zip(wrapped, widths):
+            for text, w in zip(wrapped, widths, strict=False):
                 self.pages[-1].append(("text", x + pad, self.y + pad, text, size, weight, False))
                 x += w
             self.y += height

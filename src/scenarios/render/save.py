@@ -16,16 +16,13 @@ from pathlib import Path
 
 from ..errors import ScenarioError
 from ..io.atomic import OutputError, atomic_path
+from ..errors import UnknownOutputFormatError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["FORMATS", "UnknownOutputFormatError", "output_format", "new_figure", "save_figure",
            "figure_bytes"]
 
 #: Output formats by file suffix.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-
-
-class UnknownOutputFormatError(ScenarioError, ValueError):
-    """The output file's suffix is not a format figures can be written in."""
 
 
 def output_format(path: str | os.PathLike, allowed=FORMATS) -> str:

@@ -16,10 +16,11 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from ..errors import ScenarioError
+from ..errors import UnknownThemeError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["OKABE_ITO", "Theme", "THEMES", "get_theme", "UnknownThemeError", "Style"]
 
@@ -34,10 +35,6 @@ _PALETTE = tuple(OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "o
 # Greys from light to dark and hatches, combined for the print theme's categories.
 _GREYS = ("#ffffff", "#c8c8c8", "#8c8c8c", "#4d4d4d")
 _HATCHES = ("", "////", "....", "xxxx", "\\\\\\\\", "oo", "++", "--")
-
-
-class UnknownThemeError(ScenarioError, ValueError):
-    """A theme name that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,16 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenarioError, ScenarioWarning, UnknownNameError
 from . import layout as lay
 from .theme import Theme, get_theme
+from ..errors import HighlightError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["draw_tree", "tree_figure", "HIGHLIGHTS", "resolve_highlight", "edge_flows",
            "format_probability", "format_number", "MIN_READABLE_PT", "MIN_FONT_PT", "DEFAULT_DPI",
@@ -61,10 +63,6 @@ _DOT = 2.2  # radius of the dot where a lane joins a track
 _MARGIN = 18.0  # figure margin
 _WRAP_LR = 135.0  # label width (points) before wrapping, left to right
 _WRAP_TB = 100.0  # ... top down
-
-
-class HighlightError(ScenarioError, ValueError):
-    """A highlight that names no known kind and is not a path of the scenario."""
 
 
 # -- numbers --------------------------------------------------------------------------------
@@ -108,7 +106,7 @@ def edge_flows(compiled, p: np.ndarray, given: int | None = None) -> np.ndarray:
     reach[g]`` with ``h[v]`` the probability of going on from v to g and ``a[u]`` the
     probability of passing g and then u.
     """
-    from ..analysis.propagate import backward_probability_to, forward
+    from ..engine.propagate import backward_probability_to, forward
 
     reach = forward(compiled, p)
     if given is None:
@@ -166,7 +164,7 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None, result=None) -
         if not paths:
             return set(), [], "most likely path (none has positive probability)"
         path = paths[0]
-        edges = [compiled.edge_of(a, b) for a, b in zip(path.nodes, path.nodes[1:])]
+        edges = [compiled.edge_of(a, b) for a, b in zip(path.nodes, path.nodes[1:], strict=False)]
         return set(edges), edges, f"most likely path (p = {format_probability(path.probability)})"
     if name == "strategic":
         solved = result if getattr(result, "chosen_edge", None) is not None else \
@@ -190,7 +188,7 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None, result=None) -
             raise UnknownNameError(f"--highlight {spec}: unknown node {node_id!r}{hint}; give "
                                    "likely, strategic, historical or a path of node ids")
     edges = []
-    for a, b in zip(ids, ids[1:]):
+    for a, b in zip(ids, ids[1:], strict=False):
         try:
             edges.append(compiled.edge_of(a, b))
         except KeyError:
@@ -253,7 +251,7 @@ def _build_plan(scenario, result, p_shown, *, unshare, prune, depth):
     given = compiled.index[result.given] if result.given else None
     options: dict[str, Any] = {"unshare": unshare, "prune": prune, "depth": depth}
     if unshare:
-        from ..analysis.propagate import backward_probability_to
+        from ..engine.propagate import backward_probability_to
 
         options["probability"] = p_shown
         if given is not None:
@@ -500,7 +498,7 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
         result = scenario.evaluate(given=given, overrides=overrides, top=1)
     elif result.scenario is not scenario:
         raise ValueError("draw_tree: the result belongs to another scenario")
-    from ..analysis.bind import bind
+    from ..engine.bind import bind
 
     strategic = getattr(result, "chosen_edge", None) is not None
     p_bound = bind(scenario, result.overrides or None).p

@@ -6,13 +6,14 @@ Results keep numpy arrays and build per-node dictionaries only when asked, so ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .compile import OUTCOME
+from .compiled import OUTCOME
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Scenario
@@ -65,7 +66,7 @@ class BeliefResult:
     of each node.
     """
 
-    scenario: "Scenario" = field(repr=False)
+    scenario: Scenario = field(repr=False)
     mode: str
     given: str | None
     overrides: Mapping[str, object]
@@ -75,6 +76,90 @@ class BeliefResult:
     values_array: np.ndarray = field(repr=False)
     outcome_order: np.ndarray = field(repr=False)
     node_payoff: np.ndarray = field(repr=False)  # bound payoffs (N x actors)
+    # The numbers the result was computed from (engine order); read them through the views.
+    edge_payoff: np.ndarray = field(default=None, repr=False)  # bound branch payoffs (E x actors)
+    p_array: np.ndarray = field(default=None, repr=False)  # bound branch probabilities
+    played_array: np.ndarray = field(default=None, repr=False)  # the weights of this mode
+    given_index: int | None = field(default=None, repr=False)
+    parameters: Mapping[str, float] = field(default_factory=dict, repr=False)  # bound values
+
+    # -- views by id (scenarios.engine.views) ---------------------------------------------
+    @property
+    def compiled(self):
+        """The engine's arrays this result indexes (private to :mod:`scenarios.engine`)."""
+        from .compiled import compiled_form
+
+        return compiled_form(self.scenario)
+
+    @property
+    def chosen_array(self) -> np.ndarray | None:
+        """Per node (engine order), the chosen edge of a solved decision, else -1; None in belief mode."""
+        return None
+
+    @cached_property
+    def flow_array(self) -> np.ndarray:
+        """Per edge (engine order), the probability that the path takes it."""
+        from .views import edge_flows
+
+        return edge_flows(self.compiled, self.played_array, self.given_index)
+
+    def node_index(self, node_id: str) -> int:
+        """The engine's index of ``node_id`` (UnknownNameError, with a suggestion, if none)."""
+        from ..errors import UnknownNameError, did_you_mean
+
+        try:
+            return self.compiled.index[node_id]
+        except (KeyError, TypeError):
+            raise UnknownNameError(f"unknown node {node_id!r}{did_you_mean(node_id, self.scenario.nodes)}") from None
+
+    def branches(self, node_id: str):
+        """The branches of ``node_id`` with this result's numbers: a tuple of
+        :class:`~scenarios.engine.views.BranchView` (probability, played weight, flow,
+        branch payoffs, option value per actor, chosen).
+
+        >>> import scenarios
+        >>> r = scenarios.load("entry-deterrence").evaluate()
+        >>> [(b.to, b.probability, b.value["entrant"]) for b in r.branches("response")]
+        [('war', 0.3, -1.0), ('share', 0.7, 1.0)]
+        """
+        from .views import branch_views
+
+        return branch_views(self, node_id)
+
+    @cached_property
+    def arrays(self):
+        """Every number of the result as columns in file order
+        (:class:`~scenarios.engine.views.ResultArrays`), for drawings of large scenarios."""
+        from .views import result_arrays
+
+        return result_arrays(self)
+
+    def node_payoffs(self, node_id: str) -> dict[str, float]:
+        """The payoffs of ``node_id`` itself, per actor (bound)."""
+        row = np.asarray(self.node_payoff)[self.node_index(node_id)]
+        return dict(zip(self.compiled.actors, map(float, row), strict=True))
+
+    def played_path(self, start: str | None = None) -> tuple[str, ...]:
+        """From ``start`` (the root by default) to an outcome, taking at every node the first
+        branch of largest played weight: the solved choices and the most probable chance
+        branches in strategic mode, the most probable branch everywhere in belief mode."""
+        from .views import played_path
+
+        compiled = self.compiled
+        begin = compiled.root if start is None else self.node_index(start)
+        return tuple(compiled.ids[i] for i in played_path(compiled, self.played_array, begin))
+
+    def path_probability(self, nodes) -> float:
+        """Probability (under this result's weights) that the path follows ``nodes`` in order,
+        from the first of them; a step that is not a branch has probability 0."""
+        compiled = self.compiled
+        prob = 1.0
+        for a, b in zip(nodes, nodes[1:], strict=False):
+            i, j = self.node_index(a), self.node_index(b)
+            lo, hi = compiled.edge_start[i], compiled.edge_start[i + 1]
+            hits = np.flatnonzero(compiled.child[lo:hi] == j)
+            prob *= float(self.played_array[lo + hits].sum()) if len(hits) else 0.0
+        return prob
 
     @property
     def scenario_id(self) -> str:
@@ -88,23 +173,23 @@ class BeliefResult:
         nodes, ids, actors = self.scenario.nodes, compiled.ids, compiled.actors
         # Whole columns converted at once; the loop only assembles the rows.
         return tuple(
-            OutcomeRow(node.id, node.label, probability, dict(zip(actors, payoffs)), node.tags)
+            OutcomeRow(node.id, node.label, probability, dict(zip(actors, payoffs, strict=False)), node.tags)
             for node, probability, payoffs in zip(
                 (nodes[ids[i]] for i in order.tolist()), self.reach_array.take(order).tolist(),
-                np.asarray(self.node_payoff).take(order, axis=0).tolist())
+                np.asarray(self.node_payoff).take(order, axis=0).tolist(), strict=False)
         )
 
     @cached_property
     def reach(self) -> dict[str, float]:
         """Probability of passing each node, by id."""
-        return dict(zip(self.scenario.compiled.ids, map(float, self.reach_array)))
+        return dict(zip(self.scenario.compiled.ids, map(float, self.reach_array), strict=False))
 
     @cached_property
     def values(self) -> dict[str, dict[str, float]]:
         """Expected payoff per actor from each node on (the node's own payoff included)."""
         actors = self.scenario.compiled.actors
-        return {node_id: dict(zip(actors, map(float, row)))
-                for node_id, row in zip(self.scenario.compiled.ids, self.values_array)}
+        return {node_id: dict(zip(actors, map(float, row), strict=False))
+                for node_id, row in zip(self.scenario.compiled.ids, self.values_array, strict=False)}
 
     @cached_property
     def tags(self) -> dict[str, float]:
@@ -113,7 +198,7 @@ class BeliefResult:
         compiled = self.scenario.compiled
         nodes, ids = self.scenario.nodes, compiled.ids
         outcomes = np.flatnonzero(compiled.kind == OUTCOME)
-        for i, probability in zip(outcomes.tolist(), self.reach_array.take(outcomes).tolist()):
+        for i, probability in zip(outcomes.tolist(), self.reach_array.take(outcomes).tolist(), strict=False):
             for tag in nodes[ids[i]].tags:
                 totals[tag] = totals.get(tag, 0.0) + probability
         return dict(sorted(totals.items()))
@@ -159,6 +244,15 @@ class SolveResult(BeliefResult):
 
     chosen_edge: np.ndarray = field(default=None, repr=False)  # per node; -1 if not solved
     tied: np.ndarray = field(default=None, repr=False)  # per node
+
+    @property
+    def chosen_array(self) -> np.ndarray | None:
+        return self.chosen_edge
+
+    def choice(self, node_id: str) -> str | None:
+        """The child chosen at decision ``node_id`` (None if it is not a solved decision)."""
+        e = int(self.chosen_edge[self.node_index(node_id)])
+        return self.compiled.ids[self.compiled.child[e]] if e >= 0 else None
 
     @cached_property
     def _solved(self) -> np.ndarray:

@@ -14,14 +14,15 @@ is perfect), and the outcome distribution and expectations when those choices ar
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from ..model import Scenario
 from .belief import _evaluate_bound
 from .bind import bind
-from .compile import Compiled
+from .compiled import Compiled
 from .propagate import WIDE
 from .results import SolveResult
 
@@ -37,7 +38,7 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
     Raises
     ------
     UnknownNameError, ProbabilityError, ExpressionError
-        for bad ``overrides`` (see :func:`scenarios.analysis.belief.evaluate`).
+        for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`).
 
     Examples
     --------
@@ -68,7 +69,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     weighted sum whatever its mix of nodes.
 
     >>> import scenarios
-    >>> from scenarios.analysis.bind import bind
+    >>> from scenarios.engine.bind import bind
     >>> s = scenarios.load("entry-deterrence")
     >>> b = bind(s)
     >>> values, chosen, tied, played = rollback(s.compiled, b.p, b.node_payoff_by_actor,
@@ -122,7 +123,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
         else:
             q *= w
             where, m = local[lo:hi], n1 - n0
-            for row, actor_q in zip(values, q):
+            for row, actor_q in zip(values, q, strict=False):
                 row[n0:n1] += np.bincount(where, actor_q, minlength=m)
     return values, chosen_edge, tied, weights
 

@@ -9,8 +9,9 @@ payoff matrices in the compiled order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError
 from ..expressions import Expression
 from ..model import Parameter, Scenario
-from .compile import Compiled
+from .compiled import Compiled
 
 __all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
            "REST_SNAP"]

@@ -41,12 +41,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..kinds import CHANCE, DECISION, KINDS, OUTCOME
 from ..model import REST, Scenario
 
-__all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "DECISION", "CHANCE", "OUTCOME"]
+__all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "compiled_form", "DECISION", "CHANCE", "OUTCOME"]
 
-DECISION, CHANCE, OUTCOME = 0, 1, 2
-_KIND_CODE = {"decision": DECISION, "chance": CHANCE, "outcome": OUTCOME}
+_KIND_CODE = {name: kind.code for name, kind in KINDS.items()}
 _NAN = float("nan")
 
 
@@ -165,6 +165,15 @@ class Compiled:
         """The levels of the generations before ``node``'s."""
         g = int(np.searchsorted(self.gen_nodes, node, side="right") - 1)
         return self.levels[:int(self.level_of_gen[g])]
+
+
+def compiled_form(scenario: Scenario) -> Compiled:
+    """The compiled arrays of ``scenario``, built on first use and kept with it."""
+    found = scenario._compiled
+    if found is None:
+        found = compile_scenario(scenario)
+        object.__setattr__(scenario, "_compiled", found)
+    return found
 
 
 def compile_scenario(scenario: Scenario) -> Compiled:
@@ -373,7 +382,7 @@ class _HashFinder:
     def positions(self, node_ids: list[str]) -> np.ndarray:
         """Positions of ``node_ids``, every one of which is a node (the loader checked)."""
         if not self.unique:  # two ids share a hash (about one run in 10^7 at 10^6 nodes)
-            where = dict(zip(self.ids, range(len(self.ids))))
+            where = dict(zip(self.ids, range(len(self.ids)), strict=False))
             return np.fromiter(map(where.__getitem__, node_ids), dtype=np.int64, count=len(node_ids))
         wanted = np.fromiter(map(hash, node_ids), dtype=np.int64, count=len(node_ids))
         # Searching in sorted order walks the table once instead of jumping around it.
@@ -418,7 +427,7 @@ class NodeIndex(Mapping):
             return self._dict[key]
         self._lookups += 1
         if self._lookups > self._DICT_AFTER:
-            self._dict = dict(zip(self._ids, range(len(self._ids))))
+            self._dict = dict(zip(self._ids, range(len(self._ids)), strict=False))
             return self._dict[key]
         h = hash(key)  # an unhashable key raises TypeError, as with a dict
         hashes, nodes, ids = self._hashes, self._nodes, self._ids
@@ -478,7 +487,7 @@ def _structure(n, kind, actor, fixed, parent, child, edge_start, gen_nodes, gen_
     columns = [gen_edges[:-1], gen_edges[1:], gen_nodes[:-1], gen_nodes[1:], gen_internal[:-1],
                gen_internal[1:], single, gen_strategic[:-1], gen_strategic[1:],
                gen_strategic_edges[:-1], gen_strategic_edges[1:], paid]
-    levels = tuple(map(Level._make, zip(*(column[with_edges].tolist() for column in columns))))
+    levels = tuple(map(Level._make, zip(*(column[with_edges].tolist() for column in columns), strict=False)))
     level_of_gen = np.searchsorted(with_edges, np.arange(n_gen + 1))
     return dict(levels=levels, level_of_gen=level_of_gen, gen_internal=gen_internal, internal=internal,
                 seg_offset=seg_offset, edge_segment=edge_segment, edge_local_parent=edge_local_parent,

@@ -2,7 +2,7 @@
 
 Forward passes carry probability from the root (or any node) towards the outcomes;
 backward passes roll values from the outcomes towards the root.  Each loops once per
-generation that has branches (a :class:`~scenarios.analysis.compile.Level`) and does the
+generation that has branches (a :class:`~scenarios.engine.compiled.Level`) and does the
 generation's edges in a few numpy operations on precomputed index arrays.
 
 Two shapes of generation get their own code, because the loop's cost is the number of
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compile import Compiled
+from .compiled import Compiled
 
 __all__ = ["forward", "backward_expectation", "backward_expectation_by_actor",
            "backward_probability_to", "segments", "WIDE"]
@@ -42,7 +42,7 @@ def forward(compiled: Compiled, p: np.ndarray, start: int | None = None) -> np.n
     """Probability of passing each node, for paths starting at ``start`` (the root by default).
 
     >>> import scenarios
-    >>> from scenarios.analysis.bind import bind
+    >>> from scenarios.engine.bind import bind
     >>> s = scenarios.load("entry-deterrence")
     >>> reach = forward(s.compiled, bind(s).p)
     >>> float(reach[s.compiled.index["war"]])  # 0.5 * 0.3
@@ -86,7 +86,7 @@ def backward_expectation_by_actor(compiled: Compiled, p: np.ndarray, node_payoff
         else:
             q *= p[lo:hi]
             where, m = local[lo:hi], n1 - n0
-            for row, actor_q in zip(values, q):
+            for row, actor_q in zip(values, q, strict=False):
                 row[n0:n1] += np.bincount(where, actor_q, minlength=m)
     return values
 
@@ -99,7 +99,7 @@ def backward_expectation(compiled: Compiled, p: np.ndarray, node_payoff: np.ndar
     the result (a transposed view of :func:`backward_expectation_by_actor`'s).
 
     >>> import scenarios
-    >>> from scenarios.analysis.bind import bind
+    >>> from scenarios.engine.bind import bind
     >>> s = scenarios.load("entry-deterrence")
     >>> b = bind(s)
     >>> v = backward_expectation(s.compiled, b.p, b.node_payoff, b.edge_payoff)

@@ -15,11 +15,11 @@ tests compare the vectorised evaluators against, and is exponential in general.
 from __future__ import annotations
 
 import heapq
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
-from .compile import OUTCOME, Compiled
+from .compiled import OUTCOME, Compiled
 from .propagate import WIDE
 
 __all__ = ["top_paths", "all_paths"]

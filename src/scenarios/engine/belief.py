@@ -11,14 +11,15 @@ and a forward pass from ``g`` (for the outcomes after it).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from ..errors import UnknownNameError, UnreachableNodeError
 from ..model import Scenario
 from .bind import Bound, bind
-from .compile import Compiled
+from .compiled import Compiled
 from .paths import top_paths
 from .propagate import backward_expectation_by_actor, backward_probability_to, forward
 from .results import BeliefResult, PathRow
@@ -95,13 +96,15 @@ def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, 
     paths = tuple(
         PathRow(tuple(compiled.ids[i] for i in nodes), float(prob * scale),
                 dict(zip(actors, map(float, bound.node_payoff[nodes].sum(axis=0)
-                                     + bound.edge_payoff[edges].sum(axis=0)))))
+                                     + bound.edge_payoff[edges].sum(axis=0)), strict=False)))
         for nodes, edges, prob in found
     )
     return result_type(
         scenario=scenario, mode=mode, given=given, overrides=dict(overrides or {}),
-        expected_payoffs=dict(zip(actors, map(float, expected))), paths=paths, reach_array=reach,
-        values_array=values, outcome_order=order, node_payoff=bound.node_payoff, **extra)
+        expected_payoffs=dict(zip(actors, map(float, expected), strict=False)), paths=paths, reach_array=reach,
+        values_array=values, outcome_order=order, node_payoff=bound.node_payoff, edge_payoff=bound.edge_payoff,
+        p_array=bound.p, played_array=p, given_index=None if given is None else g, parameters=bound.parameters,
+        **extra)
 
 
 def outcome_order(compiled: Compiled, reach: np.ndarray) -> np.ndarray:
