@@ -23,7 +23,7 @@ import pytest
 import builders
 from builders import build
 from reference import Reference
-from scenarios.analysis import belief, paths, propagate, strategic
+from scenarios.engine import belief, paths, propagate, strategic
 from scenarios.engine.bind import bind
 from scenarios.engine.compiled import OUTCOME, NodeIndex, _HashFinder
 

@@ -2,7 +2,7 @@
 
 Overlap is checked on what matplotlib really draws: every visible Text artist's window
 extent from the renderer, pairwise.  Expected numbers come from hand calculation (entry
-deterrence, in comments) or from brute-force path enumeration (analysis.paths.all_paths).
+deterrence, in comments) or from brute-force path enumeration (engine.paths.all_paths).
 """
 
 from __future__ import annotations

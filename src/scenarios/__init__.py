@@ -24,9 +24,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load": ".io.read", "loads": ".io.read", "bundled_names": ".io.catalog",
     "dump": ".io.dump", "dumps": ".io.dump", "ScenarioBuilder": ".builder",
-    "evaluate": ".analysis.belief", "solve": ".analysis.strategic", "Walk": ".walk",
-    "BeliefResult": ".analysis.results", "SolveResult": ".analysis.results",
-    "OutcomeRow": ".analysis.results", "PathRow": ".analysis.results",
+    "evaluate": ".engine.belief", "solve": ".engine.strategic", "Walk": ".walk",
+    "BeliefResult": ".engine.results", "SolveResult": ".engine.results",
+    "OutcomeRow": ".engine.results", "PathRow": ".engine.results",
     "Scenario": ".model", "Node": ".model", "Branch": ".model", "Actor": ".model",
     "Parameter": ".model", "Distribution": ".model", "Source": ".model", "REST": ".model",
     "Diagnostic": ".errors", "ScenarioError": ".errors", "ScenarioFileError": ".errors",
@@ -50,10 +50,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .builder import ScenarioBuilder
     from .engine.belief import evaluate
     from .engine.results import BeliefResult, OutcomeRow, PathRow, SolveResult
     from .engine.strategic import solve
-    from .builder import ScenarioBuilder
     from .errors import (
         Diagnostic,
         ExpressionError,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import formatting
 from .errors import ExpressionError
 
 __all__ = ["Expression", "is_identifier", "MAX_EXPRESSION_LENGTH"]
@@ -152,12 +153,7 @@ class Expression:
         return format_number(self.source) if isinstance(self.source, float) else self.source
 
 
-def format_number(value: float) -> str:
-    """Shortest text that reads back as the same float (integers without '.0')."""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
-
+format_number = formatting.shortest
 
 def _compile(root: ast.AST, text: str) -> tuple[tuple, frozenset[str]]:
     """Check ``root`` against the whitelist and flatten it to postfix, iteratively."""

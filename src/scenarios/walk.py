@@ -37,9 +37,8 @@ from .engine.bind import bind
 from .engine.compiled import OUTCOME
 from .engine.paths import top_paths
 from .engine.propagate import forward
-from .errors import ScenarioError, UnknownNameError
+from .errors import SavedWalkError, ScenarioError, UnknownNameError, WalkError  # noqa: F401  (defined in errors.py; importable here as before)
 from .model import Node, Scenario, Source
-from .errors import WalkError, SavedWalkError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["Walk", "Option", "Step", "PathRank", "StrategicHint", "DecisionReview",
            "HistoricalStep", "Reveal", "WalkSummary", "WalkError", "SavedWalkError",

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ExpressionError
-from ..expressions import Expression
-from ..model import Distribution, Parameter, Scenario
 from ..engine.bind import TOLERANCE, Bound, bind, parse_overrides
 from ..engine.compiled import DECISION, Compiled
 from ..engine.propagate import segments
 from ..engine.strategic import TIE_TOLERANCE
+from ..errors import ExpressionError
+from ..expressions import Expression
+from ..model import Distribution, Parameter, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sampling import Draws

@@ -31,12 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ExpressionError, ProbabilityError, UnknownNameError
-from ..model import Scenario
 from ..engine.bind import TOLERANCE, parameter_values, parse_overrides
 from ..engine.compiled import DECISION, OUTCOME, Compiled
 from ..engine.propagate import segments
 from ..engine.strategic import TIE_TOLERANCE
+from ..errors import ExpressionError, ProbabilityError, UnknownNameError
+from ..model import Scenario
 
 __all__ = ["METRIC_KINDS", "POLICIES", "Metric", "parse_metric", "default_metric", "metric_value",
            "evaluate_metric", "SettingsEvaluation", "evaluate_settings"]

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import Scenario
 from ..engine.bind import bind
 from ..engine.compiled import OUTCOME
-from .parallel import Task, check_workers, plan, run
 from ..engine.results import _clean, _clean_map
+from ..model import Scenario
+from .parallel import Task, check_workers, plan, run
 from .sampling import as_generator, seed_sequence
 
 if TYPE_CHECKING:  # pragma: no cover

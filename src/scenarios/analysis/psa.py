@@ -44,11 +44,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine.results import _clean
 from ..errors import ProbabilityError
 from ..model import Scenario
 from .batch import BatchProblem, bind_batch, expected_payoffs_batch, forward_batch, played_batch, prepare, solve_batch
 from .parallel import Task, check_workers, plan, run
-from ..engine.results import _clean
 from .sampling import Draws, draw, seed_sequence
 
 if TYPE_CHECKING:  # pragma: no cover

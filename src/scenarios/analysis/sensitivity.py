@@ -30,11 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError, UnknownNameError
-from ..model import Scenario
 from ..engine.bind import bind, parameter_values, parse_overrides
+from ..errors import (
+    AnalysisError,  # noqa: F401  (defined in errors.py; importable here as before)
+    UnknownNameError,
+)
+from ..model import Scenario
 from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _close, _decision_index, evaluate_settings, parse_metric
-from ..errors import AnalysisError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResult", "tornado",
            "SpiderLine", "SpiderResult", "spider", "GridResult", "grid", "Crossing",
@@ -94,7 +96,7 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
     >>> variables(scenarios.load("oil-wildcatter"), ["drill_cost"], ranges={"drill_cost": (90, 50)})
     Traceback (most recent call last):
     ...
-    scenarios.analysis.sensitivity.AnalysisError: range of drill_cost: low 90 is above high 50
+    scenarios.errors.AnalysisError: range of drill_cost: low 90 is above high 50
     """
     ranges = dict(ranges or {})
     for name, bounds in ranges.items():

@@ -14,6 +14,7 @@ import os
 import sys
 import textwrap
 
+from .. import formatting
 from . import add_file, add_set, count
 
 # Only the standard library at module level: `scenarios --help` imports this module.
@@ -96,10 +97,7 @@ def _rgb(color: str) -> tuple[int, int, int] | None:
         return None
 
 
-def number(x: float, digits: int = 4) -> str:
-    from .text import number as fmt
-
-    return fmt(x, digits)
+number = formatting.terminal_number
 
 
 def probability(x: float) -> str:

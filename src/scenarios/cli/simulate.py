@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .. import formatting
 from . import add_file, add_json, add_set, count
 
 #: Rows shown in text tables before "… and N more" (``--json`` has everything).
@@ -126,9 +127,7 @@ def format_simulation(scenario, result) -> str:
     return "\n".join(lines)
 
 
-def _percent(share: float) -> str:
-    return f"{100 * share:.1f}%"
-
+_percent = formatting.percent
 
 def format_psa(scenario, result) -> str:
     """Probabilistic sensitivity analysis as text: stability, payoffs, tags, outcomes."""

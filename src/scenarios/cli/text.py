@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from collections.abc import Iterable, Sequence
 
+from .. import formatting
 from ..engine.results import BeliefResult, SolveResult
 from ..expressions import Expression
 from ..model import REST, Scenario
@@ -15,11 +16,7 @@ __all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_va
 KIND_MARK = {"decision": "■", "chance": "●", "outcome": "▲"}
 
 
-def number(x: float, digits: int = 4) -> str:
-    """A compact number: up to ``digits`` decimals, no trailing zeros, no '-0'."""
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
+number = formatting.terminal_number
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str | None = None,
           indent: str = "  ") -> str:

@@ -18,8 +18,10 @@ import os
 import pkgutil
 from types import ModuleType
 
-from ..errors import ScenarioError
-from ..errors import UnknownFormatError  # noqa: F401  (defined in errors.py; importable here as before)
+from ..errors import (
+    ScenarioError,
+    UnknownFormatError,  # noqa: F401  (defined in errors.py; importable here as before)
+)
 
 __all__ = ["formats", "export", "UnknownFormatError"]
 
@@ -38,7 +40,7 @@ def export(scenario, fmt: str, path: str | os.PathLike | None = None, **options)
     """Render ``scenario`` as ``fmt``; write it atomically to ``path`` if given.
 
     Raises UnknownFormatError for an unknown format and
-    :class:`~scenarios.io.atomic.OutputError` for a path that cannot be written.
+    :class:`~scenarios.errors.OutputError` for a path that cannot be written.
     """
     available = formats()
     if fmt not in available:

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .. import formatting
 from ..engine.bind import bind
-from ..errors import ScenarioError
+from ..errors import (
+    ExportOptionError,  # noqa: F401  (defined in errors.py; importable here as before)
+    )
 from ..model import Scenario
-from ..errors import ExportOptionError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["ExportOptionError", "Numbers", "numbers_of", "actor_colors", "format_probability",
            "format_value", "exact_fraction", "printable", "xml_safe", "PALETTE"]
@@ -112,25 +114,9 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def format_probability(p: float) -> str:
-    """A probability for a diagram: up to 4 significant digits, no trailing zeros.
+format_probability = formatting.export_probability
 
-    >>> format_probability(0.35), format_probability(1/3), format_probability(1.0)
-    ('0.35', '0.3333', '1')
-    """
-    return f"{p:.4g}"
-
-
-def format_value(x: float) -> str:
-    """A payoff for a diagram: whole numbers without decimals, others to 4 digits.
-
-    >>> format_value(-1.0), format_value(2.5), format_value(1/3)
-    ('-1', '2.5', '0.3333')
-    """
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.4g}"
-
+format_value = formatting.export_value
 
 def exact_fraction(x: float, *, max_denominator: int = 10**6, tolerance: float = 1e-15) -> Fraction:
     """The simple fraction ``x`` stands for, if there is one; else ``x``'s shortest decimal.

@@ -39,10 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import (
+    EfgSizeError,  # noqa: F401  (defined in errors.py; importable here as before)
+    )
 from ..model import Scenario
 from ._shared import exact_fraction, numbers_of, printable
-from ..errors import EfgSizeError  # noqa: F401  (defined in errors.py; importable here as before)
 
 FORMAT = "efg"
 SUFFIX = ".efg"

@@ -12,8 +12,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import ScenarioError
-from ..errors import OutputError  # noqa: F401  (defined in errors.py; importable here as before)
+from ..errors import (
+    OutputError,  # noqa: F401  (defined in errors.py; importable here as before)
+    )
 
 __all__ = ["atomic_path", "write_atomic", "OutputError", "SCENARIO_SUFFIXES"]
 

@@ -423,7 +423,7 @@ def dump(scenario: Scenario, path: str | os.PathLike, *, overwrite: bool = False
 
     Raises
     ------
-    scenarios.io.atomic.OutputError
+    scenarios.errors.OutputError
         if the file exists (and ``overwrite`` is false) or the folder does not exist.
 
     Examples

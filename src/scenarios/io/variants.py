@@ -465,7 +465,7 @@ def _apply_set(top: dict, patch: _V, problems: _Problems) -> None:
 def _rescale(node: _V, pinned: dict[int, _V], at: Loc, problems: _Problems) -> bool:
     """Pin branches of ``node`` to new ``p`` values; rescale the others in proportion.
 
-    The same arithmetic as ``--set`` (``analysis.bind``): the free branches keep their
+    The same arithmetic as ``--set`` (``engine.bind``): the free branches keep their
     ratios and share ``1 - sum(pinned)``; a free ``rest`` branch stays ``rest``.  When every
     probability involved is a number the new ones are numbers; otherwise they are
     expressions, so they still follow the parameters they were written with.

@@ -21,15 +21,17 @@ matplotlib is imported inside the functions only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError, UnknownNameError
+from .. import formatting
+from ..errors import (
+    UnknownChartError,  # noqa: F401  (defined in errors.py; importable here as before)
+    UnknownNameError,
+)
 from .theme import Theme, get_theme
-from ..errors import UnknownChartError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["outcome_distribution", "tag_probabilities", "payoffs_by_option", "tornado", "spider",
            "two_way", "psa_histograms", "interval_plot", "variant_comparison", "outcome_chart",
@@ -42,15 +44,7 @@ _WRAP = 34  # characters per line of a category label
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _fmt(x: float, digits: int = 3) -> str:
-    """A number for a chart label: ``digits`` significant digits, true minus sign."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if x == 0:
-        return "0"
-    text = f"{x:.{digits}g}" if abs(x) >= 1e-3 else f"{x:.1e}"
-    return text.replace("-", "\u2212")
-
+_fmt = formatting.chart_number
 
 def _wrap(label: str, width: int = _WRAP) -> str:
     import textwrap

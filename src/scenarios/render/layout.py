@@ -52,8 +52,9 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import ScenarioError
-from ..errors import TooLargeError  # noqa: F401  (defined in errors.py; importable here as before)
+from ..errors import (
+    TooLargeError,  # noqa: F401  (defined in errors.py; importable here as before)
+)
 
 __all__ = ["NODE", "LANE", "STUB", "KIND_NAMES", "Graph", "Plan", "plan", "tidy", "Columns",
            "columns", "TooLargeError", "MAX_SLOTS"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import formatting
 from ..errors import ScenarioWarning
 from ..io.atomic import OutputError, atomic_path, write_atomic
 from .theme import Theme, get_theme
@@ -103,7 +104,7 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
 
     Raises
     ------
-    scenarios.io.atomic.OutputError
+    scenarios.errors.OutputError
         when a file or the folder cannot be written.
     UnknownNameError, ProbabilityError, ExpressionError
         for bad ``overrides`` or ``metric``.
@@ -492,15 +493,11 @@ class _Pages:
 # -- formatting -------------------------------------------------------------------------------------
 
 def _p(x: float) -> str:
-    from .tree import format_probability
-
-    return format_probability(float(x))
+    return formatting.diagram_probability(float(x))
 
 
 def _num(x: float) -> str:
-    from .tree import format_number
-
-    return format_number(float(x))
+    return formatting.payoff_label(float(x))
 
 
 def _md(text: str) -> str:

@@ -14,9 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import ScenarioError
+from ..errors import (
+    UnknownOutputFormatError,  # noqa: F401  (defined in errors.py; importable here as before)
+)
 from ..io.atomic import OutputError, atomic_path
-from ..errors import UnknownOutputFormatError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["FORMATS", "UnknownOutputFormatError", "output_format", "new_figure", "save_figure",
            "figure_bytes"]
@@ -33,7 +34,7 @@ def output_format(path: str | os.PathLike, allowed=FORMATS) -> str:
     >>> output_format("tree.jpg")
     Traceback (most recent call last):
     ...
-    scenarios.render.save.UnknownOutputFormatError: tree.jpg: error: unknown output format '.jpg' (use .png, .svg or .pdf)
+    scenarios.errors.UnknownOutputFormatError: tree.jpg: error: unknown output format '.jpg' (use .png, .svg or .pdf)
     """
     suffix = Path(path).suffix.lower()
     if suffix not in allowed:
@@ -70,7 +71,7 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float | None = None,
     ------
     UnknownOutputFormatError
         for a suffix other than .png, .svg or .pdf.
-    scenarios.io.atomic.OutputError
+    scenarios.errors.OutputError
         when the folder does not exist or cannot be written, or the target is a
         scenario file.
     """

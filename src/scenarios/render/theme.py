@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..errors import ScenarioError
-from ..errors import UnknownThemeError  # noqa: F401  (defined in errors.py; importable here as before)
+from ..errors import (
+    UnknownThemeError,  # noqa: F401  (defined in errors.py; importable here as before)
+)
 
 __all__ = ["OKABE_ITO", "Theme", "THEMES", "get_theme", "UnknownThemeError", "Style"]
 
@@ -151,7 +152,7 @@ def get_theme(theme: str | Theme = "light") -> Theme:
     >>> get_theme("sepia")
     Traceback (most recent call last):
     ...
-    scenarios.render.theme.UnknownThemeError: unknown theme 'sepia' (available: light, dark, print)
+    scenarios.errors.UnknownThemeError: unknown theme 'sepia' (available: light, dark, print)
     """
     if isinstance(theme, Theme):
         return theme

@@ -27,10 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError, ScenarioWarning, UnknownNameError
+from .. import formatting
+from ..errors import (
+    HighlightError,  # noqa: F401  (defined in errors.py; importable here as before)
+    ScenarioError,
+    ScenarioWarning,
+    UnknownNameError,
+)
 from . import layout as lay
 from .theme import Theme, get_theme
-from ..errors import HighlightError  # noqa: F401  (defined in errors.py; importable here as before)
 
 __all__ = ["draw_tree", "tree_figure", "HIGHLIGHTS", "resolve_highlight", "edge_flows",
            "format_probability", "format_number", "MIN_READABLE_PT", "MIN_FONT_PT", "DEFAULT_DPI",
@@ -67,33 +72,9 @@ _WRAP_TB = 100.0  # ... top down
 
 # -- numbers --------------------------------------------------------------------------------
 
-def format_probability(p: float) -> str:
-    """A probability for a diagram: three significant digits, tiny values as '< 0.001'.
+format_probability = formatting.diagram_probability
 
-    >>> [format_probability(x) for x in (0.3, 0.08250000001, 1.0, 0.0, 0.0004, 0.123456)]
-    ['0.3', '0.0825', '1', '0', '< 0.001', '0.123']
-    """
-    if p <= 0.0:
-        return "0"
-    if p < 0.001:
-        return "< 0.001"
-    if p >= 0.9995 and p < 1.0:
-        return "> 0.999"
-    text = f"{p:.3g}"
-    return text if "e" not in text else f"{p:.4f}".rstrip("0").rstrip(".")
-
-
-def format_number(x: float) -> str:
-    """A payoff: at most two decimals, a true minus sign, no '-0'.
-
-    >>> [format_number(x) for x in (-8.0, 1.2345, 0.0, -0.001, 2.5)]
-    ['−8', '1.23', '0', '0', '2.5']
-    """
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", "", "0", "-0.0"):
-        return "0"
-    return text.replace("-", "\u2212")
-
+format_number = formatting.payoff_label
 
 # -- what is drawn --------------------------------------------------------------------------
 
@@ -472,7 +453,7 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
     ------
     UnknownNameError
         unknown ``value`` actor, ``given`` node or highlight node.
-    HighlightError, scenarios.render.layout.TooLargeError, ScenarioError
+    HighlightError, scenarios.errors.TooLargeError, ScenarioError
 
     Examples
     --------
