@@ -13,6 +13,10 @@ outcomes-view ms   ``result.outcomes`` (one Python row per outcome, built lazily
                    result; best of R
 solve ms           ``scenario.solve(top=10)``, forced the same way; best of R
 top-10 ms          ``top_paths(compiled, bind(scenario).p, 10)`` alone; best of R
+numpy ref ms       the bare numpy evaluator of ``numpy_reference.py`` (bincount rollback for
+                   evaluate, padded argmax backward induction for solve) on the same compiled
+                   arrays and bound numbers, answers checked against the engine's; best of R.
+                   "ratio" is the engine's time over the reference's
 peak MB            RSS high-water mark over build + compile + evaluate + solve, minus the RSS
                    just before the build (a ``ru_maxrss``-style delta: Linux ``VmHWM``, reset
                    through ``/proc/self/clear_refs`` where allowed, else ``getrusage``)
@@ -56,6 +60,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the numpy reference beside this file
+import numpy_reference  # noqa: E402
 
 ACTORS = ("a0", "a1", "a2")
 REPEATS = {3: 20, 4: 10, 5: 5, 6: 3}
@@ -304,12 +311,24 @@ def worker_size(exp: int, seed: int) -> dict:
     bound = bind(scenario)
     top_s, found = _best(lambda: top_paths(compiled, bound.p, 10), repeats)
     assert len(found) == 10
+
+    # The bare numpy reference on the same compiled arrays and bound numbers.
+    node_pay, edge_pay = bound.node_payoff_by_actor, bound.edge_payoff_by_actor
+    generations = numpy_reference._generations(compiled)
+    ref_eval_s, (ref_reach, ref_values) = _best(
+        lambda: numpy_reference.reference_evaluate(compiled, bound.p, node_pay, edge_pay, generations), repeats)
+    plans = numpy_reference.prepare_solve(compiled)
+    ref_solve_s, (ref_solved, _) = _best(
+        lambda: numpy_reference.reference_solve(compiled, bound.p, node_pay, edge_pay, plans), repeats)
+    check = scenario.evaluate(top=0)
+    assert np.allclose(ref_reach, check.reach_array) and np.allclose(ref_values.T, check.values_array)
+    assert np.allclose(ref_solved[:, compiled.root], scenario.solve(top=0).values_array[compiled.root])
     return {
         "exp": exp, "nodes": compiled.n_nodes, "edges": compiled.n_edges,
         "outcomes": int((compiled.kind == 2).sum()), "generations": len(compiled.gen_nodes) - 1,
         "repeats": repeats, "generate": generate, "build": build, "compile": compile_s,
         "evaluate": evaluate_s, "outcomes_view": outcome_view, "solve": solve_s, "top10": top_s,
-        "peak": peak, "peak_method": rss.method,
+        "peak": peak, "peak_method": rss.method, "ref_evaluate": ref_eval_s, "ref_solve": ref_solve_s,
     }
 
 
@@ -404,15 +423,17 @@ def main(argv=None) -> int:
         print(f"  running 10^{exp} nodes…", file=sys.stderr, flush=True)
         rows.append(_run_worker(["--worker", str(exp), "--seed", str(args.seed)]))
 
-    print("| nodes | build s | compile s | evaluate ms | outcomes-view ms | solve ms | top-10 ms | peak MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| nodes | build s | compile s | evaluate ms | numpy ref ms | ratio | solve ms | numpy ref ms | ratio "
+          "| outcomes-view ms | top-10 ms | peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for exp, r in zip(range(3, args.max_exp + 1), rows, strict=False):
         if "error" in r:
             print(f"| 10^{exp} | error: {r['error']} |||||||")
             continue
         print(f"| 10^{exp} | {r['build']:.3f} | {r['compile']:.3f} | {r['evaluate'] * 1e3:,.1f} "
-              f"| {r['outcomes_view'] * 1e3:,.1f} | {r['solve'] * 1e3:,.1f} | {r['top10'] * 1e3:,.2f} "
-              f"| {r['peak'] / 2**20:,.0f} |")
+              f"| {r['ref_evaluate'] * 1e3:,.1f} | {r['evaluate'] / r['ref_evaluate']:.1f}x "
+              f"| {r['solve'] * 1e3:,.1f} | {r['ref_solve'] * 1e3:,.1f} | {r['solve'] / r['ref_solve']:.1f}x "
+              f"| {r['outcomes_view'] * 1e3:,.1f} | {r['top10'] * 1e3:,.2f} | {r['peak'] / 2**20:,.0f} |")
     print()
     for exp, r in zip(range(3, args.max_exp + 1), rows, strict=False):
         if "error" not in r:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 import scenarios
 from builders import build, scenario_data
 from reference import Reference
-from scenarios.analysis.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
+from scenarios.engine.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
 from scenarios.engine.bind import parameter_values
 from scenarios.analysis.psa import QUANTILES, psa
 from scenarios.analysis.sampling import Draws, sample

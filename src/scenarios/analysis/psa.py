@@ -8,7 +8,7 @@ choices), and **decision stability**: for each decision node, how often each opt
 the strategic choice across the draws (with how often the node is on the solved path).
 
 The draws are evaluated in chunks of :data:`CHUNK_SIZE`, all draws of a chunk at once
-(:mod:`scenarios.analysis.batch`); chunks can run on local processes or a Dask cluster
+(:mod:`scenarios.engine.batch`); chunks can run on local processes or a Dask cluster
 (:mod:`scenarios.analysis.parallel`) with results identical to a serial run.  Draws that
 make probabilities invalid are counted per problem and reported; by default they are an
 error, and with ``allow_invalid=True`` the summaries cover the valid draws only (and
@@ -44,10 +44,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine.batch import (
+    BatchProblem,
+    bind_batch,
+    expected_payoffs_batch,
+    forward_batch,
+    played_batch,
+    prepare,
+    solve_batch,
+)
 from ..engine.results import _clean
 from ..errors import ProbabilityError
 from ..model import Scenario
-from .batch import BatchProblem, bind_batch, expected_payoffs_batch, forward_batch, played_batch, prepare, solve_batch
 from .parallel import Task, check_workers, plan, run
 from .sampling import Draws, draw, seed_sequence
 

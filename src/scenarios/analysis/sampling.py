@@ -36,10 +36,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..engine.batch import evaluate_draws
 from ..engine.bind import parameter_values
 from ..errors import ExpressionError
 from ..model import Distribution, Parameter, Scenario
-from .batch import evaluate_draws
 
 __all__ = ["seed_sequence", "as_generator", "stream", "draw_distribution", "Draws", "draw",
            "sample", "uncertain_nodes", "DISTRIBUTION_KINDS"]

@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 
 from ..engine.bind import bind, parameter_values, parse_overrides
+from ..engine.overrides import resolve_setting
 from ..errors import (
     AnalysisError,  # noqa: F401  (defined in errors.py; importable here as before)
-    UnknownNameError,
-)
+    )
 from ..model import Scenario
-from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _close, _decision_index, evaluate_settings, parse_metric
+from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _decision_index, evaluate_settings, parse_metric
 
 __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResult", "tornado",
            "SpiderLine", "SpiderResult", "spider", "GridResult", "grid", "Crossing",
@@ -145,17 +145,7 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
 def _check_name(scenario: Scenario, name: str) -> None:
     if not isinstance(name, str):
         raise TypeError(f"variable names are text, not {type(name).__name__}")
-    if "." in name:
-        node_id, child = name.split(".", 1)
-        node = scenario.nodes.get(node_id)
-        if node is None:
-            raise UnknownNameError(f"{name}: unknown node {node_id!r}{_close(node_id, scenario.nodes)}")
-        if child not in node.children:
-            raise UnknownNameError(f"{name}: node {node_id!r} has no branch to {child!r} "
-                                   f"(its children: {', '.join(node.children) or 'none'})")
-    elif name not in scenario.parameters:
-        raise UnknownNameError(f"{name}: unknown parameter{_close(name, scenario.parameters)} "
-                               "(use NODE.CHILD for a branch probability)")
+    resolve_setting(scenario, name)
 
 
 def _bounds(name: str, bounds) -> tuple[float, float]:
@@ -346,7 +336,8 @@ class SpiderResult(_Header):
     def to_frame(self):
         """Long format: one row per (variable, step) (pandas)."""
         rows = [{"variable": line.variable.name, "step": i, "value": x, "metric": y, "choice": c}
-                for line in self.lines for i, (x, y, c) in enumerate(zip(line.values, line.metric, line.choices, strict=False))]
+                for line in self.lines
+                for i, (x, y, c) in enumerate(zip(line.values, line.metric, line.choices, strict=True))]
         return _frame(rows)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UnknownNameError, UnreachableNodeError
+from ..errors import UnknownNameError, UnreachableNodeError, did_you_mean
 from ..model import Scenario
 from .bind import Bound, bind
 from .compiled import Compiled
@@ -158,8 +158,4 @@ def _node_index(scenario: Scenario, node_id: str) -> int:
     try:
         return scenario.compiled.index[node_id]
     except KeyError:
-        import difflib
-
-        close = difflib.get_close_matches(str(node_id), list(scenario.nodes), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UnknownNameError(f"--given {node_id}: unknown node{hint}") from None
+        raise UnknownNameError(f"--given {node_id}: unknown node{did_you_mean(node_id, scenario.nodes)}") from None

@@ -16,15 +16,17 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..errors import ExpressionError, ProbabilityError, UnknownNameError
+from ..errors import ExpressionError, ProbabilityError
 from ..expressions import Expression
 from ..model import Parameter, Scenario
+from .check import column_problem
 from .compiled import Compiled
+from .overrides import resolve_setting
+from .rescale import TOLERANCE, rescale_siblings
 
 __all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
            "REST_SNAP"]
 
-TOLERANCE = 1e-9
 #: A ``rest`` probability closer to 0 than this is 0 (floating-point noise, not a chance).
 REST_SNAP = 1e-12
 
@@ -113,31 +115,14 @@ def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None):
                 value = expr.evaluate(base)
             except ExpressionError as exc:
                 raise ExpressionError(f"override {name}: {exc}") from None
-        if "." in name:
-            node_id, child = name.split(".", 1)
-            node = scenario.nodes.get(node_id)
-            if node is None:
-                raise UnknownNameError(f"--set {name}: unknown node {node_id!r}{_close(node_id, scenario.nodes)}")
-            if child not in node.children:
-                options = ", ".join(node.children) or "none"
-                raise UnknownNameError(f"--set {name}: node {node_id!r} has no branch to {child!r} "
-                                       f"(its children: {options})")
+        setting = resolve_setting(scenario, name, prefix="--set ")
+        if setting.is_branch:
             if not 0.0 <= value <= 1.0:
                 raise ProbabilityError(f"--set {name}={value:g}: a probability must lie in [0, 1]")
-            branches[(node_id, child)] = value
+            branches[(setting.node, setting.child)] = value
         else:
-            if name not in scenario.parameters:
-                raise UnknownNameError(f"--set {name}: unknown parameter{_close(name, scenario.parameters)}"
-                                       " (use NODE.CHILD for a branch probability)")
             params[name] = value
     return params, branches
-
-
-def _close(name: str, known) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Bound:
@@ -208,19 +193,10 @@ def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
 
 def _check_probabilities(scenario, compiled: Compiled, p: np.ndarray, overrides) -> None:
     """Every probability in [0, 1] and every node's sum 1 (catches parameter overrides)."""
-    bad = np.flatnonzero((p < -TOLERANCE) | (p > 1 + TOLERANCE))
-    if len(bad):
-        e = bad[0]
-        raise ProbabilityError(
-            f"probability of {compiled.ids[compiled.parent[e]]!r} → {compiled.ids[compiled.child[e]]!r} "
-            f"is {p[e]:.6g} under {_describe(overrides)}, outside [0, 1]")
-    has_edges = compiled.edge_start[1:] > compiled.edge_start[:-1]
-    sums = np.add.reduceat(p, compiled.edge_start[:-1][has_edges]) if len(p) else np.zeros(0)
-    off = np.flatnonzero(np.abs(sums - 1.0) > TOLERANCE)
-    if len(off):
-        node = compiled.ids[np.flatnonzero(has_edges)[off[0]]]
-        raise ProbabilityError(f"probabilities of node {node!r} sum to {sums[off[0]]:.12g} under "
-                               f"{_describe(overrides)}, expected 1")
+    problem = column_problem(compiled, p)
+    if problem is not None:
+        what, why = problem
+        raise ProbabilityError(f"{what} under {_describe(overrides)}, {why}")
     np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is clipped
 
 
@@ -232,26 +208,26 @@ def _describe(overrides) -> str:
 
 def _apply_branch_overrides(compiled: Compiled, p: np.ndarray, branch_overrides) -> None:
     """Set overridden branches; rescale each node's other branches to fill the rest."""
-    by_node: dict[str, dict[int, float]] = {}
-    for (node_id, child_id), value in branch_overrides.items():
-        by_node.setdefault(node_id, {})[compiled.edge_of(node_id, child_id)] = value
-    for node_id, fixed in by_node.items():
+    for node_id, fixed in _pins_by_node(compiled, branch_overrides).items():
         i = compiled.index[node_id]
         edges = np.arange(compiled.edge_start[i], compiled.edge_start[i + 1])
         free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
-        pinned = sum(fixed.values())
-        remaining = 1.0 - pinned
         names = ", ".join(f"{node_id}.{compiled.ids[compiled.child[e]]}" for e in fixed)
-        if remaining < -TOLERANCE:
-            raise ProbabilityError(f"--set {names}: the values sum to {pinned:g}, more than 1")
-        free_total = p[free].sum() if len(free) else 0.0
-        if len(free) == 0 or free_total <= 0.0:
-            if abs(remaining) > TOLERANCE:
-                raise ProbabilityError(
-                    f"--set {names}: node {node_id!r} has no other branch with probability left to "
-                    f"rescale, so the values must sum to 1 (they sum to {pinned:g})")
-            p[free] = 0.0
-        else:
-            p[free] *= max(remaining, 0.0) / free_total
+        r = rescale_siblings(p[free], sum(fixed.values()))
+        if r.over:
+            raise ProbabilityError(f"--set {names}: the values sum to {float(r.pinned_total):g}, more than 1")
+        if r.stuck:
+            raise ProbabilityError(
+                f"--set {names}: node {node_id!r} has no other branch with probability left to "
+                f"rescale, so the values must sum to 1 (they sum to {float(r.pinned_total):g})")
+        p[free] = r.free
         for e, value in fixed.items():
             p[e] = value
+
+
+def _pins_by_node(compiled: Compiled, branch_overrides) -> dict[str, dict[int, object]]:
+    """``{(node, child): value}`` grouped per node as ``{node: {edge: value}}``."""
+    by_node: dict[str, dict[int, object]] = {}
+    for (node_id, child_id), value in branch_overrides.items():
+        by_node.setdefault(node_id, {})[compiled.edge_of(node_id, child_id)] = value
+    return by_node

@@ -44,6 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ..engine.rescale import rescale_siblings
 from ..errors import Diagnostic, ScenarioFileError
 from ..expressions import format_number
 from .document import Document, parse_document
@@ -55,7 +58,6 @@ VARIANT_KEYS = ("extends", "set", "remove")
 #: Ordinary top-level keys a variant may change (``io.build.TOP_KEYS``).
 _SCALARS = ("title", "summary", "as_of", "root")
 _SECTIONS = ("sources", "actors", "parameters")
-_TOLERANCE = 1e-9
 
 Loc = tuple  # (file, line, col)
 
@@ -201,7 +203,7 @@ def resolve_variant(doc: Document) -> Document:
     ... ''', "<variant>"))
     Traceback (most recent call last):
     ...
-    scenarios.errors.ScenarioFileError: <variant>:2:10: error: extends: no such file 'coin-flip-base.yaml' (nor a bundled scenario of that name)
+    scenarios.errors.ScenarioFileError: <variant>:2:10: error: extends: no such file 'coin-flip-base.yaml' (nor ...)
     """
     chain = _chain(doc)  # the variant first, the base last
     problems = _Problems()
@@ -482,24 +484,24 @@ def _rescale(node: _V, pinned: dict[int, _V], at: Loc, problems: _Problems) -> b
     where = next(iter(pinned.values()))
     involved = [raw[i] for i in range(n) if i != rest] + [v.value for v in pinned.values()]
     if all(_number(x) is not None for x in involved):
+        # The engine's arithmetic (scenarios.engine.rescale); a free rest branch holds what
+        # the others leave, so it takes part in the proportions and stays rest.
         total = sum(_number(v.value) for v in pinned.values())
-        left = 1.0 - total
-        # The mass the free branches hold now: all but the pinned ones' old values.
-        share = (1.0 - sum(_number(raw[i]) for i in pinned) if rest_free
-                 else sum(_number(raw[i]) for i in free))
-        if left < -_TOLERANCE:
+        free_values = [_number(raw[i]) for i in free]
+        if rest_free:
+            free_values.append(1.0 - sum(_number(raw[i]) for i in range(n) if i != rest))
+        r = rescale_siblings(np.array(free_values, dtype=float), total)
+        if r.over:
             problems.error(where.at, "probability-sum",
                            f"branches to {names}: the values sum to {total:g}, more than 1")
             return False
-        if not (free or rest_free) or share <= 0.0:
-            if abs(left) > _TOLERANCE:
-                problems.error(where.at, "probability-sum",
-                               f"branches to {names}: no other branch has probability left to rescale, "
-                               f"so the values must sum to 1 (they sum to {total:g})")
-                return False
-            share, left = 1.0, 0.0
+        if r.stuck:
+            problems.error(where.at, "probability-sum",
+                           f"branches to {names}: no other branch has probability left to rescale, "
+                           f"so the values must sum to 1 (they sum to {total:g})")
+            return False
         # 15 digits, so 0.5 * 0.6 is written 0.3 (the sum stays within 1e-9 of 1).
-        new: dict[int, Any] = {i: float(f"{_number(raw[i]) * max(left, 0.0) / share:.15g}") for i in free}
+        new: dict[int, Any] = {i: float(f"{x:.15g}") for i, x in zip(free, r.free.tolist(), strict=False)}
     else:
         taken = _sum([_text(v.value) for v in pinned.values()])
         share = (_minus("1", _sum([_text(raw[i]) for i in pinned])) if rest_free

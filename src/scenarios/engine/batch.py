@@ -23,22 +23,24 @@ over a generation's edges *and* over the draws: the Python loop runs once per ge
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.bind import TOLERANCE, Bound, bind, parse_overrides
-from ..engine.compiled import DECISION, Compiled
-from ..engine.propagate import segments
-from ..engine.strategic import TIE_TOLERANCE
-from ..errors import ExpressionError
+from ..errors import ExpressionError, ProbabilityError
 from ..expressions import Expression
 from ..model import Distribution, Parameter, Scenario
+from .bind import Bound, _pins_by_node, bind, parse_overrides
+from .check import column_problem
+from .compiled import DECISION, Compiled
+from .propagate import segments
+from .rescale import TOLERANCE, rescale_siblings
+from .strategic import TIE_TOLERANCE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .sampling import Draws
+    from ..analysis.sampling import Draws
 
 __all__ = ["BatchProblem", "BatchBound", "BatchSolution", "prepare", "bind_batch", "evaluate_draws",
            "forward_batch", "expected_payoffs_batch", "solve_batch", "played_batch"]
@@ -156,20 +158,31 @@ class _Problems:
         self.invalid = np.zeros(n, dtype=bool) if failed is None else failed.copy()
         self.counts = dict(initial)
 
+        self.masks: dict[str, np.ndarray] = {}
+
     def note(self, bad: np.ndarray, message: str) -> None:
-        count = int(bad.sum())
+        bad = np.broadcast_to(bad, self.invalid.shape)
+        count = int(np.count_nonzero(bad))
         if count:
             self.invalid |= bad
             self.counts[message] = self.counts.get(message, 0) + count
+            self.masks[message] = self.masks[message] | bad if message in self.masks else bad.copy()
 
 
-def bind_batch(problem: BatchProblem, draws: Draws) -> BatchBound:
+def bind_batch(problem: BatchProblem, draws: Draws, *,
+               branch_columns: Mapping[tuple[str, str], np.ndarray] | None = None,
+               strict: Callable[[int], str] | None = None) -> BatchBound:
     """Bind ``draws`` to probabilities and payoffs for all draws at once.
 
     Order of work per draw, as in :func:`~scenarios.engine.bind.bind`: expressions,
     then ``rest`` (1 minus the node's other branches), then Dirichlet nodes replace their
     branches' probabilities, then ``NODE.CHILD`` overrides pin a branch and rescale its
     siblings; then every probability and every node's sum is checked.
+
+    ``branch_columns`` pins branches to a value per column (``{(node, child): (K,) values}``,
+    after the overrides).  With ``strict`` (a function naming column ``k``, e.g.
+    ``"drill_cost=50"``) the first invalid column raises ProbabilityError instead of being
+    marked: the wrapper for analyses whose every setting must be valid.
 
     Examples
     --------
@@ -203,9 +216,12 @@ def bind_batch(problem: BatchProblem, draws: Draws) -> BatchBound:
         p[rest] = 1.0 - _Segments.of(c, c.parent[rest]).sum(np.nan_to_num(p, nan=0.0))
     for i, values in drawn.items():
         p[c.edge_start[i]:c.edge_start[i + 1]] = values.T
-    if problem.branch_overrides:
-        _apply_branch_overrides(c, p, problem.branch_overrides, issues)
+    pins = {**problem.branch_overrides, **(branch_columns or {})}
+    if pins:
+        _apply_branch_overrides(c, p, pins, issues)
     _check(c, p, issues)
+    if strict is not None and issues.invalid.any():
+        _raise_first(c, p, issues, strict)
 
     node_payoff = _payoffs(c.node_payoff_symbolic, base.node_payoff, env, k, issues,
                            lambda i: f"payoff of node {c.ids[i]!r}", c.actors)
@@ -236,23 +252,15 @@ def _payoffs(symbolic, base: np.ndarray, env, k: int, issues: _Problems, where, 
 
 def _apply_branch_overrides(c: Compiled, p: np.ndarray, overrides, issues: _Problems) -> None:
     """``NODE.CHILD`` values pinned in every draw; the node's other branches rescaled per draw."""
-    by_node: dict[str, dict[int, float]] = {}
-    for (node_id, child_id), value in overrides.items():
-        by_node.setdefault(node_id, {})[c.edge_of(node_id, child_id)] = value
-    for node_id, fixed in by_node.items():
+    for node_id, fixed in _pins_by_node(c, overrides).items():
         i = c.index[node_id]
         edges = np.arange(c.edge_start[i], c.edge_start[i + 1])
         free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
-        remaining = 1.0 - sum(fixed.values())
-        if len(free):
-            total = p[free].sum(axis=0)
-            empty = ~(total > 0.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                p[free] *= np.where(empty, 0.0, max(remaining, 0.0) / total)
-            if abs(remaining) > TOLERANCE:
-                names = ", ".join(f"{node_id}.{c.ids[c.child[e]]}" for e in fixed)
-                issues.note(empty, f"--set {names}: no other branch of {node_id!r} has probability "
-                            "left to rescale")
+        r = rescale_siblings(p[free], np.broadcast_to(np.asarray(sum(fixed.values()), dtype=float), p.shape[1:]))
+        p[free] = r.free
+        names = ", ".join(f"{node_id}.{c.ids[c.child[e]]}" for e in fixed)
+        issues.note(r.over, f"{names}: the values sum to more than 1")
+        issues.note(r.stuck, f"--set {names}: no other branch of {node_id!r} has probability left to rescale")
         for e, value in fixed.items():
             p[e] = value
 
@@ -272,6 +280,17 @@ def _check(c: Compiled, p: np.ndarray, issues: _Problems) -> None:
     off = (np.abs(sums - 1.0) > TOLERANCE) & ~node_out  # range problems are reported above
     for j in np.flatnonzero(off.any(axis=1)):
         issues.note(off[j], f"probabilities of node {c.ids[internal.nodes[j]]!r} do not sum to 1")
+
+
+def _raise_first(c: Compiled, p: np.ndarray, issues: _Problems, name: Callable[[int], str]) -> None:
+    """ProbabilityError for the first invalid column, worded as a single evaluation's."""
+    k = int(np.flatnonzero(issues.invalid)[0])
+    problem = column_problem(c, p[:, k])
+    if problem is not None:
+        what, why = problem
+        raise ProbabilityError(f"{what} at {name(k)}, {why}")
+    first = next(m for m, mask in issues.masks.items() if mask[k])
+    raise ProbabilityError(f"{first} (at {name(k)})")
 
 
 # -- the passes -------------------------------------------------------------------------------
@@ -326,14 +345,24 @@ class _Structure:
     internal: _Segments  # every node with branches
 
 
-_STRUCTURE: weakref.WeakKeyDictionary[Compiled, _Structure] = weakref.WeakKeyDictionary()
+_STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict] = weakref.WeakKeyDictionary()
 
 
-def _structure(c: Compiled) -> _Structure:
-    """Index arrays the batched passes need, built once per compiled scenario."""
-    cached = _STRUCTURE.get(c)
+def _structure(c: Compiled, solved: int | None = None) -> _Structure:
+    """Index arrays the batched passes need, built once per compiled scenario.
+
+    The decisions solved by backward induction are every non-fixed decision, or only node
+    ``solved`` (the others then average their branches by the weights given).
+    """
+    cache = _STRUCTURE.setdefault(c, {})
+    cached = cache.get(solved)
     if cached is None:
         generations = []
+        if solved is None:
+            strategic_node = (c.kind == DECISION) & ~c.fixed
+        else:
+            strategic_node = np.zeros(c.n_nodes, dtype=bool)
+            strategic_node[solved] = True
         for g in range(len(c.gen_nodes) - 1):
             es = slice(int(c.gen_edges[g]), int(c.gen_edges[g + 1]))
             if es.start == es.stop:
@@ -345,13 +374,13 @@ def _structure(c: Compiled) -> _Structure:
                 unique, starts = np.unique(child[order], return_index=True)
                 merge = (order, unique, starts)
             nodes, _ = segments(c, g)
-            strategic = (c.kind[nodes] == DECISION) & ~c.fixed[nodes]
+            strategic = strategic_node[nodes]
             generations.append(_Generation(es, c.parent[es], child, merge,
                                            _Segments.of(c, nodes[~strategic]),
                                            _Segments.of(c, nodes[strategic])))
         internal = np.flatnonzero(c.edge_start[1:] > c.edge_start[:-1])
         cached = _Structure(tuple(generations), _Segments.of(c, internal))
-        _STRUCTURE[c] = cached
+        cache[solved] = cached
     return cached
 
 
@@ -422,14 +451,16 @@ class BatchSolution:
     tied: np.ndarray
 
 
-def solve_batch(bound: BatchBound) -> BatchSolution:
+def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | None = None) -> BatchSolution:
     """Strategic mode for every draw: the rollback of :func:`scenarios.engine.strategic.solve`.
 
     At a non-fixed decision node the actor takes the branch with the highest value for
     them (branch payoff + child value); ties (within ``TIE_TOLERANCE`` relative) go to the
     first branch listed; chance nodes and fixed decisions average by ``p``.  Choosing only
     needs the deciding actor's values, so those are compared first and the chosen
-    branch's values for every actor are gathered once afterwards.
+    branch's values for every actor are gathered once afterwards.  ``p`` replaces the bound
+    weights (the base choices pinned in, say); ``only`` solves that decision node alone,
+    the others averaging their branches by ``p``.
 
     Examples
     --------
@@ -449,13 +480,14 @@ def solve_batch(bound: BatchBound) -> BatchSolution:
     edge_pay = _Rows(bound.edge_payoff, c.edge_payoff_symbolic)
     chosen = np.full((c.n_nodes, k), -1, dtype=np.int64)
     tied = np.zeros((c.n_nodes, k), dtype=bool)
-    for gen in reversed(_structure(c).generations):
+    weights = bound.p if p is None else p
+    for gen in reversed(_structure(c, only).generations):
         seg = gen.averaged
         if len(seg.nodes):
             average = None
             for positions, edges in seg.columns:
                 q = edge_pay.add_to(values[c.child[edges]], edges)  # branch values, (m, A, K)
-                q *= bound.p[edges][:, None, :]
+                q *= weights[edges][:, None, :]
                 if average is None:
                     average = q
                 elif positions is None:
