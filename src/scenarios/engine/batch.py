@@ -29,15 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ExpressionError, ProbabilityError
-from ..expressions import Expression
 from ..model import Distribution, Parameter, Scenario
-from .bind import Bound, _pins_by_node, bind, parse_overrides
-from .check import column_problem
+from .bind import Bound, bind, bind_probabilities, evaluate_columns, parse_overrides
+from .check import Problems, edge_name, raise_first
 from .compiled import DECISION, Compiled
 from .propagate import segments
-from .rescale import TOLERANCE, rescale_siblings
-from .strategic import TIE_TOLERANCE
+from .segments import Segments
+from .strategic import played_weights, tie_threshold
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.sampling import Draws
@@ -101,74 +99,6 @@ class BatchBound:
         return self.p.shape[1]
 
 
-def evaluate_draws(expr: Expression, env: Mapping[str, np.ndarray], n: int, *, fill: float = np.nan):
-    """Evaluate ``expr`` for ``n`` draws; return ``(values, failed, message)``.
-
-    ``failed`` is None when every draw evaluates; otherwise a boolean mask of the draws
-    whose value could not be computed (division by zero, a non-finite or non-real result),
-    which get ``fill``, and ``message`` says why (the first failure's message).  Failing
-    draws are isolated by bisection, so the cost grows with their number, not with ``n``.
-
-    Examples
-    --------
-    >>> e = Expression.parse("1 / x")
-    >>> values, failed, message = evaluate_draws(e, {"x": np.array([1.0, 0.0, 4.0])}, 3, fill=-1)
-    >>> values.tolist(), failed.tolist()
-    ([1.0, -1.0, 0.25], [False, True, False])
-    >>> message
-    "expression '1 / x': division by zero"
-    """
-    names = [k for k in expr.names if k in env]
-    try:
-        value = expr.evaluate(env)
-    except ExpressionError:
-        pass
-    else:
-        return _as_draws(value, n), None, None
-    values = np.full(n, fill, dtype=float)
-    failed = np.zeros(n, dtype=bool)
-    message = None
-    todo = [(0, n)]
-    while todo:
-        lo, hi = todo.pop()
-        part = {k: (env[k][lo:hi] if np.ndim(env[k]) else env[k]) for k in names}
-        try:
-            values[lo:hi] = expr.evaluate(part)
-        except ExpressionError as exc:
-            if hi - lo == 1:
-                failed[lo] = True
-                message = message or str(exc)
-            else:
-                mid = (lo + hi) // 2
-                todo.append((mid, hi))
-                todo.append((lo, mid))
-    return values, failed, message
-
-
-def _as_draws(value, n: int) -> np.ndarray:
-    if np.ndim(value) == 0:
-        return np.full(n, float(value))
-    return np.asarray(value, dtype=float)
-
-
-class _Problems:
-    """Counts draws per problem and collects the invalid ones."""
-
-    def __init__(self, n: int, failed: np.ndarray | None, initial: Mapping[str, int]):
-        self.invalid = np.zeros(n, dtype=bool) if failed is None else failed.copy()
-        self.counts = dict(initial)
-
-        self.masks: dict[str, np.ndarray] = {}
-
-    def note(self, bad: np.ndarray, message: str) -> None:
-        bad = np.broadcast_to(bad, self.invalid.shape)
-        count = int(np.count_nonzero(bad))
-        if count:
-            self.invalid |= bad
-            self.counts[message] = self.counts.get(message, 0) + count
-            self.masks[message] = self.masks[message] | bad if message in self.masks else bad.copy()
-
-
 def bind_batch(problem: BatchProblem, draws: Draws, *,
                branch_columns: Mapping[tuple[str, str], np.ndarray] | None = None,
                strict: Callable[[int], str] | None = None) -> BatchBound:
@@ -196,37 +126,16 @@ def bind_batch(problem: BatchProblem, draws: Draws, *,
     base, c = problem.base, problem.compiled
     k = draws.n
     env = draws.parameters
-    issues = _Problems(k, draws.failed, draws.problems)
-
-    p = np.repeat(c.p_const[:, None], k, axis=1)  # NaN where symbolic or rest, filled below
-    drawn = {c.index[node_id]: values for node_id, values in draws.branches.items()}
-    overwritten = np.zeros(c.n_edges, dtype=bool)
-    for i in drawn:
-        overwritten[c.edge_start[i]:c.edge_start[i + 1]] = True
-    for edge, expr in c.p_symbolic:
-        if overwritten[edge]:
-            continue
-        values, failed, message = evaluate_draws(expr, env, k)
-        p[edge] = values
-        if failed is not None:
-            issues.note(failed, f"probability of {_edge_name(c, edge)}: {message}")
-    rest = c.p_rest[~overwritten[c.p_rest]] if len(c.p_rest) else c.p_rest
-    if len(rest):
-        p[rest] = 0.0
-        p[rest] = 1.0 - _Segments.of(c, c.parent[rest]).sum(np.nan_to_num(p, nan=0.0))
-    for i, values in drawn.items():
-        p[c.edge_start[i]:c.edge_start[i + 1]] = values.T
+    issues = Problems(k, draws.failed, draws.problems)
     pins = {**problem.branch_overrides, **(branch_columns or {})}
-    if pins:
-        _apply_branch_overrides(c, p, pins, issues)
-    _check(c, p, issues)
+    p = bind_probabilities(c, env, k, pins=pins, drawn=draws.branches, issues=issues)
     if strict is not None and issues.invalid.any():
-        _raise_first(c, p, issues, strict)
+        raise_first(c, p, issues, lambda j: f"at {strict(j)}")
 
     node_payoff = _payoffs(c.node_payoff_symbolic, base.node_payoff, env, k, issues,
                            lambda i: f"payoff of node {c.ids[i]!r}", c.actors)
     edge_payoff = _payoffs(c.edge_payoff_symbolic, base.edge_payoff, env, k, issues,
-                           lambda e: f"payoff of {_edge_name(c, e)}", c.actors)
+                           lambda e: f"payoff of {edge_name(c, e)}", c.actors)
     invalid = issues.invalid
     if invalid.any():  # reset invalid draws to the base case so the passes stay finite
         p[:, invalid] = base.p[:, None]
@@ -234,115 +143,34 @@ def bind_batch(problem: BatchProblem, draws: Draws, *,
     return BatchBound(c, p, node_payoff, edge_payoff, ~invalid, issues.counts)
 
 
-def _edge_name(c: Compiled, edge: int) -> str:
-    return f"{c.ids[c.parent[edge]]!r} → {c.ids[c.child[edge]]!r}"
-
-
-def _payoffs(symbolic, base: np.ndarray, env, k: int, issues: _Problems, where, actors) -> np.ndarray:
+def _payoffs(symbolic, base: np.ndarray, env, k: int, issues: Problems, where, actors) -> np.ndarray:
+    """Payoffs ``(rows, A, K)``: a broadcast view of the base when none is an expression."""
     if not symbolic:
         return np.broadcast_to(base[:, :, None], base.shape + (k,))
     out = np.repeat(base[:, :, None], k, axis=2)
     for row, actor, expr in symbolic:
-        values, failed, message = evaluate_draws(expr, env, k, fill=base[row, actor])
+        values, failed, message = evaluate_columns(expr, env, k, fill=base[row, actor])
         out[row, actor] = values
         if failed is not None:
             issues.note(failed, f"{where(row)} for {actors[actor]!r}: {message}")
     return out
 
 
-def _apply_branch_overrides(c: Compiled, p: np.ndarray, overrides, issues: _Problems) -> None:
-    """``NODE.CHILD`` values pinned in every draw; the node's other branches rescaled per draw."""
-    for node_id, fixed in _pins_by_node(c, overrides).items():
-        i = c.index[node_id]
-        edges = np.arange(c.edge_start[i], c.edge_start[i + 1])
-        free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
-        r = rescale_siblings(p[free], np.broadcast_to(np.asarray(sum(fixed.values()), dtype=float), p.shape[1:]))
-        p[free] = r.free
-        names = ", ".join(f"{node_id}.{c.ids[c.child[e]]}" for e in fixed)
-        issues.note(r.over, f"{names}: the values sum to more than 1")
-        issues.note(r.stuck, f"--set {names}: no other branch of {node_id!r} has probability left to rescale")
-        for e, value in fixed.items():
-            p[e] = value
-
-
-def _check(c: Compiled, p: np.ndarray, issues: _Problems) -> None:
-    """Every probability finite and in [0, 1]; every node's probabilities sum to 1."""
-    out = ~np.isfinite(p)
-    out |= p < -TOLERANCE
-    out |= p > 1.0 + TOLERANCE
-    for e in np.flatnonzero(out.any(axis=1)):
-        issues.note(out[e], f"probability of {_edge_name(c, e)} outside [0, 1]")
-    internal = _structure(c).internal
-    if not len(internal.nodes):
-        return
-    sums = internal.sum(np.where(out, 0.0, p))
-    node_out = internal.sum(out.astype(np.float64)) > 0
-    off = (np.abs(sums - 1.0) > TOLERANCE) & ~node_out  # range problems are reported above
-    for j in np.flatnonzero(off.any(axis=1)):
-        issues.note(off[j], f"probabilities of node {c.ids[internal.nodes[j]]!r} do not sum to 1")
-
-
-def _raise_first(c: Compiled, p: np.ndarray, issues: _Problems, name: Callable[[int], str]) -> None:
-    """ProbabilityError for the first invalid column, worded as a single evaluation's."""
-    k = int(np.flatnonzero(issues.invalid)[0])
-    problem = column_problem(c, p[:, k])
-    if problem is not None:
-        what, why = problem
-        raise ProbabilityError(f"{what} at {name(k)}, {why}")
-    first = next(m for m, mask in issues.masks.items() if mask[k])
-    raise ProbabilityError(f"{first} (at {name(k)})")
-
-
 # -- the passes -------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class _Segments:
-    """Nodes with branches, seen by branch position: column ``j`` holds every node's ``j``-th edge.
-
-    Summing a node's branches is then one gather-and-add per branch position, each over
-    whole rows of draws, which is far faster than ``np.add.reduceat`` along the first axis
-    (that walks the reduced axis innermost, striding across the draws).
-    """
-
-    nodes: np.ndarray
-    columns: tuple  # per position j: (positions of the nodes with a j-th branch, or None for all; edges)
-
-    @classmethod
-    def of(cls, c: Compiled, nodes: np.ndarray) -> _Segments:
-        first = c.edge_start[nodes]
-        degree = c.edge_start[nodes + 1] - first
-        columns = []
-        for j in range(int(degree.max()) if len(nodes) else 0):
-            has = degree > j
-            columns.append((None if has.all() else np.flatnonzero(has), first[has] + j))
-        return cls(nodes, tuple(columns))
-
-    def sum(self, x: np.ndarray) -> np.ndarray:
-        """Per node, the sum of ``x`` over its edges (``x`` indexed by edge on the first axis)."""
-        total = None
-        for positions, edges in self.columns:
-            if total is None:
-                total = x[edges]  # position 0 exists for every node; fancy indexing copies
-            elif positions is None:
-                total += x[edges]
-            else:
-                total[positions] += x[edges]
-        return total
-
-
 @dataclass(frozen=True, eq=False)
 class _Generation:
     edges: slice
     parent: np.ndarray
     child: np.ndarray
     merge: tuple | None  # (order, unique children, segment starts) when children repeat
-    averaged: _Segments  # the generation's chance nodes and fixed decisions
-    decided: _Segments  # the generation's decisions solved strategically
+    averaged: Segments  # the generation's chance nodes and fixed decisions
+    decided: Segments  # the generation's decisions solved strategically
 
 
 @dataclass(frozen=True, eq=False)
 class _Structure:
     generations: tuple[_Generation, ...]  # those with edges, root side first
-    internal: _Segments  # every node with branches
+    internal: Segments  # every node with branches
 
 
 _STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict] = weakref.WeakKeyDictionary()
@@ -376,10 +204,10 @@ def _structure(c: Compiled, solved: int | None = None) -> _Structure:
             nodes, _ = segments(c, g)
             strategic = strategic_node[nodes]
             generations.append(_Generation(es, c.parent[es], child, merge,
-                                           _Segments.of(c, nodes[~strategic]),
-                                           _Segments.of(c, nodes[strategic])))
+                                           Segments.of(c, nodes[~strategic]),
+                                           Segments.of(c, nodes[strategic])))
         internal = np.flatnonzero(c.edge_start[1:] > c.edge_start[:-1])
-        cached = _Structure(tuple(generations), _Segments.of(c, internal))
+        cached = _Structure(tuple(generations), Segments.of(c, internal))
         cache[solved] = cached
     return cached
 
@@ -454,13 +282,14 @@ class BatchSolution:
 def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | None = None) -> BatchSolution:
     """Strategic mode for every draw: the rollback of :func:`scenarios.engine.strategic.solve`.
 
-    At a non-fixed decision node the actor takes the branch with the highest value for
-    them (branch payoff + child value); ties (within ``TIE_TOLERANCE`` relative) go to the
-    first branch listed; chance nodes and fixed decisions average by ``p``.  Choosing only
-    needs the deciding actor's values, so those are compared first and the chosen
-    branch's values for every actor are gathered once afterwards.  ``p`` replaces the bound
-    weights (the base choices pinned in, say); ``only`` solves that decision node alone,
-    the others averaging their branches by ``p``.
+    At a non-fixed decision node the actor takes the branch with the highest value for them
+    (branch payoff + child value); ties (the engine's one rule,
+    :func:`~scenarios.engine.strategic.tie_threshold`) go to the first branch listed; chance
+    nodes and fixed decisions average by ``p``. Choosing only needs the deciding actor's
+    values, so those are compared first and the chosen branch's values for every actor are
+    gathered once afterwards. ``p`` replaces the bound weights (the base choices pinned in,
+    say); ``only`` solves that decision node alone, the others averaging their branches by
+    ``p``.
 
     Examples
     --------
@@ -554,7 +383,7 @@ class _Rows:
                                          + np.arange(n_actors)[None, :, None])
 
 
-def _first_best(seg: _Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows):
+def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows):
     """Per decision node and draw: the position of the first branch within tolerance of the
     best for the node's actor, and how many branches are that good (2 or more: a tie)."""
     owner = c.actor[seg.nodes]
@@ -570,7 +399,7 @@ def _first_best(seg: _Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows
             np.maximum(best, mine, out=best)
         else:
             best[positions] = np.maximum(best[positions], mine)
-    threshold = best - TIE_TOLERANCE * (1.0 + np.abs(best))
+    threshold = tie_threshold(best)
     first = np.full(best.shape, -1, dtype=np.int64)
     count = np.zeros(best.shape, dtype=np.int64)
     for j, ((positions, _), mine) in enumerate(zip(seg.columns, own, strict=False)):
@@ -583,11 +412,8 @@ def _first_best(seg: _Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows
     return first, count
 
 
-def played_batch(c: Compiled, p: np.ndarray, chosen_edge: np.ndarray) -> np.ndarray:
-    """Probabilities when the solved choices are played: chosen branches 1, their siblings 0."""
-    played = p.copy()
-    decided = np.flatnonzero(chosen_edge[:, 0] >= 0) if chosen_edge.shape[1] else np.zeros(0, int)
-    if len(decided):
-        played[np.isin(c.parent, decided)] = 0.0
-        played[chosen_edge[decided], np.arange(p.shape[1])[None, :]] = 1.0
-    return played
+#: Probabilities when the solved choices are played (chosen branches 1, their siblings 0).
+played_batch = played_weights
+
+#: The batch bind's expression evaluator under its older name.
+evaluate_draws = evaluate_columns

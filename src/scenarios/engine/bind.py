@@ -19,12 +19,13 @@ import numpy as np
 from ..errors import ExpressionError, ProbabilityError
 from ..expressions import Expression
 from ..model import Parameter, Scenario
-from .check import column_problem
+from .check import Problems, check_columns, edge_name, raise_first
 from .compiled import Compiled
 from .overrides import resolve_setting
 from .rescale import TOLERANCE, rescale_siblings
 
-__all__ = ["Bound", "bind", "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
+__all__ = ["Bound", "bind", "bind_probabilities", "apply_pins", "evaluate_columns",
+           "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
            "REST_SNAP"]
 
 #: A ``rest`` probability closer to 0 than this is 0 (floating-point noise, not a chance).
@@ -146,39 +147,157 @@ def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Boun
 
     p = compiled.p_const  # shared and read-only while nothing changes it
     if compiled.p_symbolic or len(compiled.p_rest) or branch_overrides:
-        p = p.copy()
-        for edge, expr in compiled.p_symbolic:
-            p[edge] = expr.evaluate(values)
-        if len(compiled.p_rest):
-            p[compiled.p_rest] = rest_probabilities(compiled, p)
-    if param_overrides and compiled.p_symbolic:
-        # The loader checked the base case; an overridden parameter may break it.
-        _check_probabilities(scenario, compiled, p, overrides)
-    elif len(compiled.p_rest):  # the loader allows a rest of -1e-10, say: rounding
-        p[compiled.p_rest] = np.clip(p[compiled.p_rest], 0.0, 1.0)
-    if branch_overrides:
-        _apply_branch_overrides(compiled, p, branch_overrides)
+        issues = Problems(1)
+        columns = bind_probabilities(compiled, values, 1, pins=branch_overrides, issues=issues, strict=True)
+        if issues.invalid.any():
+            raise_first(compiled, columns, issues, lambda _: f"under {_describe(overrides)}")
+        p = columns[:, 0]
+        np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is clipped
 
     node_payoff = _payoffs(compiled.node_payoff_by_actor, compiled.node_payoff_symbolic, values)
     edge_payoff = _payoffs(compiled.edge_payoff_by_actor, compiled.edge_payoff_symbolic, values)
     return Bound(compiled, p, node_payoff.T, edge_payoff.T, values, node_payoff, edge_payoff)
 
 
-def rest_probabilities(compiled: Compiled, p: np.ndarray) -> np.ndarray:
-    """The probability of every ``rest`` branch: 1 minus its node's other branches.
+def bind_probabilities(compiled: Compiled, env: Mapping[str, Any], k: int, *,
+                       pins: Mapping[tuple[str, str], Any] | None = None,
+                       drawn: Mapping[str, np.ndarray] | None = None, issues: Problems,
+                       strict: bool = False) -> np.ndarray:
+    """Branch probabilities ``(E, K)`` for K columns: the engine's one bind of probabilities.
 
-    ``p`` holds the other branches (NaN at the rest branches themselves).  Each node's own
-    branches are summed, in branch order as the loader does, and a rest within 1e-12 of 0
-    is 0: a node whose other branches sum to 1 up to rounding has a rest branch that cannot
-    be taken, rather than one with probability 1e-16.
+    In order: expressions over ``env`` (each parameter a number or K values), ``rest`` (1
+    minus the node's other branches), the drawn branches of Dirichlet nodes (``drawn``:
+    node id -> ``(K, branches)``), then ``pins`` (``{(node, child): value or K values}``:
+    the branch is set and its siblings rescaled in proportion); then every column is
+    checked.  Problems are noted in ``issues`` (nothing raises, the caller decides);
+    ``strict`` lets an expression that cannot be computed raise ExpressionError, as a
+    single evaluation does.
     """
-    parents = compiled.parent[compiled.p_rest]
+    p = np.repeat(compiled.p_const[:, None], k, axis=1)  # NaN where symbolic or rest, filled below
+    drawn_at = {compiled.index[node_id]: values for node_id, values in (drawn or {}).items()}
+    overwritten = np.zeros(compiled.n_edges, dtype=bool)
+    for i in drawn_at:
+        overwritten[compiled.edge_start[i]:compiled.edge_start[i + 1]] = True
+    for edge, expr in compiled.p_symbolic:
+        if overwritten[edge]:
+            continue
+        if strict:
+            p[edge] = expr.evaluate(env)
+            continue
+        values, failed, message = evaluate_columns(expr, env, k)
+        p[edge] = values
+        if failed is not None:
+            issues.note(failed, f"probability of {edge_name(compiled, edge)}: {message}")
+    rest = compiled.p_rest[~overwritten[compiled.p_rest]] if len(compiled.p_rest) else compiled.p_rest
+    if len(rest):
+        p[rest] = rest_probabilities(compiled, p, rest)
+    for i, values in drawn_at.items():
+        p[compiled.edge_start[i]:compiled.edge_start[i + 1]] = values.T
+    if pins:
+        apply_pins(compiled, p, pins, issues)
+    check_columns(compiled, p, issues)
+    return p
+
+
+def apply_pins(compiled: Compiled, p: np.ndarray, pins: Mapping[tuple[str, str], Any], issues: Problems) -> None:
+    """Pin branches in every column of ``p`` ``(E, K)``; each node's other branches share the rest
+    in proportion (:func:`~scenarios.engine.rescale.rescale_siblings`)."""
+    k = p.shape[1]
+    for node_id, fixed in _pins_by_node(compiled, pins).items():
+        i = compiled.index[node_id]
+        edges = np.arange(compiled.edge_start[i], compiled.edge_start[i + 1])
+        free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
+        total = np.broadcast_to(np.asarray(sum(fixed.values()), dtype=float), (k,))
+        r = rescale_siblings(p[free], total)
+        p[free] = r.free
+        names = ", ".join(f"{node_id}.{compiled.ids[compiled.child[e]]}" for e in fixed)
+        # The total is named when it is the same in every column (a --set value).
+        same = total[0] if np.all(total == total[0]) else None
+        sums = f"{same:g}" if same is not None else "more than 1"
+        _note_pin(issues, r.over, f"--set {names}: the values sum to {sums}, more than 1"
+                  if same is not None else f"--set {names}: the values sum to more than 1")
+        _note_pin(issues, r.stuck, f"--set {names}: node {node_id!r} has no other branch with probability "
+                  "left to rescale, so the values must sum to 1"
+                  + (f" (they sum to {same:g})" if same is not None else ""))
+        for e, value in fixed.items():
+            p[e] = value
+
+
+def _note_pin(issues: Problems, bad: np.ndarray, message: str) -> None:
+    if np.any(bad):
+        issues.note(bad, message)
+        if message not in issues.pin_messages:
+            issues.pin_messages.append(message)
+
+
+def evaluate_columns(expr: Expression, env: Mapping[str, np.ndarray], n: int, *, fill: float = np.nan):
+    """Evaluate ``expr`` for ``n`` columns (draws, settings); return ``(values, failed, message)``.
+
+    ``failed`` is None when every draw evaluates; otherwise a boolean mask of the draws
+    whose value could not be computed (division by zero, a non-finite or non-real result),
+    which get ``fill``, and ``message`` says why (the first failure's message).  Failing
+    draws are isolated by bisection, so the cost grows with their number, not with ``n``.
+
+    Examples
+    --------
+    >>> e = Expression.parse("1 / x")
+    >>> values, failed, message = evaluate_columns(e, {"x": np.array([1.0, 0.0, 4.0])}, 3, fill=-1)
+    >>> values.tolist(), failed.tolist()
+    ([1.0, -1.0, 0.25], [False, True, False])
+    >>> message
+    "expression '1 / x': division by zero"
+    """
+    names = [k for k in expr.names if k in env]
+    try:
+        value = expr.evaluate(env)
+    except ExpressionError:
+        pass
+    else:
+        return _as_columns(value, n), None, None
+    values = np.full(n, fill, dtype=float)
+    failed = np.zeros(n, dtype=bool)
+    message = None
+    todo = [(0, n)]
+    while todo:
+        lo, hi = todo.pop()
+        part = {k: (env[k][lo:hi] if np.ndim(env[k]) else env[k]) for k in names}
+        try:
+            values[lo:hi] = expr.evaluate(part)
+        except ExpressionError as exc:
+            if hi - lo == 1:
+                failed[lo] = True
+                message = message or str(exc)
+            else:
+                mid = (lo + hi) // 2
+                todo.append((mid, hi))
+                todo.append((lo, mid))
+    return values, failed, message
+
+
+def _as_columns(value, n: int) -> np.ndarray:
+    if np.ndim(value) == 0:
+        return np.full(n, float(value))
+    return np.asarray(value, dtype=float)
+
+
+def rest_probabilities(compiled: Compiled, p: np.ndarray, rest: np.ndarray | None = None) -> np.ndarray:
+    """The probability of ``rest`` branches (all of them by default): 1 minus their node's others.
+
+    ``p`` is ``(E,)`` or ``(E, K)`` and holds the other branches (NaN at the rest branches
+    themselves).  Each node's own branches are summed, in branch order as the loader does,
+    and a rest within 1e-12 of 0 is 0: a node whose other branches sum to 1 up to rounding
+    has a rest branch that cannot be taken, rather than one with probability 1e-16.
+    """
+    rest = compiled.p_rest if rest is None else rest
+    parents = compiled.parent[rest]
     lo, hi = compiled.edge_start[parents], compiled.edge_start[parents + 1]
-    known = np.concatenate((np.nan_to_num(p, nan=0.0), [0.0]))  # a 0 past the end for hi
-    sums = np.add.reduceat(known, np.column_stack((lo, hi)).ravel())[::2]
-    rest = 1.0 - sums
-    rest[np.abs(rest) < REST_SNAP] = 0.0
-    return rest
+    known = np.nan_to_num(np.asarray(p, dtype=float), nan=0.0)
+    known[rest] = 0.0
+    pad = np.zeros((1,) + known.shape[1:])
+    sums = np.add.reduceat(np.concatenate((known, pad)), np.column_stack((lo, hi)).ravel(), axis=0)[::2]
+    value = 1.0 - sums
+    value[np.abs(value) < REST_SNAP] = 0.0
+    return value
 
 
 def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
@@ -191,38 +310,10 @@ def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
     return out
 
 
-def _check_probabilities(scenario, compiled: Compiled, p: np.ndarray, overrides) -> None:
-    """Every probability in [0, 1] and every node's sum 1 (catches parameter overrides)."""
-    problem = column_problem(compiled, p)
-    if problem is not None:
-        what, why = problem
-        raise ProbabilityError(f"{what} under {_describe(overrides)}, {why}")
-    np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is clipped
-
-
 def _describe(overrides) -> str:
     if not overrides:
         return "the base case"
     return "--set " + " ".join(f"{k}={v}" for k, v in overrides.items())
-
-
-def _apply_branch_overrides(compiled: Compiled, p: np.ndarray, branch_overrides) -> None:
-    """Set overridden branches; rescale each node's other branches to fill the rest."""
-    for node_id, fixed in _pins_by_node(compiled, branch_overrides).items():
-        i = compiled.index[node_id]
-        edges = np.arange(compiled.edge_start[i], compiled.edge_start[i + 1])
-        free = np.array([e for e in edges if e not in fixed], dtype=np.int64)
-        names = ", ".join(f"{node_id}.{compiled.ids[compiled.child[e]]}" for e in fixed)
-        r = rescale_siblings(p[free], sum(fixed.values()))
-        if r.over:
-            raise ProbabilityError(f"--set {names}: the values sum to {float(r.pinned_total):g}, more than 1")
-        if r.stuck:
-            raise ProbabilityError(
-                f"--set {names}: node {node_id!r} has no other branch with probability left to "
-                f"rescale, so the values must sum to 1 (they sum to {float(r.pinned_total):g})")
-        p[free] = r.free
-        for e, value in fixed.items():
-            p[e] = value
 
 
 def _pins_by_node(compiled: Compiled, branch_overrides) -> dict[str, dict[int, object]]:

@@ -26,7 +26,7 @@ from .compiled import Compiled
 from .propagate import WIDE
 from .results import SolveResult
 
-__all__ = ["solve", "rollback", "TIE_TOLERANCE"]
+__all__ = ["solve", "rollback", "tie_threshold", "played_weights", "TIE_TOLERANCE"]
 
 #: Two branch values within this (relative to their size) count as a tie.
 TIE_TOLERANCE = 1e-9
@@ -96,7 +96,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
         if t1 > t0:  # pick: the first branch within tolerance of the decider's best
             if single >= 0:  # the generation's one node with branches: no segments
                 own = q[actor[single]]
-                candidate = own >= _threshold(own.max())
+                candidate = own >= tie_threshold(own.max())
                 first = int(candidate.argmax())
                 w[first] = 1.0
                 chosen_edge[single] = lo + first
@@ -105,7 +105,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
                 own = q.take(own_at[u0:u1])  # the decider's value of each of its branches
                 owner = owner_of[u0:u1]
                 hits = np.flatnonzero(
-                    own >= _threshold(np.maximum.reduceat(own, solved_offset[t0:t1])).take(owner))
+                    own >= tie_threshold(np.maximum.reduceat(own, solved_offset[t0:t1])).take(owner))
                 new = np.ones(len(hits), dtype=bool)  # a node's first candidate (each has one)
                 holder = owner.take(hits)
                 np.not_equal(holder[1:], holder[:-1], out=new[1:])
@@ -128,6 +128,35 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     return values, chosen_edge, tied, weights
 
 
-def _threshold(best):
-    """Branch values at or above this count as tied with ``best``."""
+def tie_threshold(best):
+    """Branch values at or above this count as tied with ``best``: the one tie rule of the
+    engine (the single and the batch rollback both use it; the first listed tied branch wins)."""
     return best - TIE_TOLERANCE * (1.0 + np.abs(best))
+
+
+def played_weights(compiled: Compiled, p: np.ndarray, chosen_edge: np.ndarray | None) -> np.ndarray:
+    """``p`` with every solved decision's chosen branch 1 and its other branches 0.
+
+    The one place "play the solved choices" is written.  ``p`` is ``(E,)`` with
+    ``chosen_edge`` per node ``(N,)``, or ``(E, K)`` with ``(N, K)``; -1 marks nodes that
+    are not solved decisions.  Returns a new array (``p`` itself when nothing is solved).
+
+    >>> import numpy as np, scenarios
+    >>> s = scenarios.load("entry-deterrence")
+    >>> r = s.solve()
+    >>> played_weights(s.compiled, r.p_array, r.chosen_edge).tolist()  # both decisions solved
+    [0.0, 1.0, 0.0, 1.0]
+    """
+    if chosen_edge is None:
+        return p
+    played = np.array(p, dtype=float)
+    if chosen_edge.ndim == 1:
+        solved = chosen_edge >= 0
+        played[solved[compiled.parent]] = 0.0
+        played[chosen_edge[solved]] = 1.0
+        return played
+    decided = np.flatnonzero((chosen_edge >= 0).any(axis=1))
+    if len(decided):
+        played[np.isin(compiled.parent, decided)] = 0.0
+        played[chosen_edge[decided], np.arange(p.shape[1])[None, :]] = 1.0
+    return played

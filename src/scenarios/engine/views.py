@@ -31,8 +31,7 @@ from .propagate import backward_probability_to, forward
 if TYPE_CHECKING:  # pragma: no cover
     from .results import BeliefResult
 
-__all__ = ["BranchView", "ResultArrays", "branch_views", "result_arrays", "edge_flows", "played_weights",
-           "played_path"]
+__all__ = ["BranchView", "ResultArrays", "branch_views", "result_arrays", "edge_flows", "played_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +88,6 @@ class ResultArrays:
     def parent(self) -> np.ndarray:
         """Per branch, the position of the node it leaves."""
         return np.repeat(np.arange(len(self.ids)), np.diff(self.edge_start))
-
-
-def played_weights(compiled: Compiled, p: np.ndarray, chosen_edge: np.ndarray | None) -> np.ndarray:
-    """``p`` with every solved decision's chosen branch 1 and its other branches 0.
-
-    This is the one place "play the solved choices" is written; ``chosen_edge`` is per
-    node (compiled order), -1 where the node is not a solved decision.
-    """
-    if chosen_edge is None:
-        return p
-    played = np.array(p, dtype=float)
-    played[chosen_edge[compiled.parent] >= 0] = 0.0
-    played[chosen_edge[chosen_edge >= 0]] = 1.0
-    return played
 
 
 def edge_flows(compiled: Compiled, p: np.ndarray, given: int | None = None) -> np.ndarray:
