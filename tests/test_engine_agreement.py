@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from builders import build, scenario_data
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pytest import approx
-from reference import Reference, RefProbabilityError
 
+from builders import build, scenario_data
+from reference import Reference, RefProbabilityError
 from scenarios.analysis.metrics import evaluate_settings, metric_value, parse_metric
 from scenarios.analysis.sampling import Draws
 from scenarios.engine import batch
@@ -95,7 +95,7 @@ def test_fixed_policy_equals_belief_with_the_base_choices_pinned(data, draw):
     base = s.solve(top=0)
     # Pinning every solved decision's base choice to probability 1 is the fixed policy.
     pins = {f"{node}.{child}": 1.0 for node, child in base.choices.items()}
-    assume(not (name.split(".")[0] in pins))
+    assume(name.split(".")[0] not in pins)
     actor = next(iter(s.actors))
     singles = []
     for v in values:

@@ -82,11 +82,11 @@ def test_forked_workers_write_into_shared_memory_and_others_send_results(donbas,
     import multiprocessing
 
     import scenarios.analysis.parallel as parallel
-    import scenarios.analysis.psa as psa_module
+    import scenarios.analysis.psa_collect as collect
 
     sent = []
-    add = psa_module._Collector.add
-    monkeypatch.setattr(psa_module._Collector, "add",
+    add = collect.Collector.add
+    monkeypatch.setattr(collect.Collector, "add",
                         lambda self, task, chunk: (sent.append(chunk.outcomes is None), add(self, task, chunk)))
     serial = psa(donbas, 1500, seed=9, chunk_size=500)
     monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))

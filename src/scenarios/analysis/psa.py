@@ -57,6 +57,7 @@ from ..engine.results import _clean
 from ..errors import ProbabilityError
 from ..model import Scenario
 from .parallel import Task, check_workers, plan, run
+from .psa_collect import Collector
 from .sampling import Draws, draw, seed_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,7 +153,7 @@ class _Plan:
     tag_matrix: np.ndarray  # (T, O): 1 where the outcome carries the tag
     decisions: np.ndarray  # node indices of the non-fixed decisions, in listing order
     # The run's result arrays in memory shared with forked worker processes (see
-    # _Collector), which then write their columns in place instead of sending them back.
+    # Collector), which then write their columns in place instead of sending them back.
     sink: dict | None = None
 
 
@@ -485,7 +486,7 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     # Local worker processes write their results straight into shared memory when they are
     # forked from this one (the common case); otherwise results travel back pickled.
     local = dask is None and check_workers(workers) > 1 and len(tasks) > 1
-    merged = _Collector(plan_, int(n), chunk_size, shared=local)
+    merged = Collector(plan_, int(n), chunk_size, shared=local)
     if local:
         plan_ = replace(plan_, sink=merged.sink)
     run(_run_chunk, plan_, tasks, workers=workers, dask=dask, progress=progress, collect=merged.add)
@@ -524,59 +525,7 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     )
 
 
-class _Collector:
-    """Chunk results written into arrays for the whole run as they arrive (in any order):
-    no list of chunks, no concatenation at the end; invalid draws' columns are dropped once."""
-
-    def __init__(self, plan_: _Plan, n: int, chunk_size: int, *, shared: bool = False):
-        c = plan_.problem.compiled
-        a = len(c.actors)
-        empty = _shared_empty if shared else np.empty
-        self.chunk_size = chunk_size
-        self.valid = np.zeros(n, dtype=bool)
-        self.parameters = empty((len(plan_.problem.parameters), n))
-        self.outcomes = empty((len(plan_.outcomes), n))
-        self.tags = empty((plan_.tag_matrix.shape[0], n))
-        self.belief = empty((a, n))
-        self.solved = empty((a, n))
-        self.choice_counts = np.zeros(c.n_edges, dtype=np.int64)
-        self.ties = np.zeros(len(plan_.decisions), dtype=np.int64)
-        self.on_path = np.zeros(len(plan_.decisions), dtype=np.int64)
-        self.problems: dict[str, int] = {}
-
-    def add(self, task: Task, chunk: _Chunk) -> None:
-        at = slice(task.index * self.chunk_size, task.index * self.chunk_size + task.size)
-        self.valid[at] = chunk.valid
-        for name in ("parameters", "outcomes", "tags", "belief", "solved"):
-            block = getattr(chunk, name)
-            if block is not None:  # None: a forked worker wrote it into shared memory
-                getattr(self, name)[:, at] = block
-        self.choice_counts += chunk.choice_counts
-        self.ties += chunk.ties
-        self.on_path += chunk.on_path
-        for key, count in chunk.problems.items():
-            self.problems[key] = self.problems.get(key, 0) + count
-
-    @property
-    def sink(self) -> dict:
-        return {"chunk_size": self.chunk_size, "parameters": self.parameters, "outcomes": self.outcomes,
-                "tags": self.tags, "belief": self.belief, "solved": self.solved}
-
-    def finish(self) -> None:
-        if not self.valid.all():
-            for name in ("outcomes", "tags", "belief", "solved"):
-                setattr(self, name, getattr(self, name)[:, self.valid])
-
-
-def _shared_empty(shape: tuple[int, ...]) -> np.ndarray:
-    """An uninitialised float array in anonymous shared memory (inherited by forked children)."""
-    size = int(np.prod(shape)) * 8
-    if size == 0:
-        return np.empty(shape)
-    return np.frombuffer(mmap.mmap(-1, size), dtype=np.float64).reshape(shape)
-
-
-def _stability(scenario: Scenario, decisions: list[str], merged: _Collector, base_choices: Mapping[str, str],
+def _stability(scenario: Scenario, decisions: list[str], merged: Collector, base_choices: Mapping[str, str],
                n_valid: int) -> tuple[DecisionStability, ...]:
     c = scenario.compiled
     rows = []

@@ -9,11 +9,8 @@ Every result says under which policy its metric was read: ``belief`` (decisions 
 by the analyst's beliefs), ``fixed`` (the base case's strategic choices held, as
 SilverDecisions does) or ``reoptimize`` (re-solved at every value, as TreeAge does).
 
-Threshold analysis finds where the strategic choice at a decision node changes as one
-variable moves across its range: a scan brackets every change, then bisection on the
-difference between the deciding actor's values of the two options narrows each bracket
-to the tolerance (1e-9 by default), so the crossing found is the exact one, not the
-point where the solver's tie tolerance lets go.
+Threshold analysis (where the strategic choice flips) is in
+:mod:`scenarios.analysis.thresholds`; its names are importable from here too.
 
 References
 ----------
@@ -39,12 +36,8 @@ from ..model import Scenario
 from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _decision_index, evaluate_settings, parse_metric
 
 __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResult", "tornado",
-           "SpiderLine", "SpiderResult", "spider", "GridResult", "grid", "Crossing",
-           "ThresholdResult", "threshold", "THRESHOLD_TOLERANCE"]
+           "SpiderLine", "SpiderResult", "spider", "GridResult", "grid"]
 
-#: Bisection stops when the bracket around a crossing is this narrow (in the variable's units).
-THRESHOLD_TOLERANCE = 1e-9
-_MAX_CROSSINGS_PER_STEP = 64
 
 
 def _clean(x: float) -> float:
@@ -455,156 +448,14 @@ def grid(scenario: Scenario, x: str, y: str, *, steps: int = 21, metric: str | M
                       metric_grid=result.metric.reshape(gx.shape), choices=choices)
 
 
-# -- threshold ------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Crossing:
-    """A value of the variable where the choice at the node changes from ``left`` to ``right``.
-
-    ``bracket`` is the final interval (narrower than the tolerance) and ``value`` its
-    middle; ``left_value``/``right_value`` are the deciding actor's values of the two
-    options there (equal at a smooth crossing, apart where a later choice jumps).
-    """
-
-    value: float
-    bracket: tuple[float, float]
-    left: str
-    right: str
-    left_value: float
-    right_value: float
-
-    def to_dict(self) -> dict:
-        return {"value": self.value, "bracket": list(self.bracket), "left": self.left, "right": self.right,
-                "left_value": _clean(self.left_value), "right_value": _clean(self.right_value)}
+_THRESHOLD_NAMES = ("Crossing", "ThresholdResult", "threshold", "THRESHOLD_TOLERANCE")
 
 
-@dataclass(frozen=True, eq=False)
-class ThresholdResult:
-    """Where the strategic choice at ``node`` changes as ``variable`` moves across its range."""
+def __getattr__(name: str):
+    # Threshold analysis lives in .thresholds (it builds on this module); its names are
+    # still importable from here, loaded on first use so neither module loads the other early.
+    if name in _THRESHOLD_NAMES:
+        from . import thresholds
 
-    scenario: Scenario = field(repr=False)
-    variable: Variable = None
-    node: str = ""
-    actor: str = ""
-    policy: str = "reoptimize"
-    base_choice: str = ""
-    crossings: tuple[Crossing, ...] = ()
-    steps: int = 0
-    tolerance: float = THRESHOLD_TOLERANCE
-    overrides: Mapping[str, Any] = field(default_factory=dict)
-    held_choices: Mapping[str, str] = field(default_factory=dict)
-    first_choice: str = ""
-
-    @property
-    def segments(self) -> tuple[tuple[float, float, str], ...]:
-        """``(from, to, choice)`` intervals covering the range, split at the crossings."""
-        out, start, current = [], self.variable.low, self.first_choice
-        for c in self.crossings:
-            out.append((start, c.value, current))
-            start, current = c.value, c.right
-        out.append((start, self.variable.high, current))
-        return tuple(out)
-
-    def to_dict(self) -> dict:
-        options = {b.to: b.label for b in self.scenario.nodes[self.node].branches}
-        return {"scenario": self.scenario.id, "analysis": "threshold", "variable": self.variable.to_dict(),
-                "node": self.node, "actor": self.actor, "policy": self.policy,
-                "policy_description": POLICY_DESCRIPTIONS[self.policy], "base_choice": self.base_choice,
-                "crossings": [c.to_dict() for c in self.crossings],
-                "segments": [{"from": _clean(a), "to": _clean(b), "choice": c} for a, b, c in self.segments],
-                "options": options, "steps": self.steps, "tolerance": self.tolerance,
-                "overrides": dict(self.overrides), "held_choices": dict(self.held_choices)}
-
-    def to_frame(self):
-        """One row per crossing (pandas)."""
-        return _frame([c.to_dict() for c in self.crossings])
-
-
-def threshold(scenario: Scenario, param: str, *, node: str | None = None, policy: str = "reoptimize",
-              ranges: Mapping[str, tuple[float, float]] | None = None, steps: int = 101,
-              tolerance: float = THRESHOLD_TOLERANCE,
-              overrides: Mapping[str, Any] | None = None) -> ThresholdResult:
-    """The values of ``param`` within its range where the strategic choice at ``node`` changes.
-
-    A scan at ``steps`` evenly spaced values brackets each change; bisection on the sign
-    of (value of the current choice − best other option) for the deciding actor narrows
-    each bracket below ``tolerance``.  Under ``reoptimize`` every other decision is
-    re-solved too; under ``fixed`` the other decisions keep their base choices.  Two
-    changes closer together than the scan's spacing can be missed: raise ``steps``.  Where
-    the change comes from a jump (a later decision switching), it is found where the solver
-    switches, whose tie rule treats values within 1e-9 (relative) as equal.
-
-    Raises
-    ------
-    UnknownNameError
-        for an unknown variable or node, a node that is not a non-fixed decision.
-    AnalysisError
-        for a bad range, ``steps`` < 2, a policy other than reoptimize or fixed.
-
-    Examples
-    --------
-    >>> import scenarios
-    >>> t = threshold(scenarios.load("oil-wildcatter"), "test_cost")
-    >>> [(round(c.value, 9), c.left, c.right) for c in t.crossings]
-    [(9.5, 'seismic', 'drill_now')]
-    """
-    if policy not in ("reoptimize", "fixed"):
-        raise AnalysisError(f"threshold: policy must be 'reoptimize' or 'fixed', not {policy!r}")
-    steps = _steps(steps)
-    if not (isinstance(tolerance, (int, float)) and tolerance > 0):
-        raise AnalysisError(f"threshold: tolerance must be a positive number, got {tolerance!r}")
-    node = scenario.root if node is None else node
-    (variable,) = variables(scenario, [param], ranges=ranges, overrides=overrides)
-    base_solution = scenario.solve(overrides=overrides, top=0)
-    base_edges = base_solution.chosen_edge if policy == "fixed" else None
-
-    def run(xs) -> Any:
-        return evaluate_settings(scenario, {variable.name: np.atleast_1d(xs)}, metric=False, policy=policy,
-                                 node=node, overrides=overrides, base_choices=base_edges)
-
-    base = run([variable.base])  # also checks the node
-    xs = np.linspace(variable.low, variable.high, steps) if variable.high > variable.low else \
-        np.array([variable.low])
-    scan = run(xs)
-    crossings: list[Crossing] = []
-    for i in np.flatnonzero(scan.choice[1:] != scan.choice[:-1]):
-        lo, current, goal = xs[i], int(scan.choice[i]), int(scan.choice[i + 1])
-        for _ in range(_MAX_CROSSINGS_PER_STEP):
-            crossing, current, lo = _bisect(run, lo, xs[i + 1], current, tolerance)
-            crossings.append(Crossing(
-                crossing[0], crossing[1], _child(scenario, node, crossing[2]), _child(scenario, node, current),
-                crossing[3], crossing[4]))
-            if current == goal:
-                break
-    return ThresholdResult(scenario, variable, node, scenario.nodes[node].actor, policy,
-                           _child(scenario, node, base.choice[0]), tuple(crossings), steps, float(tolerance),
-                           dict(overrides or {}), dict(base_solution.choices) if policy == "fixed" else {},
-                           _child(scenario, node, scan.choice[0]))
-
-
-def _bisect(run, lo: float, hi: float, current: int, tolerance: float):
-    """Narrow ``[lo, hi]`` to where option ``current`` stops being the best.
-
-    Returns ``((value, bracket, left, left_value, right_value), right, new_lo)``: the
-    option that overtakes ``current`` is the best of the others at the bracket's right end.
-    """
-    def margin(x):
-        values = run([x]).option_values[0]
-        others = np.delete(values, current)
-        return values[current] - others.max(), values
-
-    while hi - lo > tolerance:
-        mid = lo + (hi - lo) / 2
-        if mid <= lo or mid >= hi:  # the floats ran out before the tolerance did
-            break
-        if margin(mid)[0] > 0:
-            lo = mid
-        else:
-            hi = mid
-    _, values = margin(hi)
-    others = values.copy()
-    others[current] = -np.inf
-    right = int(np.argmax(others))  # first listed among equals, as the solver breaks ties
-    middle = lo + (hi - lo) / 2
-    _, at_middle = margin(middle)
-    return ((float(middle), (float(lo), float(hi)), current, float(at_middle[current]), float(at_middle[right])),
-            right, hi)
+        return getattr(thresholds, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

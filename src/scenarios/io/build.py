@@ -9,24 +9,20 @@ The loader raises once at the end, so an author sees all the problems in one run
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from pathlib import PurePath
 from typing import Any
 
-import networkx as nx
-
 from .. import kinds
-from ..errors import Diagnostic, ExpressionError, ScenarioFileError
+from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import Expression, is_identifier
 from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
 from .document import Document
+from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 
-#: Probabilities of a node must sum to 1 within this.
-PROBABILITY_TOLERANCE = 1e-9
 
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes")
@@ -92,7 +88,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     actors = _actors(report, data)
     before = report.errors
     parameters = _parameters(report, data)
-    _check_parameter_order(report, parameters)
+    check_parameter_order(report, parameters)
     parameters_ok = report.errors == before
     nodes, broken = _nodes(report, data, actors, parameters, sources)
 
@@ -100,7 +96,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     if "root" in data:
         root = _string(report, data, ("root",))
         if root is not None and root not in nodes and nodes:
-            report.error(("root",), "unknown-node", f"root {root!r} is not a node{_suggest(root, nodes)}")
+            report.error(("root",), "unknown-node", f"root {root!r} is not a node{did_you_mean(root, nodes)}")
             root = None
     elif nodes:
         root = next(iter(nodes))
@@ -108,11 +104,11 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     graph = None
     if nodes:
         graph = graph_of(nodes)
-        _check_graph(report, graph, nodes, root)
+        check_graph(report, graph, nodes, root)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
-        _check_base_case(report, parameters, nodes, skip=broken)
+        check_base_case(report, parameters, nodes, skip=broken)
     if report.failed:
         raise ScenarioFileError(report.items)
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
@@ -128,15 +124,10 @@ def _kind(value: Any) -> str:
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
-def _suggest(name: Any, known) -> str:
-    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _check_keys(report: _Report, mapping: dict, path: tuple, allowed, what: str) -> None:
     for key in mapping:
         if key not in allowed:
-            report.error(path + (key,), "unknown-key", f"unknown {what} {key!r}{_suggest(key, allowed)}",
+            report.error(path + (key,), "unknown-key", f"unknown {what} {key!r}{did_you_mean(key, allowed)}",
                          key=True)
 
 
@@ -286,7 +277,7 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
     (kind, args), = value.items()
     if kind not in DISTRIBUTIONS:
         report.error(path + (kind,), "dist", f"{what}: unknown distribution {kind!r}"
-                     f"{_suggest(kind, DISTRIBUTIONS)}", key=True)
+                     f"{did_you_mean(kind, DISTRIBUTIONS)}", key=True)
         return None
     arity = DISTRIBUTIONS[kind]
     raw = args if isinstance(args, list) else [args]
@@ -317,7 +308,7 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
     for actor, value in (section or {}).items():
         if actor not in actors:
             report.error(path + (actor,), "unknown-actor", f"payoffs of {owner}: unknown actor {actor!r}"
-                         f"{_suggest(actor, actors)}", key=True)
+                         f"{did_you_mean(actor, actors)}", key=True)
             continue
         expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
         if expr is not None:
@@ -363,7 +354,7 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
         return None
     if kind not in NODE_KINDS:
         report.error(path + ("kind",), "kind", f"node {node_id!r}: kind {kind!r} is not one of "
-                     f"decision, chance, outcome{_suggest(kind, NODE_KINDS)}")
+                     f"decision, chance, outcome{did_you_mean(kind, NODE_KINDS)}")
         return None
     what = f"{kind} node {node_id!r}"
     actor = _string(report, entry, path + ("actor",))
@@ -372,7 +363,7 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
             report.error(path, "missing-actor", f"{what} has no 'actor' (who decides here?)", key=True)
         elif actor is not None and actor not in actors:
             report.error(path + ("actor",), "unknown-actor", f"{what}: unknown actor {actor!r}"
-                         f"{_suggest(actor, actors)}")
+                         f"{did_you_mean(actor, actors)}")
     elif "actor" in entry:
         report.error(path + ("actor",), "actor-kind", f"{what}: only decision nodes have an 'actor'", key=True)
     fixed = _bool(report, entry, path + ("fixed",))
@@ -414,7 +405,7 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
     for i, key in enumerate(source):
         if key not in sources:
             where = path + ("source", i) if isinstance(entry.get("source"), list) else path + ("source",)
-            report.error(where, "unknown-source", f"{what}: unknown source {key!r}{_suggest(key, sources)}")
+            report.error(where, "unknown-source", f"{what}: unknown source {key!r}{did_you_mean(key, sources)}")
     label = _string(report, entry, path + ("label",))
     return Node(id=node_id, kind=kind, label=label if label is not None else node_id,
                 text=_string(report, entry, path + ("text",)), actor=actor if kind == "decision" else None,
@@ -473,7 +464,7 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
     to = raw["to"]
     if not isinstance(to, str) or to not in all_nodes:
         report.error(path + ("to",), "unknown-node", f"{owner}: branch to unknown node {to!r}"
-                     f"{_suggest(to, [k for k in all_nodes if isinstance(k, str)])}")
+                     f"{did_you_mean(to, [k for k in all_nodes if isinstance(k, str)])}")
         return None
     p = None
     if "p" in raw:
@@ -491,127 +482,3 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
     return Branch(to=to, label=label, p=p, payoffs=_payoffs(report, raw, path + ("payoffs",), actors,
                                                              f"{owner} → {to!r}"),
                   text=_string(report, raw, path + ("text",)))
-
-
-# -- graph and numbers -----------------------------------------------------------------------
-def _check_graph(report: _Report, graph: nx.DiGraph, nodes: dict[str, Node], root: str | None) -> None:
-    try:
-        cycle = nx.find_cycle(graph, source=list(nodes))
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        ring = [u for u, _ in cycle] + [cycle[0][0]]
-        report.error(("nodes", cycle[0][0]), "cycle", "cycle: " + " → ".join(ring)
-                     + " (a scenario must be acyclic)", key=True)
-        return
-    if root is None:
-        return
-    reachable = nx.descendants(graph, root) | {root}
-    for node_id in nodes:
-        if node_id not in reachable:
-            report.warning(("nodes", node_id), "unreachable",
-                           f"node {node_id!r} cannot be reached from the root {root!r}", key=True)
-
-
-def _check_parameter_order(report: _Report, parameters: dict[str, Parameter]) -> None:
-    deps = nx.DiGraph()
-    for name, param in parameters.items():
-        deps.add_node(name)
-        for ref in param.value.names:
-            if ref not in parameters:
-                report.error(("parameters", name), "unknown-parameter", f"parameter {name!r} refers to "
-                             f"unknown parameter {ref!r}{_suggest(ref, parameters)}", key=True)
-            else:
-                deps.add_edge(ref, name)
-    try:
-        cycle = nx.find_cycle(deps)
-    except nx.NetworkXNoCycle:
-        return
-    ring = [u for u, _ in cycle] + [cycle[0][0]]
-    report.error(("parameters", cycle[0][0]), "parameter-cycle",
-                 "parameters refer to each other in a cycle: " + " → ".join(ring), key=True)
-
-
-def _check_base_case(report: _Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
-                     skip: set[str] = frozenset()) -> None:
-    """Evaluate every expression at the base case and check every node's probabilities."""
-    from ..engine.bind import parameter_values  # the one place parameters are bound
-
-    try:
-        values = parameter_values(parameters)
-    except ExpressionError as exc:
-        name = getattr(exc, "parameter", None)
-        report.error(("parameters", name) if name else ("parameters",), "expression", str(exc))
-        return
-    for name, param in parameters.items():
-        value = values[name]
-        if param.low is not None and param.high is not None and not param.low <= value <= param.high:
-            report.error(("parameters", name), "range", f"parameter {name!r}: value {value:g} is outside "
-                         f"its range [{param.low:g}, {param.high:g}]", key=True)
-
-    def number(expr: Expression, path: tuple, what: str) -> float | None:
-        unknown = sorted(expr.names - values.keys())
-        if unknown:
-            report.error(path, "unknown-parameter", f"{what}: unknown parameter {unknown[0]!r}"
-                         f"{_suggest(unknown[0], values)}")
-            return None
-        try:
-            return expr.evaluate(values)
-        except ExpressionError as exc:
-            report.error(path, "expression", f"{what}: {exc}")
-            return None
-
-    for node in nodes.values():
-        path = ("nodes", node.id)
-        what = f"{node.kind} node {node.id!r}"
-        for actor, expr in node.payoffs.items():
-            number(expr, path + ("payoffs", actor), f"{what}: payoff for {actor!r}")
-        for i, branch in enumerate(node.branches):
-            for actor, expr in branch.payoffs.items():
-                number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
-        if not node.branches or node.id in skip:
-            continue
-        given = [b.p is not None for b in node.branches]
-        if node.kind == "chance" and not all(given):
-            missing = node.branches[given.index(False)]
-            report.error(path + ("branches", given.index(False)), "missing-p",
-                         f"{what}: branch to {missing.to!r} has no probability 'p' (every branch of a "
-                         "chance node needs one, or one may say 'rest')")
-            continue
-        if node.kind == "decision" and any(given) and not all(given):
-            missing = node.branches[given.index(False)]
-            report.error(path + ("branches", given.index(False)), "missing-p",
-                         f"{what}: branch to {missing.to!r} has no 'p' while others do (give every "
-                         "branch a belief weight, or none for equal weights)")
-            continue
-        if not any(given):
-            continue
-        rests = [i for i, b in enumerate(node.branches) if b.p is REST]
-        if len(rests) > 1:
-            report.error(path + ("branches", rests[1], "p"), "rest",
-                         f"{what}: more than one branch says 'rest'")
-            continue
-        total, ok = 0.0, True
-        for i, branch in enumerate(node.branches):
-            if branch.p is REST:
-                continue
-            value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
-            if value is None:
-                ok = False
-            elif not 0.0 <= value <= 1.0:
-                report.error(path + ("branches", i, "p"), "probability-range",
-                             f"{what}: probability to {branch.to!r} is {value:g}, outside [0, 1]")
-                ok = False
-            else:
-                total += value
-        if not ok:
-            continue
-        if rests:
-            rest = 1.0 - total
-            if rest < -PROBABILITY_TOLERANCE:
-                report.error(path + ("branches", rests[0], "p"), "probability-sum",
-                             f"{what}: 'rest' would be {rest:.6g}; the other branches already sum to "
-                             f"{total:.12g}")
-        elif abs(total - 1.0) > PROBABILITY_TOLERANCE:
-            report.error(path + ("branches",), "probability-sum",
-                         f"{what}: probabilities sum to {total:.12g}, expected 1 (±1e-9)", key=True)

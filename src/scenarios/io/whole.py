@@ -1,0 +1,147 @@
+"""The loader's checks that need the whole scenario: the graph, parameter order, the base case.
+
+Called by :func:`scenarios.io.build.build_scenario` once every section has been read;
+each problem is reported with its position like every other.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from ..errors import ExpressionError, did_you_mean
+from ..expressions import Expression
+from ..model import REST, Node, Parameter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import _Report as Report
+
+__all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILITY_TOLERANCE"]
+
+#: Probabilities of a node must sum to 1 within this (the engine's tolerance,
+#: :data:`scenarios.engine.rescale.TOLERANCE`; a test keeps the two equal).
+PROBABILITY_TOLERANCE = 1e-9
+
+
+def check_graph(report: Report, graph: nx.DiGraph, nodes: dict[str, Node], root: str | None) -> None:
+    try:
+        cycle = nx.find_cycle(graph, source=list(nodes))
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        ring = [u for u, _ in cycle] + [cycle[0][0]]
+        report.error(("nodes", cycle[0][0]), "cycle", "cycle: " + " → ".join(ring)
+                     + " (a scenario must be acyclic)", key=True)
+        return
+    if root is None:
+        return
+    reachable = nx.descendants(graph, root) | {root}
+    for node_id in nodes:
+        if node_id not in reachable:
+            report.warning(("nodes", node_id), "unreachable",
+                           f"node {node_id!r} cannot be reached from the root {root!r}", key=True)
+
+
+def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> None:
+    deps = nx.DiGraph()
+    for name, param in parameters.items():
+        deps.add_node(name)
+        for ref in param.value.names:
+            if ref not in parameters:
+                report.error(("parameters", name), "unknown-parameter", f"parameter {name!r} refers to "
+                             f"unknown parameter {ref!r}{did_you_mean(ref, parameters)}", key=True)
+            else:
+                deps.add_edge(ref, name)
+    try:
+        cycle = nx.find_cycle(deps)
+    except nx.NetworkXNoCycle:
+        return
+    ring = [u for u, _ in cycle] + [cycle[0][0]]
+    report.error(("parameters", cycle[0][0]), "parameter-cycle",
+                 "parameters refer to each other in a cycle: " + " → ".join(ring), key=True)
+
+
+def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
+                     skip: set[str] = frozenset()) -> None:
+    """Evaluate every expression at the base case and check every node's probabilities."""
+    from ..engine.bind import parameter_values  # the one place parameters are bound
+
+    try:
+        values = parameter_values(parameters)
+    except ExpressionError as exc:
+        name = getattr(exc, "parameter", None)
+        report.error(("parameters", name) if name else ("parameters",), "expression", str(exc))
+        return
+    for name, param in parameters.items():
+        value = values[name]
+        if param.low is not None and param.high is not None and not param.low <= value <= param.high:
+            report.error(("parameters", name), "range", f"parameter {name!r}: value {value:g} is outside "
+                         f"its range [{param.low:g}, {param.high:g}]", key=True)
+
+    def number(expr: Expression, path: tuple, what: str) -> float | None:
+        unknown = sorted(expr.names - values.keys())
+        if unknown:
+            report.error(path, "unknown-parameter", f"{what}: unknown parameter {unknown[0]!r}"
+                         f"{did_you_mean(unknown[0], values)}")
+            return None
+        try:
+            return expr.evaluate(values)
+        except ExpressionError as exc:
+            report.error(path, "expression", f"{what}: {exc}")
+            return None
+
+    for node in nodes.values():
+        path = ("nodes", node.id)
+        what = f"{node.kind} node {node.id!r}"
+        for actor, expr in node.payoffs.items():
+            number(expr, path + ("payoffs", actor), f"{what}: payoff for {actor!r}")
+        for i, branch in enumerate(node.branches):
+            for actor, expr in branch.payoffs.items():
+                number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
+        if not node.branches or node.id in skip:
+            continue
+        given = [b.p is not None for b in node.branches]
+        if node.kind == "chance" and not all(given):
+            missing = node.branches[given.index(False)]
+            report.error(path + ("branches", given.index(False)), "missing-p",
+                         f"{what}: branch to {missing.to!r} has no probability 'p' (every branch of a "
+                         "chance node needs one, or one may say 'rest')")
+            continue
+        if node.kind == "decision" and any(given) and not all(given):
+            missing = node.branches[given.index(False)]
+            report.error(path + ("branches", given.index(False)), "missing-p",
+                         f"{what}: branch to {missing.to!r} has no 'p' while others do (give every "
+                         "branch a belief weight, or none for equal weights)")
+            continue
+        if not any(given):
+            continue
+        rests = [i for i, b in enumerate(node.branches) if b.p is REST]
+        if len(rests) > 1:
+            report.error(path + ("branches", rests[1], "p"), "rest",
+                         f"{what}: more than one branch says 'rest'")
+            continue
+        total, ok = 0.0, True
+        for i, branch in enumerate(node.branches):
+            if branch.p is REST:
+                continue
+            value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
+            if value is None:
+                ok = False
+            elif not 0.0 <= value <= 1.0:
+                report.error(path + ("branches", i, "p"), "probability-range",
+                             f"{what}: probability to {branch.to!r} is {value:g}, outside [0, 1]")
+                ok = False
+            else:
+                total += value
+        if not ok:
+            continue
+        if rests:
+            rest = 1.0 - total
+            if rest < -PROBABILITY_TOLERANCE:
+                report.error(path + ("branches", rests[0], "p"), "probability-sum",
+                             f"{what}: 'rest' would be {rest:.6g}; the other branches already sum to "
+                             f"{total:.12g}")
+        elif abs(total - 1.0) > PROBABILITY_TOLERANCE:
+            report.error(path + ("branches",), "probability-sum",
+                         f"{what}: probabilities sum to {total:.12g}, expected 1 (±1e-9)", key=True)
