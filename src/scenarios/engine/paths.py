@@ -30,7 +30,8 @@ def _best_completion(compiled: Compiled, weight: np.ndarray, terminal: np.ndarra
     best = terminal.astype(float)
     child, internal, offsets, segment = (compiled.child, compiled.internal, compiled.seg_offset,
                                          compiled.edge_segment)
-    for lo, hi, _, _, s0, s1, single, _, _, _, _, _ in reversed(compiled.levels):
+    for lv in reversed(compiled.levels):
+        lo, hi, s0, s1, single = lv.lo, lv.hi, lv.s0, lv.s1, lv.single
         q = best.take(child[lo:hi])
         q *= weight[lo:hi]
         if single >= 0:  # a few floats: Python's max is quicker than a numpy reduction
@@ -60,7 +61,8 @@ def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None 
         # Before `through`, only edges that can still lead to it; after it, any edge.
         after = np.zeros(compiled.n_nodes, dtype=bool)
         after[through] = True
-        for lo, hi, *_ in compiled.levels_from(through):
+        for lv in compiled.levels_from(through):
+            lo, hi = lv.lo, lv.hi
             es = slice(lo, hi)
             after[compiled.child[es][after[compiled.parent[es]] & (p[es] > 0)]] = True
         allowed = after[compiled.parent] | (to_through[compiled.child] > 0)

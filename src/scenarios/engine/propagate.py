@@ -55,7 +55,8 @@ def forward(compiled: Compiled, p: np.ndarray, start: int | None = None) -> np.n
     # In a tree every child has one parent, so its probability is assigned; in a DAG the
     # flows into a shared child are added up.
     into = reach.put if compiled.tree else (lambda where, flow: np.add.at(reach, where, flow))
-    for lo, hi, _, _, _, _, single, _, _, _, _, _ in compiled.levels_from(start):
+    for lv in compiled.levels_from(start):
+        lo, hi, single = lv.lo, lv.hi, lv.single
         if single >= 0:
             flow = p[lo:hi] * reach[single]
         else:
@@ -74,9 +75,10 @@ def backward_expectation_by_actor(compiled: Compiled, p: np.ndarray, node_payoff
     values = np.array(node_payoff, dtype=float, order="C")
     child, internal, offsets, local = (compiled.child, compiled.internal, compiled.seg_offset,
                                        compiled.edge_local_parent)
-    for lo, hi, n0, n1, s0, s1, single, _, _, _, _, paid in reversed(compiled.levels):
+    for lv in reversed(compiled.levels):
+        lo, hi, n0, n1, s0, s1, single = lv.lo, lv.hi, lv.n0, lv.n1, lv.s0, lv.s1, lv.single
         q = values.take(child[lo:hi], axis=1)  # (actors, edges): the children's values
-        if paid:
+        if lv.paid:
             q += edge_payoff[:, lo:hi]
         if single >= 0:
             values[:, single] += np.dot(q, p[lo:hi])
@@ -117,7 +119,8 @@ def backward_probability_to(compiled: Compiled, p: np.ndarray, target: int) -> n
     child, internal, offsets, local = (compiled.child, compiled.internal, compiled.seg_offset,
                                        compiled.edge_local_parent)
     # Nodes of earlier generations only; a generation's nodes without branches stay 0.
-    for lo, hi, n0, n1, s0, s1, single, _, _, _, _, _ in reversed(compiled.levels_before(target)):
+    for lv in reversed(compiled.levels_before(target)):
+        lo, hi, n0, n1, s0, s1, single = lv.lo, lv.hi, lv.n0, lv.n1, lv.s0, lv.s1, lv.single
         q = h.take(child[lo:hi])
         if single >= 0:
             h[single] = np.dot(q, p[lo:hi])

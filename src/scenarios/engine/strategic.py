@@ -88,9 +88,11 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     solved, solved_edges, solved_offset, owner_of, own_at = (
         compiled.strategic_node, compiled.strategic_edges, compiled.strategic_offset,
         compiled.strategic_owner, compiled.strategic_own)
-    for lo, hi, n0, n1, s0, s1, single, t0, t1, u0, u1, paid in reversed(compiled.levels):
+    for lv in reversed(compiled.levels):
+        lo, hi, n0, n1, s0, s1, single = lv.lo, lv.hi, lv.n0, lv.n1, lv.s0, lv.s1, lv.single
+        t0, t1, u0, u1 = lv.t0, lv.t1, lv.u0, lv.u1
         q = values.take(child[lo:hi], axis=1)  # branch values (actors, edges)
-        if paid:
+        if lv.paid:
             q += edge_payoff[:, lo:hi]
         w = weights[lo:hi]
         if t1 > t0:  # pick: the first branch within tolerance of the decider's best
