@@ -117,3 +117,24 @@ def test_the_loader_and_the_engine_share_one_probability_tolerance():
     from scenarios.io.whole import PROBABILITY_TOLERANCE
 
     assert PROBABILITY_TOLERANCE == TOLERANCE
+
+
+#: docs/architecture.md's layers: a part imports (when loaded) only from lower layers.
+LAYERS = {
+    "errors": 0, "kinds": 0, "formatting": 0, "expressions": 1, "model": 2, "engine": 3,
+    "io": 4, "analysis": 4, "builder": 4, "walk": 5, "render": 5, "export": 6, "briefing": 6,
+    "charts": 6, "cli": 7, "__main__": 8,
+}
+
+
+def test_parts_import_only_lower_layers():
+    for path in MODULES:
+        source = _part(_module_name(path))
+        if source == "scenarios":  # the package's own __init__: lazy names only
+            continue
+        assert source in LAYERS, f"{source} has no layer in docs/architecture.md"
+        for target in _imports(path, load_time_only=True):
+            part = _part(target)
+            if target == "scenarios" or part == source:
+                continue
+            assert LAYERS[part] < LAYERS[source], f"{path.relative_to(PACKAGE)} ({source}) imports {target}"

@@ -30,8 +30,15 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.batch import bind_batch, expected_payoffs_batch, forward_batch, played_batch, prepare, solve_batch
-from ..engine.bind import parameter_values
+from ..engine.batch import (
+    BatchProblem,
+    bind_batch,
+    expected_payoffs_batch,
+    forward_batch,
+    played_batch,
+    solve_batch,
+)
+from ..engine.bind import parameter_values, parse_overrides
 from ..engine.compiled import OUTCOME
 from ..engine.overrides import resolve_setting
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError, did_you_mean
@@ -326,7 +333,9 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
 
 def _bind_settings(scenario: Scenario, columns: dict[str, np.ndarray], overrides, k: int):
     """The engine's batch bind of K settings, strict: the first invalid setting raises."""
-    problem = prepare(scenario, overrides)
+    params, branches = parse_overrides(scenario, overrides)
+    # Strict: an invalid setting raises, so no base case to reset columns to is bound.
+    problem = BatchProblem(None, dict(scenario.parameters), {}, params, branches, compiled_form=scenario.compiled)
     pinned = {**problem.pinned, **{n: c for n, c in columns.items() if "." not in n}}
     values = parameter_values(scenario.parameters, pinned)
     branch_columns = {tuple(n.split(".", 1)): c for n, c in columns.items() if "." in n}

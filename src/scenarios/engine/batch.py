@@ -50,18 +50,21 @@ class BatchProblem:
 
     A :class:`~scenarios.model.Scenario` holds read-only mapping proxies and cannot be
     pickled; this can, so it is what worker processes and Dask workers receive.
-    ``base`` is the scenario bound at the base case under the overrides.
+    ``base`` is the scenario bound at the base case under the overrides (None for a
+    strict batch, where no column is ever reset to it).
     """
 
-    base: Bound
+    base: Bound | None
     parameters: dict[str, Parameter]
     node_dists: dict[str, Distribution]
     pinned: dict[str, float]
     branch_overrides: dict[tuple[str, str], float]
 
+    compiled_form: Compiled | None = None
+
     @property
     def compiled(self) -> Compiled:
-        return self.base.compiled
+        return self.base.compiled if self.base is not None else self.compiled_form
 
 
 def prepare(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> BatchProblem:
@@ -124,20 +127,21 @@ def bind_batch(problem: BatchProblem, draws: Draws, *,
     (True, True)
     """
     base, c = problem.base, problem.compiled
+    node_base = base.node_payoff if base is not None else c.node_payoff_const
+    edge_base = base.edge_payoff if base is not None else c.edge_payoff_const
     k = draws.n
     env = draws.parameters
     issues = Problems(k, draws.failed, draws.problems)
     pins = {**problem.branch_overrides, **(branch_columns or {})}
     p = bind_probabilities(c, env, k, pins=pins, drawn=draws.branches, issues=issues)
+    node_payoff = _payoffs(c.node_payoff_symbolic, node_base, env, k, issues,
+                           lambda i: f"payoff of node {c.ids[i]!r}", c.actors)
+    edge_payoff = _payoffs(c.edge_payoff_symbolic, edge_base, env, k, issues,
+                           lambda e: f"payoff of {edge_name(c, e)}", c.actors)
     if strict is not None and issues.invalid.any():
         raise_first(c, p, issues, lambda j: f"at {strict(j)}")
-
-    node_payoff = _payoffs(c.node_payoff_symbolic, base.node_payoff, env, k, issues,
-                           lambda i: f"payoff of node {c.ids[i]!r}", c.actors)
-    edge_payoff = _payoffs(c.edge_payoff_symbolic, base.edge_payoff, env, k, issues,
-                           lambda e: f"payoff of {edge_name(c, e)}", c.actors)
     invalid = issues.invalid
-    if invalid.any():  # reset invalid draws to the base case so the passes stay finite
+    if invalid.any() and base is not None:  # reset invalid draws to the base case: finite passes
         p[:, invalid] = base.p[:, None]
     np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is left to clip
     return BatchBound(c, p, node_payoff, edge_payoff, ~invalid, issues.counts)
