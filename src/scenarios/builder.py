@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import Diagnostic, ScenarioFileError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from types import FrameType
+
     from .model import Scenario
 
 __all__ = ["ScenarioBuilder", "NodeBuilder", "BuilderDiagnostic", "BUILDER"]
@@ -78,7 +80,7 @@ class BuilderDiagnostic(Diagnostic):
 
 def _call_site() -> tuple[str, int]:
     """File and line of the nearest caller outside this module."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.normcase(os.path.abspath(frame.f_code.co_filename)) == _HERE:
         frame = frame.f_back
     if frame is None:  # pragma: no cover - always called from somewhere

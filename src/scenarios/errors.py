@@ -22,7 +22,7 @@ suggests a close name for an unknown one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -78,7 +78,7 @@ class ScenarioError(Exception):
 class ScenarioFileError(ScenarioError, ValueError):
     """A scenario could not be loaded; ``diagnostics`` lists every problem found."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
         # Sorted by position so a reader can walk the file top to bottom.
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.file, d.line, d.col))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
@@ -97,6 +97,9 @@ class UnknownNameError(ScenarioError, LookupError):
 
 class ExpressionError(ScenarioError, ValueError):
     """An expression does not parse, names an unknown parameter, or fails to evaluate."""
+
+    #: The parameter whose value failed to compute, when the error is about one.
+    parameter: str | None = None
 
 
 class ProbabilityError(ScenarioError, ValueError):

@@ -23,8 +23,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, TypeAlias, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from . import formatting
 from .errors import ExpressionError
@@ -34,7 +36,14 @@ __all__ = ["Expression", "is_identifier", "MAX_EXPRESSION_LENGTH"]
 MAX_EXPRESSION_LENGTH = 2000
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINARY: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/",
+                                          ast.Pow: "**"}
+
+#: One postfix instruction: push a number or a parameter, negate, apply an operator, call.
+_Op: TypeAlias = (tuple[Literal["const"], float] | tuple[Literal["name"], str] | tuple[Literal["neg"]]
+                  | tuple[Literal["bin"], str] | tuple[Literal["call"], str, int])
+#: What an expression evaluates to: a number, or one value per draw.
+Value: TypeAlias = float | npt.NDArray[np.float64]
 
 
 def is_identifier(name: str) -> bool:
@@ -51,7 +60,7 @@ class Expression:
     """
 
     source: float | str
-    program: tuple = field(repr=False, compare=False)
+    program: tuple[_Op, ...] = field(repr=False, compare=False)
     names: frozenset[str] = field(repr=False, compare=False)
 
     @classmethod
@@ -82,36 +91,40 @@ class Expression:
         except (RecursionError, MemoryError, ValueError):
             raise ExpressionError(f"expression {text!r} is nested too deeply") from None
         program, names = _compile(tree.body, text)
-        if len(program) == 1 and program[0][0] == "const":
-            return cls(program[0][1], program, names)
+        if len(program) == 1 and (first := program[0])[0] == "const":
+            return cls(first[1], program, names)
         return cls(text, program, names)
 
     @property
     def is_number(self) -> bool:
         return not self.names and len(self.program) == 1
 
-    def evaluate(self, env: Mapping[str, float | np.ndarray]):
+    @overload
+    def evaluate(self, env: Mapping[str, float]) -> float: ...
+    @overload
+    def evaluate(self, env: Mapping[str, Value]) -> Value: ...
+
+    def evaluate(self, env: Mapping[str, Value]) -> Value:
         """Evaluate with parameter values from ``env`` (numbers or same-shaped arrays).
 
         Raises :class:`ExpressionError` for an unknown name, a division by zero, a
         result that is not a finite real number.
         """
-        stack: list = []
+        stack: list[Value] = []
         with np.errstate(all="ignore"):
             for op in self.program:
-                tag = op[0]
-                if tag == "const":
+                if op[0] == "const":
                     stack.append(op[1])
-                elif tag == "name":
+                elif op[0] == "name":
                     try:
                         stack.append(env[op[1]])
                     except KeyError:
                         raise ExpressionError(
                             f"expression {self.source!r}: unknown parameter {op[1]!r}"
                         ) from None
-                elif tag == "neg":
+                elif op[0] == "neg":
                     stack.append(-stack.pop())
-                elif tag == "bin":
+                elif op[0] == "bin":
                     right = stack.pop()
                     left = stack.pop()
                     stack.append(self._binary(op[1], left, right))
@@ -133,7 +146,7 @@ class Expression:
             return float(result)
         return result
 
-    def _binary(self, symbol, left, right):
+    def _binary(self, symbol: str, left: Value, right: Value) -> Value:
         if symbol == "+":
             return np.add(left, right)
         if symbol == "-":
@@ -144,7 +157,7 @@ class Expression:
             if np.any(np.asarray(right) == 0):
                 raise ExpressionError(f"expression {self.source!r}: division by zero")
             return np.divide(left, right)
-        result = np.power(np.asarray(left, dtype=float), right)
+        result: Value = np.power(np.asarray(left, dtype=float), right)
         if np.any(np.isnan(result)):
             raise ExpressionError(f"expression {self.source!r}: power is not a real number")
         return result
@@ -155,9 +168,9 @@ class Expression:
 
 format_number = formatting.shortest
 
-def _compile(root: ast.AST, text: str) -> tuple[tuple, frozenset[str]]:
+def _compile(root: ast.AST, text: str) -> tuple[tuple[_Op, ...], frozenset[str]]:
     """Check ``root`` against the whitelist and flatten it to postfix, iteratively."""
-    program: list[tuple] = []
+    program: list[_Op] = []
     names: set[str] = set()
     # (node, expanded?) pairs: children are pushed first, the operator emitted after them.
     todo: list[tuple[ast.AST, bool]] = [(root, False)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -28,14 +28,15 @@ __all__ = ["REST", "Source", "Actor", "Distribution", "Parameter", "Branch", "No
            "NODE_KINDS"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
+_V = TypeVar("_V")
 
 
 class _Rest:
     """The ``rest`` probability: one minus the other branches of the node."""
 
-    _instance = None
+    _instance: _Rest | None = None
 
-    def __new__(cls):
+    def __new__(cls) -> _Rest:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -46,14 +47,14 @@ class _Rest:
     def __str__(self) -> str:
         return "rest"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_Rest], tuple[()]]:
         return (_Rest, ())
 
 
 REST = _Rest()
 
 
-def _frozen(mapping: Mapping | None) -> Mapping:
+def _frozen(mapping: Mapping[str, _V] | None) -> Mapping[str, _V]:
     return MappingProxyType(dict(mapping or {}))
 
 
@@ -103,7 +104,7 @@ class Branch:
     payoffs: Mapping[str, Expression] = field(default_factory=dict)
     text: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
 
 
@@ -125,7 +126,7 @@ class Node:
     #: drawn jointly in probabilistic analysis (the base case keeps the branches' ``p``).
     dist: Distribution | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
         object.__setattr__(self, "branches", tuple(self.branches))
         object.__setattr__(self, "tags", tuple(self.tags))
@@ -174,8 +175,8 @@ class Scenario:
         self.filename = filename
         self.warnings = tuple(warnings)
         self._graph = graph
-        self._compiled = None
-        self._base_values = None
+        self._compiled: Compiled | None = None
+        self._base_values: dict[str, float] | None = None
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -254,7 +255,7 @@ class Scenario:
         return solve(self, overrides=overrides, top=top)
 
     # -- writing back (see scenarios.io.dump) -----------------------------------------------
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data in file format v1; ``Scenario.from_dict(s.to_dict()) == s``."""
         from .io.dump import to_dict
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from ..engine.bind import parameter_values, parse_overrides
 from ..engine.compiled import OUTCOME
 from ..engine.overrides import resolve_setting
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError, did_you_mean
+from ..expressions import Value
 from ..model import Scenario
 from .sampling import Draws
 
@@ -141,7 +142,7 @@ def default_metric(scenario: Scenario) -> Metric:
     Metric(kind='payoff', name='wildcatter')
     """
     root = scenario.nodes[scenario.root]
-    if root.kind == "decision":
+    if root.kind == "decision" and root.actor is not None:  # a decision always has an actor
         return Metric("payoff", root.actor)
     if scenario.actors:
         return Metric("payoff", next(iter(scenario.actors)))
@@ -201,7 +202,8 @@ class SettingsEvaluation:
     option_values: np.ndarray | None
 
 
-def evaluate_settings(scenario: Scenario, settings: Mapping[str, Any], *, metric: str | Metric | None = None,
+def evaluate_settings(scenario: Scenario, settings: Mapping[str, Any], *,
+                      metric: str | Metric | Literal[False] | None = None,
                       policy: str = "belief", node: str | None = None,
                       overrides: Mapping[str, Any] | None = None,
                       base_choices: np.ndarray | None = None) -> SettingsEvaluation:
@@ -312,11 +314,15 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
 
     value = None
     if metric is not None:
-        played = played_batch(compiled, p, solved.chosen_edge) if policy == "reoptimize" else p
+        if policy == "reoptimize":
+            assert solved is not None  # solved above under this policy
+            played = played_batch(compiled, p, solved.chosen_edge)
+        else:
+            played = p
         reach = forward_batch(compiled, played)
         if metric.kind == "payoff":
             actor = compiled.actors.index(metric.name)
-            if policy == "reoptimize":
+            if solved is not None and policy == "reoptimize":
                 value = solved.values[compiled.root, actor]
             else:
                 value = expected_payoffs_batch(bound, reach, played)[actor]
@@ -324,6 +330,7 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
             value = reach[_metric_nodes(scenario, metric)].sum(axis=0)
     choice = options = None
     if d is not None:
+        assert solved is not None  # a decision d is always solved above
         lo, hi = compiled.edge_start[d], compiled.edge_start[d + 1]
         choice = solved.chosen_edge[d] - lo
         actor = compiled.actor[d]
@@ -336,15 +343,21 @@ def _bind_settings(scenario: Scenario, columns: dict[str, np.ndarray], overrides
     params, branches = parse_overrides(scenario, overrides)
     # Strict: an invalid setting raises, so no base case to reset columns to is bound.
     problem = BatchProblem(None, dict(scenario.parameters), {}, params, branches, compiled_form=scenario.compiled)
-    pinned = {**problem.pinned, **{n: c for n, c in columns.items() if "." not in n}}
+    pinned: dict[str, Value] = {**problem.pinned, **{n: c for n, c in columns.items() if "." not in n}}
     values = parameter_values(scenario.parameters, pinned)
-    branch_columns = {tuple(n.split(".", 1)): c for n, c in columns.items() if "." in n}
+    branch_columns = {_branch_key(n): c for n, c in columns.items() if "." in n}
 
     def name(row: int) -> str:
         shown = [f"{n}={c[row]:g}" for n, c in columns.items()]
         return ", ".join(shown) if shown else "the base case"
 
     return bind_batch(problem, Draws(k, values), branch_columns=branch_columns, strict=name)
+
+
+def _branch_key(name: str) -> tuple[str, str]:
+    """``NODE.CHILD`` as ``(node, child)``."""
+    node, child = name.split(".", 1)
+    return node, child
 
 
 def _metric_nodes(scenario: Scenario, metric: Metric) -> np.ndarray:

@@ -171,6 +171,7 @@ def _walk(plan_: _Plan, task: Task) -> _Chunk:
         np.minimum(edge, plan_.last_edge[current], out=edge)  # current + u may round up to current + 1
         nxt = plan_.child[edge]
         if dag:
+            assert plan_.step is not None  # a plan has ``prefix`` (a tree) or ``step`` (a DAG)
             for a, row in enumerate(plan_.step):
                 running[a] += row.take(edge)
         if plan_.record:
@@ -187,6 +188,7 @@ def _walk(plan_: _Plan, task: Task) -> _Chunk:
         if plan_.is_outcome[plan_.root]:
             totals = np.tile(plan_.root_payoff, (n, 1))
     else:
+        assert plan_.prefix is not None
         totals = plan_.prefix[end]
     mean = totals.mean(axis=0)
     m2 = ((totals - mean) ** 2).sum(axis=0)
@@ -210,15 +212,20 @@ def _merge(chunks: list[_Chunk]) -> _Chunk:
         m2 = m2 + chunk.m2 + delta ** 2 * (n * chunk.n / total)
         n = total
     nodes = totals = None
-    if chunks[0].nodes is not None:
-        depth = max(chunk.nodes.shape[0] for chunk in chunks)
+    if chunks[0].nodes is not None:  # then every chunk recorded its paths
+        recorded = [(chunk.nodes, chunk.totals, chunk.n) for chunk in chunks
+                    if chunk.nodes is not None and chunk.totals is not None]
+        depth = max(steps.shape[0] for steps, _, _ in recorded)
         nodes = np.full((depth, n), -1, dtype=np.int32)
         at = 0
-        for chunk in chunks:
-            nodes[:chunk.nodes.shape[0], at:at + chunk.n] = chunk.nodes
-            at += chunk.n
-        totals = np.concatenate([chunk.totals for chunk in chunks])
-    return _Chunk(n, sum(chunk.ends for chunk in chunks), mean, m2, nodes, totals)
+        for steps, _, size in recorded:
+            nodes[:steps.shape[0], at:at + size] = steps
+            at += size
+        totals = np.concatenate([paid for _, paid, _ in recorded])
+    ends = chunks[0].ends.copy()
+    for chunk in chunks[1:]:
+        ends = ends + chunk.ends
+    return _Chunk(n, ends, mean, m2, nodes, totals)
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,7 +254,7 @@ class SimulationResult:
     @cached_property
     def paths(self) -> tuple[SampledPath, ...] | None:
         """The sampled paths in the order drawn (None unless ``paths=True``)."""
-        if self.path_nodes is None:
+        if self.path_nodes is None or self.path_payoffs is None:
             return None
         ids = self.node_ids
         columns = self.path_nodes.T.tolist()
@@ -329,6 +336,7 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
     exact = scenario.evaluate(overrides=overrides, top=0)
     chunks = run(_walk, _make_plan(bound, paths), plan(int(n), chunk_size, root), workers=workers,
                  dask=dask, progress=progress)
+    assert chunks is not None  # without ``collect``, run returns the results
     merged = _merge(chunks)
 
     c = bound.compiled
@@ -345,7 +353,7 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
                for j, a in enumerate(c.actors)}
     return SimulationResult(
         scenario_id=scenario.id, title=scenario.title, n=int(n),
-        seed=int(root.entropy) if reproducible else None, chunk_size=chunk_size,
+        seed=int(root.entropy) if reproducible and isinstance(root.entropy, int) else None, chunk_size=chunk_size,
         overrides=dict(overrides or {}), outcomes=outcomes, tags=tags, expected_payoffs=payoffs,
         labels={c.ids[i]: scenario.nodes[c.ids[i]].label for i in order},
         outcome_tags={c.ids[i]: scenario.nodes[c.ids[i]].tags for i in order},

@@ -163,15 +163,16 @@ class _Chunk:
     counts over its valid draws."""
 
     valid: np.ndarray  # (n,)
-    parameters: np.ndarray  # (P, n)
-    outcomes: np.ndarray  # (O, n)
-    tags: np.ndarray  # (T, n)
-    belief: np.ndarray  # (A, n)
-    solved: np.ndarray  # (A, n)
+    # None where a forked worker wrote the block into shared memory instead.
+    parameters: np.ndarray | None  # (P, n)
+    outcomes: np.ndarray | None  # (O, n)
+    tags: np.ndarray | None  # (T, n)
+    belief: np.ndarray | None  # (A, n)
+    solved: np.ndarray | None  # (A, n)
     choice_counts: np.ndarray  # (E,) how often each edge was a decision's strategic choice
     ties: np.ndarray  # (D,)
     on_path: np.ndarray  # (D,)
-    problems: dict
+    problems: dict[str, int]
 
 
 def _run_chunk(plan_: _Plan, task: Task) -> _Chunk:
@@ -189,7 +190,7 @@ def _run_chunk(plan_: _Plan, task: Task) -> _Chunk:
         problems[key] = problems.get(key, 0) + count
     parameters = np.array([draws.parameters[name] for name in problem.parameters]).reshape(
         len(problem.parameters), draws.n)
-    blocks = {"parameters": parameters, "outcomes": chunk.outcomes, "tags": chunk.tags,
+    blocks: dict[str, np.ndarray | None] = {"parameters": parameters, "outcomes": chunk.outcomes, "tags": chunk.tags,
               "belief": chunk.belief, "solved": chunk.solved}
     if plan_.sink is not None and _in_shared_memory(plan_.sink):
         start = task.index * plan_.sink["chunk_size"]
@@ -206,7 +207,7 @@ def _in_shared_memory(sink: dict) -> bool:
     """True in a process forked after the sink was made: its arrays are still the shared
     mapping (a pickled copy, as sent to spawned processes or Dask, is not)."""
     def shared(array: np.ndarray) -> bool:
-        owner = array
+        owner: object = array
         while isinstance(owner, np.ndarray):
             owner = owner.base
         if isinstance(owner, memoryview):  # np.frombuffer keeps a memoryview of the mapping
@@ -218,8 +219,9 @@ def _in_shared_memory(sink: dict) -> bool:
 
 def _slice(draws: Draws, lo: int, hi: int) -> Draws:
     """Draws ``lo:hi`` (their ``failed`` marks kept, their problem counts left to the caller)."""
-    return Draws(hi - lo, {k: v[lo:hi] for k, v in draws.parameters.items()},
-                 {k: v[lo:hi] for k, v in draws.branches.items()}, draws.failed[lo:hi],
+    return Draws(hi - lo, {k: v[lo:hi] if isinstance(v, np.ndarray) else v for k, v in draws.parameters.items()},
+                 {k: v[lo:hi] for k, v in draws.branches.items()},
+                 draws.failed[lo:hi] if draws.failed is not None else None,
                  {}, draws.sampled)
 
 
@@ -253,12 +255,18 @@ def _merge(parts: list[_Chunk]) -> _Chunk:
         for key, count in part.problems.items():
             problems[key] = problems.get(key, 0) + count
 
-    def cat(name):
+    def cat(name: str) -> np.ndarray:
         return np.concatenate([getattr(part, name) for part in parts], axis=-1)
 
+    def total(arrays: list[np.ndarray]) -> np.ndarray:  # sum(arrays), typed
+        out = arrays[0].copy()
+        for array in arrays[1:]:
+            out = out + array
+        return out
+
     return _Chunk(cat("valid"), cat("parameters"), cat("outcomes"), cat("tags"), cat("belief"),
-                  cat("solved"), sum(p.choice_counts for p in parts), sum(p.ties for p in parts),
-                  sum(p.on_path for p in parts), problems)
+                  cat("solved"), total([p.choice_counts for p in parts]), total([p.ties for p in parts]),
+                  total([p.on_path for p in parts]), problems)
 
 
 @dataclass(frozen=True, eq=False)
@@ -512,7 +520,7 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     }
     return PSAResult(
         scenario_id=scenario.id, title=scenario.title, n=int(n),
-        seed=int(root.entropy) if reproducible else None,
+        seed=int(root.entropy) if reproducible and isinstance(root.entropy, int) else None,
         chunk_size=chunk_size, overrides=dict(overrides or {}), uncertain=uncertain,
         problems=dict(sorted(merged.problems.items(), key=lambda kv: -kv[1])), valid=merged.valid,
         parameter_names=tuple(problem.parameters), parameter_draws=merged.parameters,
@@ -536,6 +544,7 @@ def _stability(scenario: Scenario, decisions: list[str], merged: Collector, base
         options = tuple(OptionShare(b.to, b.label, int(merged.choice_counts[e]),
                                     int(merged.choice_counts[e]) / n_valid)
                         for b, e in zip(node.branches, edges, strict=False))
+        assert node.actor is not None  # the loader gives every decision an actor
         actor = scenario.actors[node.actor].name if node.actor in scenario.actors else node.actor
         rows.append(DecisionStability(node_id, node.label, actor, base_choices[node_id], options,
                                       int(merged.ties[j]), int(merged.on_path[j]) / n_valid))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -39,6 +39,7 @@ import numpy as np
 from ..engine.batch import evaluate_draws
 from ..engine.bind import parameter_values
 from ..errors import ExpressionError
+from ..expressions import Value
 from ..model import Distribution, Parameter, Scenario
 
 __all__ = ["seed_sequence", "as_generator", "stream", "draw_distribution", "Draws", "draw",
@@ -69,7 +70,8 @@ def seed_sequence(seed: Any = None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator):
-        return seed.spawn(1)[0].bit_generator.seed_seq
+        # A Generator's bit generator is seeded by a SeedSequence (the stubs say ISeedSequence).
+        return cast(np.random.SeedSequence, seed.spawn(1)[0].bit_generator.seed_seq)
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -180,7 +182,7 @@ class Draws:
     """
 
     n: int
-    parameters: Mapping[str, np.ndarray]
+    parameters: Mapping[str, Value]  # per draw, or one number for all
     branches: Mapping[str, np.ndarray] = field(default_factory=dict)
     failed: np.ndarray | None = None
     problems: Mapping[str, int] = field(default_factory=dict)

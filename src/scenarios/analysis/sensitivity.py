@@ -29,9 +29,10 @@ import numpy as np
 
 from ..engine.bind import bind, parameter_values, parse_overrides
 from ..engine.overrides import resolve_setting
+from ..engine.results import SolveResult
 from ..errors import (
     AnalysisError,  # noqa: F401  (defined in errors.py; importable here as before)
-    )
+)
 from ..model import Scenario
 from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _decision_index, evaluate_settings, parse_metric
 
@@ -154,7 +155,8 @@ def _bounds(name: str, bounds) -> tuple[float, float]:
 
 
 # -- shared pieces ----------------------------------------------------------------------------------
-def _setup(scenario, metric, policy, node, overrides):
+def _setup(scenario: Scenario, metric: str | Metric | None, policy: str, node: str | None,
+           overrides: Mapping[str, Any] | None) -> tuple[Metric, str | None, SolveResult | None]:
     if policy not in POLICIES:
         raise AnalysisError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
     metric = parse_metric(scenario, metric)
@@ -289,6 +291,7 @@ def tornado(scenario: Scenario, params: Sequence[str] | None = None, *, metric: 
     result = evaluate_settings(scenario, columns, metric=metric, policy=policy, node=chooser,
                                overrides=overrides,
                                base_choices=base_solution.chosen_edge if base_solution is not None else None)
+    assert result.metric is not None  # a metric was asked for
     choice = result.choice if result.choice is not None else [None] * (1 + 2 * n)
     bars = [TornadoBar(v, float(result.metric[1 + 2 * i]), float(result.metric[2 + 2 * i]),
                        _child(scenario, chooser, choice[1 + 2 * i]), _child(scenario, chooser, choice[2 + 2 * i]))
@@ -367,6 +370,7 @@ def spider(scenario: Scenario, params: Sequence[str] | None = None, *, steps: in
     result = evaluate_settings(scenario, columns, metric=metric, policy=policy, node=chooser,
                                overrides=overrides,
                                base_choices=base_solution.chosen_edge if base_solution is not None else None)
+    assert result.metric is not None  # a metric was asked for
     lines = []
     for i, v in enumerate(chosen):
         part = slice(1 + steps * i, 1 + steps * (i + 1))
@@ -387,11 +391,11 @@ class GridResult(_Header):
     are y, as in a heat map).
     """
 
-    x: Variable = None
-    y: Variable = None
+    x: Variable
+    y: Variable
     xs: tuple[float, ...] = ()
     ys: tuple[float, ...] = ()
-    metric_grid: np.ndarray = field(default=None, repr=False)
+    metric_grid: np.ndarray = field(kw_only=True, repr=False)  # keyword-only: after fields with defaults
     choices: tuple[tuple[str | None, ...], ...] = ()
 
     def to_dict(self) -> dict:
@@ -441,6 +445,7 @@ def grid(scenario: Scenario, x: str, y: str, *, steps: int = 21, metric: str | M
     result = evaluate_settings(scenario, {vx.name: gx.ravel(), vy.name: gy.ravel()}, metric=metric,
                                policy=policy, node=chooser, overrides=overrides,
                                base_choices=base_solution.chosen_edge if base_solution is not None else None)
+    assert result.metric is not None  # a metric was asked for
     picks = result.choice.reshape(gx.shape) if result.choice is not None else np.full(gx.shape, None)
     choices = tuple(tuple(_child(scenario, chooser, c) for c in row) for row in picks)
     return GridResult(scenario, metric, policy, chooser, dict(overrides or {}), _held(scenario, base_solution),

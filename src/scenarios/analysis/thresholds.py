@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import AnalysisError
 from ..model import Scenario
 from .metrics import POLICY_DESCRIPTIONS, evaluate_settings
-from .sensitivity import Variable, _child, _clean, _frame, _steps, variables
+from .sensitivity import Variable, _clean, _frame, _steps, variables
 
 __all__ = ["Crossing", "ThresholdResult", "threshold", "THRESHOLD_TOLERANCE"]
 
@@ -55,7 +55,7 @@ class ThresholdResult:
     """Where the strategic choice at ``node`` changes as ``variable`` moves across its range."""
 
     scenario: Scenario = field(repr=False)
-    variable: Variable = None
+    variable: Variable
     node: str = ""
     actor: str = ""
     policy: str = "reoptimize"
@@ -144,14 +144,19 @@ def threshold(scenario: Scenario, param: str, *, node: str | None = None, policy
         for _ in range(_MAX_CROSSINGS_PER_STEP):
             crossing, current, lo = _bisect(run, lo, xs[i + 1], current, tolerance)
             crossings.append(Crossing(
-                crossing[0], crossing[1], _child(scenario, node, crossing[2]), _child(scenario, node, current),
+                crossing[0], crossing[1], _branch_to(scenario, node, crossing[2]), _branch_to(scenario, node, current),
                 crossing[3], crossing[4]))
             if current == goal:
                 break
-    return ThresholdResult(scenario, variable, node, scenario.nodes[node].actor, policy,
-                           _child(scenario, node, base.choice[0]), tuple(crossings), steps, float(tolerance),
+    return ThresholdResult(scenario, variable, node, scenario.nodes[node].actor or "", policy,
+                           _branch_to(scenario, node, base.choice[0]), tuple(crossings), steps, float(tolerance),
                            dict(overrides or {}), dict(base_solution.choices) if policy == "fixed" else {},
-                           _child(scenario, node, scan.choice[0]))
+                           _branch_to(scenario, node, scan.choice[0]))
+
+
+def _branch_to(scenario: Scenario, node: str, position: Any) -> str:
+    """The child at branch ``position`` of decision ``node``."""
+    return scenario.nodes[node].branches[int(position)].to
 
 
 def _bisect(run, lo: float, hi: float, current: int, tolerance: float):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
@@ -39,6 +39,10 @@ from .strategic import played_weights, tie_threshold
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.sampling import Draws
+    from ..expressions import Expression, Value
+
+#: Symbolic payoffs of the compiled scenario: ``((row, actor, Expression), ...)``.
+_Symbolic: TypeAlias = "tuple[tuple[int, int, Expression], ...]"
 
 __all__ = ["BatchProblem", "BatchBound", "BatchSolution", "prepare", "bind_batch", "evaluate_draws",
            "forward_batch", "expected_payoffs_batch", "solve_batch", "played_batch"]
@@ -64,7 +68,10 @@ class BatchProblem:
 
     @property
     def compiled(self) -> Compiled:
-        return self.base.compiled if self.base is not None else self.compiled_form
+        if self.base is not None:
+            return self.base.compiled
+        assert self.compiled_form is not None, "a BatchProblem has a base or a compiled form"
+        return self.compiled_form
 
 
 def prepare(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> BatchProblem:
@@ -99,7 +106,7 @@ class BatchBound:
 
     @property
     def n(self) -> int:
-        return self.p.shape[1]
+        return int(self.p.shape[1])
 
 
 def bind_batch(problem: BatchProblem, draws: Draws, *,
@@ -147,7 +154,8 @@ def bind_batch(problem: BatchProblem, draws: Draws, *,
     return BatchBound(c, p, node_payoff, edge_payoff, ~invalid, issues.counts)
 
 
-def _payoffs(symbolic, base: np.ndarray, env, k: int, issues: Problems, where, actors) -> np.ndarray:
+def _payoffs(symbolic: _Symbolic, base: np.ndarray, env: Mapping[str, Value], k: int, issues: Problems,
+             where: Callable[[int], str], actors: tuple[str, ...]) -> np.ndarray:
     """Payoffs ``(rows, A, K)``: a broadcast view of the base when none is an expression."""
     if not symbolic:
         return np.broadcast_to(base[:, :, None], base.shape + (k,))
@@ -166,7 +174,8 @@ class _Generation:
     edges: slice
     parent: np.ndarray
     child: np.ndarray
-    merge: tuple | None  # (order, unique children, segment starts) when children repeat
+    # (order, unique children, segment starts) when children repeat
+    merge: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     averaged: Segments  # the generation's chance nodes and fixed decisions
     decided: Segments  # the generation's decisions solved strategically
 
@@ -177,7 +186,7 @@ class _Structure:
     internal: Segments  # every node with branches
 
 
-_STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict] = weakref.WeakKeyDictionary()
+_STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict[int | None, _Structure]] = weakref.WeakKeyDictionary()
 
 
 def _structure(c: Compiled, solved: int | None = None) -> _Structure:
@@ -189,7 +198,7 @@ def _structure(c: Compiled, solved: int | None = None) -> _Structure:
     cache = _STRUCTURE.setdefault(c, {})
     cached = cache.get(solved)
     if cached is None:
-        generations = []
+        generations: list[_Generation] = []
         if solved is None:
             strategic_node = (c.kind == DECISION) & ~c.fixed
         else:
@@ -238,12 +247,12 @@ def forward_batch(c: Compiled, p: np.ndarray) -> np.ndarray:
     return reach
 
 
-def _weighted(weights: np.ndarray, payoff: np.ndarray, base: np.ndarray, symbolic) -> np.ndarray:
+def _weighted(weights: np.ndarray, payoff: np.ndarray, base: np.ndarray, symbolic: _Symbolic) -> np.ndarray:
     """``sum_m weights[m, k] * payoff[m, a, k]`` as ``(A, K)``: constants by one matrix product,
     then a correction for the rows whose payoff depends on the draw."""
     # einsum, not the @ operator: multi-threaded BLAS is erratic on a busy machine and
     # oversubscribes cores when worker processes run side by side.
-    total = np.einsum("ma,mk->ak", base, weights)
+    total: np.ndarray = np.einsum("ma,mk->ak", base, weights)
     rows = np.unique([row for row, _, _ in symbolic]) if symbolic else ()
     if len(rows):
         total += np.einsum("mk,mak->ak", weights[rows], payoff[rows] - base[rows][:, :, None])
@@ -265,7 +274,7 @@ def expected_payoffs_batch(bound: BatchBound, reach: np.ndarray, p: np.ndarray |
     return total
 
 
-def _constant_part(payoff: np.ndarray, symbolic) -> np.ndarray:
+def _constant_part(payoff: np.ndarray, symbolic: _Symbolic) -> np.ndarray:
     """The payoff matrix of draw 0 with the symbolic entries zeroed (they are added per draw)."""
     base = np.array(payoff[:, :, 0]) if payoff.shape[2] else np.zeros(payoff.shape[:2])
     for row, actor, _ in symbolic:
@@ -343,14 +352,15 @@ def _take(values: np.ndarray, rows: np.ndarray, n_actors: int) -> np.ndarray:
     k = rows.shape[1]
     flat = (rows[:, None, :] * n_actors + np.arange(n_actors)[None, :, None]) * k
     flat += np.arange(k)[None, None, :]
-    return values.reshape(-1).take(flat)
+    out: np.ndarray = values.reshape(-1).take(flat)
+    return out
 
 
 class _Rows:
     """Payoff rows gathered cheaply: the constant part as an ``(M, A, 1)`` view that
     broadcasts, and only the rows with draw-dependent entries gathered in full."""
 
-    def __init__(self, payoff: np.ndarray, symbolic):
+    def __init__(self, payoff: np.ndarray, symbolic: _Symbolic):
         self.payoff = payoff
         self.constant = payoff[:, :, :1] if payoff.shape[2] else payoff
         self.varies = np.zeros(payoff.shape[0], dtype=bool)
@@ -369,7 +379,7 @@ class _Rows:
 
     def actor(self, rows: np.ndarray, actor: np.ndarray) -> np.ndarray:
         """``payoff[rows[i], actor[i], :]`` as ``(m, K)`` (or ``(m, 1)`` when constant)."""
-        out = self.constant[rows, actor]
+        out: np.ndarray = self.constant[rows, actor]
         if self.any:
             hit = np.flatnonzero(self.varies[rows])
             if len(hit):
@@ -383,16 +393,17 @@ class _Rows:
         if self.any:
             return _take(np.ascontiguousarray(self.payoff), rows, n_actors)
         constant = np.ascontiguousarray(self.constant[:, :, 0])
-        return constant.reshape(-1).take(rows[:, None, :] * n_actors
-                                         + np.arange(n_actors)[None, :, None])
+        out: np.ndarray = constant.reshape(-1).take(rows[:, None, :] * n_actors
+                                                    + np.arange(n_actors)[None, :, None])
+        return out
 
 
-def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows):
+def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows) -> tuple[np.ndarray, np.ndarray]:
     """Per decision node and draw: the position of the first branch within tolerance of the
     best for the node's actor, and how many branches are that good (2 or more: a tie)."""
     owner = c.actor[seg.nodes]
-    own = []
-    best = None
+    own: list[np.ndarray] = []
+    best: np.ndarray | None = None
     for positions, edges in seg.columns:
         actor = owner if positions is None else owner[positions]
         mine = values[c.child[edges], actor] + edge_pay.actor(edges, actor)  # (m, K)
@@ -403,6 +414,7 @@ def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows)
             np.maximum(best, mine, out=best)
         else:
             best[positions] = np.maximum(best[positions], mine)
+    assert best is not None, "_first_best on no decisions"  # callers check len(seg.nodes)
     threshold = tie_threshold(best)
     first = np.full(best.shape, -1, dtype=np.int64)
     count = np.zeros(best.shape, dtype=np.int64)

@@ -12,7 +12,7 @@ and a forward pass from ``g`` (for the outcomes after it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from .propagate import backward_expectation_by_actor, backward_probability_to, f
 from .results import BeliefResult, PathRow
 
 __all__ = ["evaluate", "outcome_order", "TIE_DIGITS"]
+
+_Result = TypeVar("_Result", bound=BeliefResult)
 
 #: Outcome probabilities equal to this many significant digits are tied (listing order):
 #: 0.3*0.2*0.1 and 0.1*0.2*0.3 differ in the last bit but are the same probability.
@@ -60,8 +62,9 @@ def evaluate(scenario: Scenario, *, given: str | None = None,
                            top=top, result_type=BeliefResult)
 
 
-def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, *, given, overrides,
-                    top: int, result_type=BeliefResult, values: np.ndarray | None = None, **extra):
+def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, *, given: str | None,
+                    overrides: Mapping[str, Any] | None, top: int, result_type: type[_Result],
+                    values: np.ndarray | None = None, **extra: np.ndarray) -> _Result:
     """Shared by belief and strategic mode: distribution, expectations and paths under ``p``."""
     compiled = bound.compiled
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 import numpy as np
 
 from ..errors import ExpressionError, ProbabilityError
-from ..expressions import Expression
+from ..expressions import Expression, Value
 from ..model import Parameter, Scenario
 from .check import Problems, check_columns, edge_name, raise_first
 from .compiled import Compiled
@@ -48,18 +48,20 @@ class Bound:
     node_payoff: np.ndarray
     edge_payoff: np.ndarray
     parameters: Mapping[str, float]
-    node_payoff_by_actor: np.ndarray | None = None
-    edge_payoff_by_actor: np.ndarray | None = None
+    node_payoff_by_actor: np.ndarray
+    edge_payoff_by_actor: np.ndarray
 
-    def __post_init__(self):
-        if self.node_payoff_by_actor is None:
-            object.__setattr__(self, "node_payoff_by_actor", np.asarray(self.node_payoff).T)
-        if self.edge_payoff_by_actor is None:
-            object.__setattr__(self, "edge_payoff_by_actor", np.asarray(self.edge_payoff).T)
+
+@overload
+def parameter_values(parameters: Mapping[str, Parameter],
+                     fixed: Mapping[str, float] | None = None) -> dict[str, float]: ...
+@overload
+def parameter_values(parameters: Mapping[str, Parameter],
+                     fixed: Mapping[str, Value] | None = None) -> dict[str, Value]: ...
 
 
 def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, float] | None = None) -> dict[str, float]:
+                     fixed: Mapping[str, Value] | None = None) -> dict[str, float] | dict[str, Value]:
     """Values of all parameters, in dependency order; ``fixed`` pins some of them.
 
     >>> from scenarios.model import Parameter
@@ -74,7 +76,7 @@ def parameter_values(parameters: Mapping[str, Parameter],
     deps.add_nodes_from(parameters)
     deps.add_edges_from((ref, name) for name, p in parameters.items() for ref in p.value.names
                         if ref in parameters)
-    values: dict[str, float] = {}
+    values: dict[str, Value] = {}
     for name in nx.lexicographical_topological_sort(deps, key=list(parameters).index):
         if name in fixed:
             values[name] = fixed[name]
@@ -88,7 +90,8 @@ def parameter_values(parameters: Mapping[str, Parameter],
     return values
 
 
-def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None):
+def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None
+                    ) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
     """Split ``overrides`` into parameter values and branch probabilities, checked.
 
     Values may be numbers or expression text over the scenario's parameters (base values).
@@ -117,7 +120,7 @@ def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None):
             except ExpressionError as exc:
                 raise ExpressionError(f"override {name}: {exc}") from None
         setting = resolve_setting(scenario, name, prefix="--set ")
-        if setting.is_branch:
+        if setting.node is not None and setting.child is not None:  # a branch
             if not 0.0 <= value <= 1.0:
                 raise ProbabilityError(f"--set {name}={value:g}: a probability must lie in [0, 1]")
             branches[(setting.node, setting.child)] = value
@@ -230,7 +233,8 @@ def _note_pin(issues: Problems, bad: np.ndarray, message: str) -> None:
             issues.pin_messages.append(message)
 
 
-def evaluate_columns(expr: Expression, env: Mapping[str, np.ndarray], n: int, *, fill: float = np.nan):
+def evaluate_columns(expr: Expression, env: Mapping[str, Value], n: int, *,
+                     fill: float = np.nan) -> tuple[np.ndarray, np.ndarray | None, str | None]:
     """Evaluate ``expr`` for ``n`` columns (draws, settings); return ``(values, failed, message)``.
 
     ``failed`` is None when every draw evaluates; otherwise a boolean mask of the draws
@@ -260,7 +264,7 @@ def evaluate_columns(expr: Expression, env: Mapping[str, np.ndarray], n: int, *,
     todo = [(0, n)]
     while todo:
         lo, hi = todo.pop()
-        part = {k: (env[k][lo:hi] if np.ndim(env[k]) else env[k]) for k in names}
+        part = {k: (v[lo:hi] if isinstance(v := env[k], np.ndarray) and v.ndim else v) for k in names}
         try:
             values[lo:hi] = expr.evaluate(part)
         except ExpressionError as exc:
@@ -274,7 +278,7 @@ def evaluate_columns(expr: Expression, env: Mapping[str, np.ndarray], n: int, *,
     return values, failed, message
 
 
-def _as_columns(value, n: int) -> np.ndarray:
+def _as_columns(value: Value, n: int) -> np.ndarray:
     if np.ndim(value) == 0:
         return np.full(n, float(value))
     return np.asarray(value, dtype=float)
@@ -300,7 +304,8 @@ def rest_probabilities(compiled: Compiled, p: np.ndarray, rest: np.ndarray | Non
     return value
 
 
-def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
+def _payoffs(const: np.ndarray, symbolic: tuple[tuple[int, int, Expression], ...],
+             values: Mapping[str, float]) -> np.ndarray:
     """Payoffs ``(actors, rows)``: the compiled constants, with any expressions evaluated."""
     if not symbolic:
         return const
@@ -310,15 +315,17 @@ def _payoffs(const: np.ndarray, symbolic, values) -> np.ndarray:
     return out
 
 
-def _describe(overrides) -> str:
+def _describe(overrides: Mapping[str, Any] | None) -> str:
     if not overrides:
         return "the base case"
     return "--set " + " ".join(f"{k}={v}" for k, v in overrides.items())
 
 
-def _pins_by_node(compiled: Compiled, branch_overrides) -> dict[str, dict[int, object]]:
-    """``{(node, child): value}`` grouped per node as ``{node: {edge: value}}``."""
-    by_node: dict[str, dict[int, object]] = {}
+def _pins_by_node(compiled: Compiled, branch_overrides: Mapping[tuple[str, str], Any]
+                  ) -> dict[str, dict[int, Any]]:
+    """``{(node, child): value}`` grouped per node as ``{node: {edge: value}}`` (a value is a
+    number or K values)."""
+    by_node: dict[str, dict[int, Any]] = {}
     for (node_id, child_id), value in branch_overrides.items():
         by_node.setdefault(node_id, {})[compiled.edge_of(node_id, child_id)] = value
     return by_node

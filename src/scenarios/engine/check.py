@@ -52,7 +52,7 @@ def column_problem(compiled: Compiled, p: np.ndarray) -> tuple[str, str] | None:
     return None
 
 
-def edge_name(c: Compiled, edge: int) -> str:
+def edge_name(c: Compiled, edge: int | np.integer) -> str:
     """``'parent' → 'child'`` for messages."""
     return f"{c.ids[c.parent[edge]]!r} → {c.ids[c.child[edge]]!r}"
 

@@ -34,15 +34,19 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ..expressions import Expression
 from ..kinds import CHANCE, DECISION, KINDS, OUTCOME
 from ..model import REST, Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Node, _Rest
 
 __all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "compiled_form", "DECISION", "CHANCE", "OUTCOME"]
 
@@ -99,12 +103,12 @@ class Compiled:
     actors: tuple[str, ...]
     # Base-case numbers that do not depend on parameters, and what must be computed.
     p_const: np.ndarray  # per edge; NaN where symbolic or rest
-    p_symbolic: tuple  # ((edge, Expression), ...)
+    p_symbolic: tuple[tuple[int, Expression], ...]  # ((edge, Expression), ...)
     p_rest: np.ndarray  # edge indices of 'rest' branches
     node_payoff_by_actor: np.ndarray  # (A, N), symbolic entries 0
-    node_payoff_symbolic: tuple  # ((node, actor, Expression), ...)
+    node_payoff_symbolic: tuple[tuple[int, int, Expression], ...]  # ((node, actor, Expression), ...)
     edge_payoff_by_actor: np.ndarray  # (A, E)
-    edge_payoff_symbolic: tuple  # ((edge, actor, Expression), ...)
+    edge_payoff_symbolic: tuple[tuple[int, int, Expression], ...]  # ((edge, actor, Expression), ...)
     # Per-generation structure for the evaluators (see Level).
     levels: tuple[Level, ...]  # generations with branches, root side first
     level_of_gen: np.ndarray  # generation -> index of the first level at or after it
@@ -141,7 +145,7 @@ class Compiled:
     def n_edges(self) -> int:
         return len(self.parent)
 
-    def generations(self):
+    def generations(self) -> Iterator[tuple[slice, slice]]:
         """Yield ``(node_slice, edge_slice)`` per generation, root side first."""
         for g in range(len(self.gen_nodes) - 1):
             yield (slice(self.gen_nodes[g], self.gen_nodes[g + 1]),
@@ -218,8 +222,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     p_file[even] = 1.0 / counts[np.searchsorted(file_start, even, side="right") - 1]
     p_const = p_file[old_edge]
     p_rest = np.sort(new_edge[np.array([k for k in unknown if ps[k] is REST], dtype=np.int64)])
-    p_symbolic = tuple(sorted((int(new_edge[k]), ps[k]) for k in unknown
-                              if ps[k] is not None and ps[k] is not REST))
+    p_symbolic = tuple(sorted((int(new_edge[k]), x) for k in unknown if isinstance(x := ps[k], Expression)))
     # Payoffs are stored actor-major, (A, N) and (A, E): the evaluators work on one actor's
     # row at a time; ``node_payoff_const`` and ``edge_payoff_const`` are (N, A) views of them.
     node_payoff = np.zeros((a, n))
@@ -231,7 +234,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
 
     ids = tuple(map(ids_file.__getitem__, order.tolist()))
     outcomes = new_of_old[np.flatnonzero(columns.kind == OUTCOME)]  # in listing order
-    paid_edges = edge_payoff.any(axis=0)  # edges whose payoffs may be non-zero
+    paid_edges = np.asarray(edge_payoff.any(axis=0))  # edges whose payoffs may be non-zero
     paid_edges[[k for k, _, _ in edge_symbolic]] = True
     structure = _structure(n, kind, actor, fixed, parent, child, edge_start, gen_nodes, gen_edges,
                            paid_edges)
@@ -255,17 +258,17 @@ class _Columns(NamedTuple):
     actor: np.ndarray
     fixed: np.ndarray
     counts: np.ndarray  # branches per node
-    to: list  # child id per branch
+    to: list[str]  # child id per branch
     p: np.ndarray  # per branch; NaN unless a plain number
-    p_objects: list  # per branch: Expression, REST or None
+    p_objects: list[Expression | _Rest | None]  # per branch: Expression, REST or None
     node_rows: np.ndarray  # constant payoffs: node, actor column, value
     node_cols: np.ndarray
     node_values: np.ndarray
-    node_symbolic: list  # (node, actor column, Expression)
+    node_symbolic: list[tuple[int, int, Expression]]  # (node, actor column, Expression)
     edge_rows: np.ndarray
     edge_cols: np.ndarray
     edge_values: np.ndarray
-    edge_symbolic: list
+    edge_symbolic: list[tuple[int, int, Expression]]
 
 
 def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
@@ -276,9 +279,19 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     object.  Lists are filled with bound ``append``/``extend`` (expression sources taken
     while the objects are at hand); numpy converts at the end.
     """
-    kinds, deciders, counts, to, ps, p_sources = [], [], [], [], [], []
-    pay_sizes, pay_keys, pay_sources = [], [], []
-    branch_at, branch_sizes, branch_keys, branch_sources = [], [], [], []
+    kinds: list[str] = []
+    deciders: list[Node] = []
+    counts: list[int] = []
+    to: list[str] = []
+    ps: list[Expression | _Rest | None] = []
+    p_sources: list[float | str | None] = []
+    pay_sizes: list[int] = []
+    pay_keys: list[str] = []
+    pay_sources: list[float | str] = []
+    branch_at: list[int] = []
+    branch_sizes: list[int] = []
+    branch_keys: list[str] = []
+    branch_sources: list[float | str] = []
     add_kind, add_decider, add_count = kinds.append, deciders.append, counts.append
     add_to, add_p, add_p_source, add_size = to.append, ps.append, p_sources.append, pay_sizes.append
     add_keys, add_sources = pay_keys.extend, pay_sources.extend
@@ -286,18 +299,18 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     add_branch_keys, add_branch_sources = branch_keys.extend, branch_sources.extend
     source = attrgetter("source")
     for node in scenario.nodes.values():
-        kind = node.kind
-        add_kind(kind)
-        if kind == "decision":  # only decisions have an actor and may be fixed
+        kind_name = node.kind
+        add_kind(kind_name)
+        if kind_name == "decision":  # only decisions have an actor and may be fixed
             add_decider(node)
         branches = node.branches
         add_count(len(branches))
         if branches:
             for branch in branches:
                 add_to(branch.to)
-                p = branch.p
-                add_p(p)
-                add_p_source(getattr(p, "source", None))  # None for REST and None
+                branch_p = branch.p
+                add_p(branch_p)
+                add_p_source(getattr(branch_p, "source", None))  # None for REST and None
                 payoffs = branch.payoffs
                 if payoffs:  # one branch in ten, say
                     add_branch_at(len(to) - 1)
@@ -317,7 +330,7 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     at = np.flatnonzero(kind == DECISION)
     actor[at] = np.fromiter(map(code.__getitem__, map(attrgetter("actor"), deciders)), dtype=np.int64,
                             count=len(deciders))
-    fixed[at] = np.fromiter(map(attrgetter("fixed"), deciders), dtype=bool, count=len(deciders))
+    fixed[at] = np.fromiter(map(attrgetter("fixed"), deciders), dtype=np.bool_, count=len(deciders))
 
     node_rows = np.repeat(np.arange(n, dtype=np.int64), np.array(pay_sizes, dtype=np.int64))
     node_cols = np.fromiter(map(code.__getitem__, pay_keys), dtype=np.int64, count=len(pay_keys))
@@ -341,7 +354,7 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     )
 
 
-def _numbers(sources: list, *, missing: bool = False) -> tuple[np.ndarray, list[int]]:
+def _numbers(sources: Sequence[float | str | None], *, missing: bool = False) -> tuple[np.ndarray, list[int]]:
     """``(values, odd)`` for the sources of expressions (and None where ``missing``: NaN).
 
     A plain number's source is its float, an expression's its text.  The usual case, all
@@ -396,7 +409,7 @@ class _HashFinder:
         return self.hashes, new_of_old[self.at]
 
 
-class NodeIndex(Mapping):
+class NodeIndex(Mapping[str, int]):
     """Node id → node index: ``Compiled.index``, a read-only mapping.
 
     Built without a Python dict of every node (at 10^6 nodes that alone takes a third of a
@@ -418,11 +431,13 @@ class NodeIndex(Mapping):
             hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
             nodes = np.argsort(hashes)
             hashed = hashes[nodes], nodes
+        self._hashes: np.ndarray
+        self._nodes: np.ndarray
         self._hashes, self._nodes = hashed
-        self._dict = None
+        self._dict: dict[str, int] | None = None
         self._lookups = 0
 
-    def __getitem__(self, key) -> int:
+    def __getitem__(self, key: str) -> int:
         if self._dict is not None:
             return self._dict[key]
         self._lookups += 1
@@ -438,7 +453,7 @@ class NodeIndex(Mapping):
             i += 1
         raise KeyError(key)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
 
     def __len__(self) -> int:
@@ -447,13 +462,14 @@ class NodeIndex(Mapping):
     def __repr__(self) -> str:
         return f"NodeIndex({len(self._ids)} nodes)"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[NodeIndex], tuple[tuple[str, ...]]]:
         # String hashes differ between processes (PYTHONHASHSEED): rebuild from the ids.
         return (NodeIndex, (self._ids,))
 
 
-def _structure(n, kind, actor, fixed, parent, child, edge_start, gen_nodes, gen_edges,
-               paid_edges) -> dict:
+def _structure(n: int, kind: np.ndarray, actor: np.ndarray, fixed: np.ndarray, parent: np.ndarray,
+               child: np.ndarray, edge_start: np.ndarray, gen_nodes: np.ndarray, gen_edges: np.ndarray,
+               paid_edges: np.ndarray) -> dict[str, Any]:  # Compiled's keyword arguments, of mixed types
     """The per-generation index arrays and :class:`Level` records of :class:`Compiled`."""
     n_gen = len(gen_nodes) - 1
     gen_of_node = np.repeat(np.arange(n_gen, dtype=np.int64), np.diff(gen_nodes))

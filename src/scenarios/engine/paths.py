@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from typing import TypeAlias
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from .compiled import OUTCOME, Compiled
 from .propagate import WIDE
 
 __all__ = ["top_paths", "all_paths"]
+
+#: A path in the search, newest step first: ``(node, edge into it or -1, previous cell)``.
+_Cell: TypeAlias = "tuple[int, int, _Cell | None]"
 
 
 def _best_completion(compiled: Compiled, weight: np.ndarray, terminal: np.ndarray) -> np.ndarray:
@@ -65,6 +69,7 @@ def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None 
             lo, hi = lv.lo, lv.hi
             es = slice(lo, hi)
             after[compiled.child[es][after[compiled.parent[es]] & (p[es] > 0)]] = True
+        assert to_through is not None, "top_paths: 'through' needs 'to_through'"
         allowed = after[compiled.parent] | (to_through[compiled.child] > 0)
         weight = np.where(allowed, p, 0.0)
         terminal = terminal & after
@@ -80,7 +85,7 @@ def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None 
     push, pop = heapq.heappush, heapq.heappop
     sequence = 0
     root = compiled.root
-    heap = [(-best_of(root), 0, root, 1.0, (root, -1, None))]
+    heap: list[tuple[float, int, int, float, _Cell]] = [(-best_of(root), 0, root, 1.0, (root, -1, None))]
     while heap and len(found) < k:
         key, _, node, prob, cell = pop(heap)
         if key == 0.0:
@@ -98,8 +103,9 @@ def top_paths(compiled: Compiled, p: np.ndarray, k: int, *, through: int | None 
     return found
 
 
-def _unroll(cell) -> tuple[list[int], list[int]]:
-    nodes, edges = [], []
+def _unroll(cell: _Cell | None) -> tuple[list[int], list[int]]:
+    nodes: list[int] = []
+    edges: list[int] = []
     while cell is not None:
         nodes.append(int(cell[0]))
         if cell[1] >= 0:
@@ -110,7 +116,7 @@ def _unroll(cell) -> tuple[list[int], list[int]]:
 
 def all_paths(compiled: Compiled, p: np.ndarray) -> Iterator[tuple[list[int], list[int], float]]:
     """Every root-to-outcome path as ``(nodes, edges, probability)``, zero-probability ones too."""
-    stack = [(compiled.root, [compiled.root], [], 1.0)]
+    stack: list[tuple[int, list[int], list[int], float]] = [(compiled.root, [compiled.root], [], 1.0)]
     while stack:
         node, nodes, edges, prob = stack.pop()
         lo, hi = compiled.edge_start[node], compiled.edge_start[node + 1]

@@ -32,7 +32,7 @@ __all__ = ["forward", "backward_expectation", "backward_expectation_by_actor",
 WIDE = 512
 
 
-def segments(compiled: Compiled, g: int):
+def segments(compiled: Compiled, g: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes of generation ``g`` that have branches, and their segment starts in its edges."""
     s0, s1 = compiled.gen_internal[g], compiled.gen_internal[g + 1]
     return compiled.internal[s0:s1], compiled.seg_offset[s0:s1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["Rescaled", "rescale_siblings", "TOLERANCE"]
 
@@ -38,7 +39,7 @@ class Rescaled:
     pinned_total: np.ndarray
 
 
-def rescale_siblings(free, pinned_total) -> Rescaled:
+def rescale_siblings(free: npt.ArrayLike, pinned_total: npt.ArrayLike) -> Rescaled:
     """Scale ``free`` (the unpinned branches' probabilities, first axis = branches, any
     trailing batch axes) so that they sum to ``1 - pinned_total``, keeping their ratios.
 

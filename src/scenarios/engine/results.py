@@ -6,10 +6,10 @@ Results keep numpy arrays and build per-node dictionaries only when asked, so ev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,8 @@ from .compiled import OUTCOME
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Scenario
+    from .compiled import Compiled
+    from .views import BranchView, ResultArrays
 
 __all__ = ["OutcomeRow", "PathRow", "BeliefResult", "SolveResult"]
 
@@ -38,7 +40,7 @@ class OutcomeRow:
     payoffs: Mapping[str, float]
     tags: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "probability": _clean(self.probability),
                 "payoffs": _clean_map(self.payoffs), "tags": list(self.tags)}
 
@@ -51,7 +53,7 @@ class PathRow:
     probability: float
     payoffs: Mapping[str, float]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"nodes": list(self.nodes), "probability": _clean(self.probability),
                 "payoffs": _clean_map(self.payoffs)}
 
@@ -77,15 +79,15 @@ class BeliefResult:
     outcome_order: np.ndarray = field(repr=False)
     node_payoff: np.ndarray = field(repr=False)  # bound payoffs (N x actors)
     # The numbers the result was computed from (engine order); read them through the views.
-    edge_payoff: np.ndarray = field(default=None, repr=False)  # bound branch payoffs (E x actors)
-    p_array: np.ndarray = field(default=None, repr=False)  # bound branch probabilities
-    played_array: np.ndarray = field(default=None, repr=False)  # the weights of this mode
+    edge_payoff: np.ndarray = field(repr=False)  # bound branch payoffs (E x actors)
+    p_array: np.ndarray = field(repr=False)  # bound branch probabilities
+    played_array: np.ndarray = field(repr=False)  # the weights of this mode
     given_index: int | None = field(default=None, repr=False)
     parameters: Mapping[str, float] = field(default_factory=dict, repr=False)  # bound values
 
     # -- views by id (scenarios.engine.views) ---------------------------------------------
     @property
-    def compiled(self):
+    def compiled(self) -> Compiled:
         """The engine's arrays this result indexes (private to :mod:`scenarios.engine`)."""
         from .compiled import compiled_form
 
@@ -112,7 +114,7 @@ class BeliefResult:
         except (KeyError, TypeError):
             raise UnknownNameError(f"unknown node {node_id!r}{did_you_mean(node_id, self.scenario.nodes)}") from None
 
-    def branches(self, node_id: str):
+    def branches(self, node_id: str) -> tuple[BranchView, ...]:
         """The branches of ``node_id`` with this result's numbers: a tuple of
         :class:`~scenarios.engine.views.BranchView` (probability, played weight, flow,
         branch payoffs, option value per actor, chosen).
@@ -127,7 +129,7 @@ class BeliefResult:
         return branch_views(self, node_id)
 
     @cached_property
-    def arrays(self):
+    def arrays(self) -> ResultArrays:
         """Every number of the result as columns in file order
         (:class:`~scenarios.engine.views.ResultArrays`), for drawings of large scenarios."""
         from .views import result_arrays
@@ -149,7 +151,7 @@ class BeliefResult:
         begin = compiled.root if start is None else self.node_index(start)
         return tuple(compiled.ids[i] for i in played_path(compiled, self.played_array, begin))
 
-    def path_probability(self, nodes) -> float:
+    def path_probability(self, nodes: Sequence[str]) -> float:
         """Probability (under this result's weights) that the path follows ``nodes`` in order,
         from the first of them; a step that is not a branch has probability 0."""
         compiled = self.compiled
@@ -218,7 +220,7 @@ class BeliefResult:
 
         return notebook_png(self.scenario, self)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document of the command-line contract."""
         return {
             "scenario": self.scenario.id,
@@ -242,8 +244,9 @@ class SolveResult(BeliefResult):
     the actor and the first listed was taken.
     """
 
-    chosen_edge: np.ndarray = field(default=None, repr=False)  # per node; -1 if not solved
-    tied: np.ndarray = field(default=None, repr=False)  # per node
+    # Keyword-only: they follow the base class's fields that have defaults.
+    chosen_edge: np.ndarray = field(kw_only=True, repr=False)  # per node; -1 if not solved
+    tied: np.ndarray = field(kw_only=True, repr=False)  # per node
 
     @property
     def chosen_array(self) -> np.ndarray | None:
@@ -272,7 +275,7 @@ class SolveResult(BeliefResult):
         compiled = self.scenario.compiled
         return tuple(compiled.ids[i] for i in self._solved if self.tied[i])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         data["choices"] = self.choices
         data["ties"] = list(self.ties)

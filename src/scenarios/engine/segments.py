@@ -27,13 +27,14 @@ class Segments:
     """
 
     nodes: np.ndarray
-    columns: tuple  # per position j: (positions of the nodes with a j-th branch, or None for all; edges)
+    # per position j: (positions of the nodes with a j-th branch, or None for all; edges)
+    columns: tuple[tuple[np.ndarray | None, np.ndarray], ...]
 
     @classmethod
     def of(cls, c: Compiled, nodes: np.ndarray) -> Segments:
         first = c.edge_start[nodes]
         degree = c.edge_start[nodes + 1] - first
-        columns = []
+        columns: list[tuple[np.ndarray | None, np.ndarray]] = []
         for j in range(int(degree.max()) if len(nodes) else 0):
             has = degree > j
             columns.append((None if has.all() else np.flatnonzero(has), first[has] + j))
@@ -41,7 +42,7 @@ class Segments:
 
     def sum(self, x: np.ndarray) -> np.ndarray:
         """Per node, the sum of ``x`` over its edges (``x`` indexed by edge on the first axis)."""
-        total = None
+        total: np.ndarray | None = None
         for positions, edges in self.columns:
             if total is None:
                 total = x[edges]  # position 0 exists for every node; fancy indexing copies
@@ -49,6 +50,7 @@ class Segments:
                 total += x[edges]
             else:
                 total[positions] += x[edges]
+        assert total is not None, "Segments.sum on no nodes"  # callers check len(nodes) first
         return total
 
 

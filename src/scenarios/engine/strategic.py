@@ -15,7 +15,7 @@ is perfect), and the outcome distribution and expectations when those choices ar
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -55,7 +55,8 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
                            chosen_edge=chosen_edge, tied=tied)
 
 
-def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_payoff: np.ndarray):
+def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_payoff: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Backward induction: ``(values, chosen_edge, tied, p_played)``.
 
     ``values`` is ``(actors, N)``: each node's expected payoffs when every solved decision
@@ -130,7 +131,13 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     return values, chosen_edge, tied, weights
 
 
-def tie_threshold(best):
+@overload
+def tie_threshold(best: float) -> float: ...
+@overload
+def tie_threshold(best: np.ndarray) -> np.ndarray: ...
+
+
+def tie_threshold(best: float | np.ndarray) -> float | np.ndarray:
     """Branch values at or above this count as tied with ``best``: the one tie rule of the
     engine (the single and the batch rollback both use it; the first listed tied branch wins)."""
     return best - TIE_TOLERANCE * (1.0 + np.abs(best))

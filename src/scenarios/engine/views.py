@@ -100,11 +100,14 @@ def edge_flows(compiled: Compiled, p: np.ndarray, given: int | None = None) -> n
     probability of passing g and then u.
     """
     reach = forward(compiled, p)
+    flow: np.ndarray
     if given is None:
-        return reach[compiled.parent] * p
+        flow = reach[compiled.parent] * p
+        return flow
     h = backward_probability_to(compiled, p, given)
     after = forward(compiled, p, start=given) * reach[given]
-    return (reach[compiled.parent] * p * h[compiled.child] + after[compiled.parent] * p) / reach[given]
+    flow = (reach[compiled.parent] * p * h[compiled.child] + after[compiled.parent] * p) / reach[given]
+    return flow
 
 
 def played_path(compiled: Compiled, played: np.ndarray, start: int) -> list[int]:

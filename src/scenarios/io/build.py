@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
@@ -20,6 +21,9 @@ from ..expressions import Expression, is_identifier
 from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
 from .document import Document
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import _Rest
 
 __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 
@@ -111,6 +115,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
         check_base_case(report, parameters, nodes, skip=broken)
     if report.failed:
         raise ScenarioFileError(report.items)
+    assert root is not None  # no nodes, or a bad root, is an error reported above
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
                     actors=actors, parameters=parameters, root=root, nodes=nodes,
                     filename=doc.filename, warnings=tuple(report.items), graph=graph)
@@ -284,10 +289,11 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
     if len(raw) != arity:
         report.error(path + (kind,), "dist", f"{what}: {kind} takes {arity} number(s), got {len(raw)}")
         return None
-    numbers = [_number(report, a, path + (kind, i), f"{what} {kind}") for i, a in enumerate(raw)]
-    if any(n is None for n in numbers):
+    found = [_number(report, a, path + (kind, i), f"{what} {kind}") for i, a in enumerate(raw)]
+    numbers = [n for n in found if n is not None]
+    if len(numbers) < len(found):
         return None
-    problem = {
+    checks: dict[str, Callable[..., str | None]] = {
         "beta": lambda a, b: "a and b must be > 0" if a <= 0 or b <= 0 else None,
         "uniform": lambda lo, hi: "lo must be below hi" if lo >= hi else None,
         "triangular": lambda lo, mode, hi: "needs lo <= mode <= hi and lo < hi"
@@ -295,7 +301,8 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
         "normal": lambda mean, sd: "sd must be > 0" if sd <= 0 else None,
         "lognormal": lambda mu, sigma: "sigma must be > 0" if sigma <= 0 else None,
         "fixed": lambda x: None,
-    }[kind](*numbers)
+    }
+    problem = checks[kind](*numbers)
     if problem:
         report.error(path + (kind,), "dist", f"{what} {kind}{numbers}: {problem}")
         return None
@@ -441,8 +448,9 @@ def _node_distribution(report: _Report, entry: dict, path: tuple, what: str) -> 
         report.error(where + (kind,), "dist", f"{what}: dirichlet takes a list of {count}, one per "
                      f"branch in order, got {got}")
         return None
-    numbers = [_number(report, a, where + (kind, i), f"{what}: dirichlet alpha") for i, a in enumerate(alphas)]
-    if any(n is None for n in numbers):
+    found = [_number(report, a, where + (kind, i), f"{what}: dirichlet alpha") for i, a in enumerate(alphas)]
+    numbers = [n for n in found if n is not None]
+    if len(numbers) < len(found):
         return None
     for i, alpha in enumerate(numbers):
         if alpha <= 0:
@@ -466,7 +474,7 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
         report.error(path + ("to",), "unknown-node", f"{owner}: branch to unknown node {to!r}"
                      f"{did_you_mean(to, [k for k in all_nodes if isinstance(k, str)])}")
         return None
-    p = None
+    p: Expression | _Rest | None = None
     if "p" in raw:
         if raw["p"] == "rest":
             p = REST

@@ -31,7 +31,7 @@ def bundled_names() -> list[str]:
     >>> "donbas-recognition-2022" in bundled_names()
     True
     """
-    names = set()
+    names: set[str] = set()
     for folder in _folders():
         names.update(f.stem for f in folder.iterdir() if f.suffix in SUFFIXES and f.is_file())
     return sorted(names)

@@ -26,6 +26,7 @@ from ..errors import Diagnostic, ScenarioFileError
 
 __all__ = ["Document", "parse_document", "MAX_ALIAS_VALUES", "MAX_DEPTH"]
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # the C loader composes large files several times faster
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -204,7 +205,7 @@ def _check_depth(text: str, filename: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > MAX_DEPTH and event.start_mark is not None:  # the parser marks every event
                 raise ScenarioFileError(
                     [Diagnostic(filename, event.start_mark.line + 1, event.start_mark.column + 1,
                                 "error", "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")]

@@ -112,7 +112,7 @@ def to_dict(scenario: Scenario) -> dict:
         params = {}
         for name, param in scenario.parameters.items():
             value = _quantity(param.value)
-            extra = {}
+            extra: dict[str, Any] = {}
             if param.low is not None:
                 extra["low"] = _number(param.low)
             if param.high is not None:

@@ -58,8 +58,8 @@ class _V:
 
 def _located(doc: Document) -> _V:
     """``doc.data`` as a _V tree, iteratively (documents may nest deeply)."""
-    holder: dict = {}
-    todo = [(doc.data, holder, "root", ())]
+    holder: dict[str, _V] = {}
+    todo: list[tuple[Any, Any, Any, tuple[Any, ...]]] = [(doc.data, holder, "root", ())]
     while todo:
         value, container, slot, path = todo.pop()
         at = (doc.filename, *doc.where(path))
@@ -82,8 +82,8 @@ def _located(doc: Document) -> _V:
 def _flatten(tree: _V, filename: str) -> ResolvedDocument:
     """Plain data plus position and file tables from a _V tree."""
     doc = ResolvedDocument(filename, None)
-    holder: dict = {}
-    todo = [(tree, holder, "root", ())]
+    holder: dict[str, Any] = {}
+    todo: list[tuple[_V, Any, Any, tuple[Any, ...]]] = [(tree, holder, "root", ())]
     while todo:
         node, container, slot, path = todo.pop()
         doc.files[path], line, col = node.at
@@ -117,7 +117,7 @@ def _plain(node: _V) -> Any:
 
 
 class _Problems:
-    def __init__(self):
+    def __init__(self) -> None:
         self.items: list[Diagnostic] = []
 
     def error(self, at: Loc, code: str, message: str) -> None:

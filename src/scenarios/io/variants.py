@@ -294,6 +294,13 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+def _known_number(value: Any) -> float:
+    """``_number(value)`` for a value already checked to be a number."""
+    number = _number(value)
+    assert number is not None
+    return number
+
+
 def _branch_of(top: dict, name: str, at: Loc, what: str, problems: _Problems):
     """``(node _V, branch index)`` for ``NODE.CHILD``, or None after reporting why not."""
     node_id, _, child = name.partition(".")
@@ -373,10 +380,10 @@ def _rescale(node: _V, pinned: dict[int, _V], at: Loc, problems: _Problems) -> b
     if all(_number(x) is not None for x in involved):
         # The engine's arithmetic (scenarios.engine.rescale); a free rest branch holds what
         # the others leave, so it takes part in the proportions and stays rest.
-        total = sum(_number(v.value) for v in pinned.values())
+        total = sum(_known_number(v.value) for v in pinned.values())
         free_values = [_number(raw[i]) for i in free]
         if rest_free:
-            free_values.append(1.0 - sum(_number(raw[i]) for i in range(n) if i != rest))
+            free_values.append(1.0 - sum(_known_number(raw[i]) for i in range(n) if i != rest))
         r = rescale_siblings(np.array(free_values, dtype=float), total)
         if r.over:
             problems.error(where.at, "probability-sum",
@@ -503,7 +510,7 @@ def _reachable(top: dict) -> set[str]:
     nodes = top["nodes"].value
     root = _root(top)
     seen: set[str] = set()
-    stack = [root] if root in nodes else []
+    stack: list[str] = [root] if root is not None and root in nodes else []
     while stack:
         node_id = stack.pop()
         if node_id in seen:

@@ -6,6 +6,7 @@ each problem is reported with its position like every other.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -63,7 +64,7 @@ def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> N
 
 
 def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
-                     skip: set[str] = frozenset()) -> None:
+                     skip: Collection[str] = frozenset()) -> None:
     """Evaluate every expression at the base case and check every node's probabilities."""
     from ..engine.bind import parameter_values  # the one place parameters are bound
 
@@ -74,9 +75,9 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         report.error(("parameters", name) if name else ("parameters",), "expression", str(exc))
         return
     for name, param in parameters.items():
-        value = values[name]
-        if param.low is not None and param.high is not None and not param.low <= value <= param.high:
-            report.error(("parameters", name), "range", f"parameter {name!r}: value {value:g} is outside "
+        base_value = values[name]
+        if param.low is not None and param.high is not None and not param.low <= base_value <= param.high:
+            report.error(("parameters", name), "range", f"parameter {name!r}: value {base_value:g} is outside "
                          f"its range [{param.low:g}, {param.high:g}]", key=True)
 
     def number(expr: Expression, path: tuple, what: str) -> float | None:
@@ -123,7 +124,7 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
             continue
         total, ok = 0.0, True
         for i, branch in enumerate(node.branches):
-            if branch.p is REST:
+            if not isinstance(branch.p, Expression):  # REST (every branch has a 'p' here)
                 continue
             value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
             if value is None:
