@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 import scenarios  # noqa: E402
 from scenarios.analysis import sensitivity  # noqa: E402
+from scenarios.briefing.charts import chart_figure  # noqa: E402
 from scenarios.render import charts  # noqa: E402
 from test_render import overlaps  # noqa: E402
 
@@ -192,21 +193,21 @@ def test_psa_and_comparison_charts_read_their_results(donbas):
     ("tornado", {"theme": "print"}), ("spider", {"steps": 5}), ("psa", {"psa_draws": 200}),
 ])
 def test_every_chart_without_overlaps(donbas, kind, options):
-    ax = charts.chart_figure(donbas, kind, **options)
+    ax = chart_figure(donbas, kind, **options)
     assert overlaps(ax.figure) == []
 
 
 def test_chart_errors(donbas):
     with pytest.raises(charts.UnknownChartError, match="did you mean 'tornado'"):
-        charts.chart_figure(donbas, "tornadoes")
+        chart_figure(donbas, "tornadoes")
     with pytest.raises(charts.UnknownChartError, match="--x NAME --y NAME"):
-        charts.chart_figure(donbas, "two-way")
+        chart_figure(donbas, "two-way")
     with pytest.raises(charts.UnknownChartError, match="--variant"):
-        charts.chart_figure(donbas, "compare")
+        chart_figure(donbas, "compare")
 
 
 def test_print_charts_are_greyscale(donbas):
-    ax = charts.chart_figure(donbas, "outcomes", theme="print")
+    ax = chart_figure(donbas, "outcomes", theme="print")
     for b in bars(ax):
         r, g, b_, _ = b.get_facecolor()
         assert r == g == b_

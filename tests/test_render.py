@@ -25,10 +25,10 @@ from matplotlib.text import Text  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios.engine.bind import bind  # noqa: E402
 from scenarios.engine.paths import all_paths  # noqa: E402
+from scenarios.engine.views import edge_flows  # noqa: E402
 from scenarios.errors import ScenarioError, ScenarioWarning, UnknownNameError  # noqa: E402
 from scenarios.render import layout as lay  # noqa: E402
 from scenarios.render.measure import TextMetrics, wrap_words  # noqa: E402
-from scenarios.engine.views import edge_flows  # noqa: E402
 from scenarios.render.tree import (  # noqa: E402
     HighlightError,
     draw_tree,
