@@ -212,3 +212,37 @@ def test_print_charts_are_greyscale(donbas):
         r, g, b_, _ = b.get_facecolor()
         assert r == g == b_
     assert any(b.get_hatch() for b in bars(ax))  # told apart by hatching, not hue
+
+
+def test_registry_lists_every_kind_with_both_steps():
+    from scenarios.briefing.charts import CHARTS, REGISTRY
+
+    assert list(CHARTS) == ["outcomes", "tags", "options", "tornado", "spider", "two-way", "psa", "compare"]
+    for name, kind in REGISTRY.items():
+        assert kind.name == name and CHARTS[name] == kind.description
+        assert callable(kind.compute) and callable(kind.draw)
+
+
+def test_registry_draws_on_given_axes(donbas):
+    from scenarios.render.save import new_figure
+
+    ax = new_figure(8, 4, 100).add_subplot()
+    assert chart_figure(donbas, "outcomes", ax=ax) is ax
+
+
+def test_render_modules_do_not_run_analyses():
+    """The drawing code reads results; analyses and the engine's internals stay out of it."""
+    import ast
+    from pathlib import Path
+
+    import scenarios.render
+
+    root = Path(scenarios.render.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                name = "." * node.level + (node.module or "")
+                assert "analysis" not in name and "engine" not in name, (path.name, name)
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in ("compiled", "chosen_edge", "reach_array", "values_array"), \
+                    (path.name, node.attr)

@@ -304,6 +304,36 @@ def test_edge_flows_equal_enumeration(data, draw):
     assert np.allclose(edge_flows(s.compiled, p, s.compiled.index[g]), brute_flows(s, g), atol=1e-12)
 
 
+
+@settings(max_examples=40)
+@given(builders.scenario_data(max_nodes=9), st.data())
+def test_probability_to_the_given_node_equals_enumeration(data, draw):
+    """--unshare --given lays out by P(go on from each node to the given node), computed by
+    the drawing from the file-order arrays: against brute-force path enumeration."""
+    from scenarios.render.view import probability_to
+
+    s = builders.build(data)
+    arrays = s.evaluate(top=0).arrays
+    g = draw.draw(st.sampled_from(list(s.nodes)))
+    h = probability_to(arrays, arrays.p, arrays.ids.index(g))
+    for i, start in enumerate(arrays.ids):  # sum over the paths from each node through g
+        expected = sum(prob for nodes, _, prob in sub_paths(arrays, i) if arrays.ids.index(g) in nodes)
+        assert h[i] == pytest.approx(expected, abs=1e-12), start
+
+
+def sub_paths(arrays, start):
+    """Every path from node ``start`` to an outcome: (nodes, branches, probability), file order."""
+    out, stack = [], [([start], [], 1.0)]
+    while stack:
+        nodes, branches, prob = stack.pop()
+        u = nodes[-1]
+        lo, hi = int(arrays.edge_start[u]), int(arrays.edge_start[u + 1])
+        if lo == hi:
+            out.append((nodes, branches, prob))
+        for e in range(lo, hi):
+            stack.append((nodes + [int(arrays.child[e])], branches + [e], prob * float(arrays.p[e])))
+    return out
+
 def test_prune_stub_probability_is_the_collapsed_flow(donbas):
     flows = brute_flows(donbas)
     ax = draw_tree(donbas, prune=0.05)
