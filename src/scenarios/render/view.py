@@ -90,14 +90,14 @@ def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = No
 
 # -- highlights ---------------------------------------------------------------------------------
 
-def _edge_starts(scenario) -> tuple[dict[str, int], dict[str, int]]:
-    """File position of every node, and of its first branch (read from the model)."""
-    position, start, at = {}, {}, 0
-    for i, (node_id, node) in enumerate(scenario.nodes.items()):
-        position[node_id] = i
+def _edge_starts(scenario) -> dict[str, int]:
+    """File-order position of every node's first branch (read from the model: the nodes
+    in file order, each node's branches after the previous node's)."""
+    start, at = {}, 0
+    for node_id, node in scenario.nodes.items():
         start[node_id] = at
         at += len(node.branches)
-    return position, start
+    return start
 
 
 def _edge_of(scenario, starts: Mapping[str, int], a: str, b: str) -> int:
@@ -138,7 +138,7 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
     if not isinstance(spec, str):
         spec = ",".join(spec)
     name = spec.strip()
-    _, starts = _edge_starts(scenario)
+    starts = _edge_starts(scenario)
     if name == "likely":
         if result is None:
             result = scenario.evaluate(top=1)
