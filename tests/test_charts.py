@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 import scenarios  # noqa: E402
 from scenarios.analysis import sensitivity  # noqa: E402
+from scenarios.briefing.charts import chart_figure  # noqa: E402
 from scenarios.render import charts  # noqa: E402
 from test_render import overlaps  # noqa: E402
 
@@ -192,22 +193,56 @@ def test_psa_and_comparison_charts_read_their_results(donbas):
     ("tornado", {"theme": "print"}), ("spider", {"steps": 5}), ("psa", {"psa_draws": 200}),
 ])
 def test_every_chart_without_overlaps(donbas, kind, options):
-    ax = charts.chart_figure(donbas, kind, **options)
+    ax = chart_figure(donbas, kind, **options)
     assert overlaps(ax.figure) == []
 
 
 def test_chart_errors(donbas):
     with pytest.raises(charts.UnknownChartError, match="did you mean 'tornado'"):
-        charts.chart_figure(donbas, "tornadoes")
+        chart_figure(donbas, "tornadoes")
     with pytest.raises(charts.UnknownChartError, match="--x NAME --y NAME"):
-        charts.chart_figure(donbas, "two-way")
+        chart_figure(donbas, "two-way")
     with pytest.raises(charts.UnknownChartError, match="--variant"):
-        charts.chart_figure(donbas, "compare")
+        chart_figure(donbas, "compare")
 
 
 def test_print_charts_are_greyscale(donbas):
-    ax = charts.chart_figure(donbas, "outcomes", theme="print")
+    ax = chart_figure(donbas, "outcomes", theme="print")
     for b in bars(ax):
         r, g, b_, _ = b.get_facecolor()
         assert r == g == b_
     assert any(b.get_hatch() for b in bars(ax))  # told apart by hatching, not hue
+
+
+def test_registry_lists_every_kind_with_both_steps():
+    from scenarios.briefing.charts import CHARTS, REGISTRY
+
+    assert list(CHARTS) == ["outcomes", "tags", "options", "tornado", "spider", "two-way", "psa", "compare"]
+    for name, kind in REGISTRY.items():
+        assert kind.name == name and CHARTS[name] == kind.description
+        assert callable(kind.compute) and callable(kind.draw)
+
+
+def test_registry_draws_on_given_axes(donbas):
+    from scenarios.render.save import new_figure
+
+    ax = new_figure(8, 4, 100).add_subplot()
+    assert chart_figure(donbas, "outcomes", ax=ax) is ax
+
+
+def test_render_modules_do_not_run_analyses():
+    """The drawing code reads results; analyses and the engine's internals stay out of it."""
+    import ast
+    from pathlib import Path
+
+    import scenarios.render
+
+    root = Path(scenarios.render.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                name = "." * node.level + (node.module or "")
+                assert "analysis" not in name and "engine" not in name, (path.name, name)
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in ("compiled", "chosen_edge", "reach_array", "values_array"), \
+                    (path.name, node.attr)

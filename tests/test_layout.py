@@ -91,7 +91,7 @@ class TestTidy:
         y = lay.tidy(children, before, after, gap=gap)
         _, depth = levels_left_to_right(children)
         assert min(y[v] - before[v] for v in range(len(children))) == pytest.approx(0, abs=EPS)
-        for v, kids in enumerate(children):
+        for kids in children:
             if len(kids) < 2:
                 continue
             right = subtree(children, kids[-1])

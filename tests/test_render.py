@@ -25,13 +25,13 @@ from matplotlib.text import Text  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios.engine.bind import bind  # noqa: E402
 from scenarios.engine.paths import all_paths  # noqa: E402
+from scenarios.engine.views import edge_flows  # noqa: E402
 from scenarios.errors import ScenarioError, ScenarioWarning, UnknownNameError  # noqa: E402
 from scenarios.render import layout as lay  # noqa: E402
 from scenarios.render.measure import TextMetrics, wrap_words  # noqa: E402
 from scenarios.render.tree import (  # noqa: E402
     HighlightError,
     draw_tree,
-    edge_flows,
     format_number,
     format_probability,
     notebook_png,
@@ -231,8 +231,16 @@ def test_errors_name_what_is_wrong(entry_s):
 
 # -- highlights ------------------------------------------------------------------------------------------
 
+def file_edge(s, a, b):
+    """File-order position of the branch a -> b (the positions of ``result.arrays``)."""
+    arrays = s.evaluate(top=0).arrays
+    i = arrays.ids.index(a)
+    lo = int(arrays.edge_start[i])
+    return lo + [arrays.ids[c] for c in arrays.child[lo:arrays.edge_start[i + 1]]].index(b)
+
+
 def edges(s, *pairs):
-    return {s.compiled.edge_of(a, b) for a, b in pairs}
+    return {file_edge(s, a, b) for a, b in pairs}
 
 
 def test_highlights_by_hand(entry_s, donbas):
@@ -244,7 +252,7 @@ def test_highlights_by_hand(entry_s, donbas):
     assert found == edges(donbas, ("putin_desk", "recognized"), ("recognized", "recog_sanctions"),
                           ("recog_sanctions", "invasion"), ("invasion", "full_scale_war"))
     found, path, _ = resolve_highlight(entry_s, "entry > response , share")
-    assert path == [entry_s.compiled.edge_of("entry", "response"), entry_s.compiled.edge_of("response", "share")]
+    assert path == [file_edge(entry_s, "entry", "response"), file_edge(entry_s, "response", "share")]
 
 
 def test_strategic_highlight_covers_choices_off_the_played_path(donbas):
@@ -295,6 +303,36 @@ def test_edge_flows_equal_enumeration(data, draw):
     g = draw.draw(st.sampled_from(candidates))
     assert np.allclose(edge_flows(s.compiled, p, s.compiled.index[g]), brute_flows(s, g), atol=1e-12)
 
+
+
+@settings(max_examples=40)
+@given(builders.scenario_data(max_nodes=9), st.data())
+def test_probability_to_the_given_node_equals_enumeration(data, draw):
+    """--unshare --given lays out by P(go on from each node to the given node), computed by
+    the drawing from the file-order arrays: against brute-force path enumeration."""
+    from scenarios.render.view import probability_to
+
+    s = builders.build(data)
+    arrays = s.evaluate(top=0).arrays
+    g = draw.draw(st.sampled_from(list(s.nodes)))
+    h = probability_to(arrays, arrays.p, arrays.ids.index(g))
+    for i, start in enumerate(arrays.ids):  # sum over the paths from each node through g
+        expected = sum(prob for nodes, _, prob in sub_paths(arrays, i) if arrays.ids.index(g) in nodes)
+        assert h[i] == pytest.approx(expected, abs=1e-12), start
+
+
+def sub_paths(arrays, start):
+    """Every path from node ``start`` to an outcome: (nodes, branches, probability), file order."""
+    out, stack = [], [([start], [], 1.0)]
+    while stack:
+        nodes, branches, prob = stack.pop()
+        u = nodes[-1]
+        lo, hi = int(arrays.edge_start[u]), int(arrays.edge_start[u + 1])
+        if lo == hi:
+            out.append((nodes, branches, prob))
+        for e in range(lo, hi):
+            stack.append((nodes + [int(arrays.child[e])], branches + [e], prob * float(arrays.p[e])))
+    return out
 
 def test_prune_stub_probability_is_the_collapsed_flow(donbas):
     flows = brute_flows(donbas)

@@ -20,8 +20,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import scenarios  # noqa: E402
+from scenarios.briefing.pack import report_paths, write_report  # noqa: E402
 from scenarios.io.atomic import OutputError  # noqa: E402
-from scenarios.render.report import report_paths, write_report  # noqa: E402
 from scenarios.render.save import UnknownOutputFormatError, save_figure  # noqa: E402
 
 SIGNATURES = {".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-", ".svg": b"<?xml"}

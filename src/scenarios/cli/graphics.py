@@ -91,16 +91,14 @@ def cmd_draw(args) -> int:
 
 
 def cmd_chart(args) -> int:
-    from ..render.charts import CHARTS, UnknownChartError
+    from ..briefing.charts import REGISTRY
+    from ..errors import UnknownChartError, did_you_mean
     from ..render.save import output_format, save_figure
     from .commands import load_scenario, overrides_of
 
-    if args.kind not in CHARTS:
-        import difflib
-
-        close = difflib.get_close_matches(args.kind, list(CHARTS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UnknownChartError(f"unknown chart {args.kind!r}{hint}; charts: {', '.join(CHARTS)}")
+    if args.kind not in REGISTRY:
+        raise UnknownChartError(f"unknown chart {args.kind!r}{did_you_mean(args.kind, REGISTRY)}; "
+                                f"charts: {', '.join(REGISTRY)}")
     output_format(args.output)
     scenario = load_scenario(args)
     variants = []
@@ -109,7 +107,7 @@ def cmd_chart(args) -> int:
         variants.append(load_scenario(args_like))
 
     def draw():
-        from ..render.charts import chart_figure
+        from ..briefing.charts import chart_figure
 
         ax = chart_figure(scenario, args.kind, overrides=overrides_of(args), given=args.given,
                           theme=args.theme, metric=args.metric, node=args.node, x=args.x, y=args.y,
@@ -126,7 +124,7 @@ def cmd_report(args) -> int:
     scenario = load_scenario(args)
 
     def draw():
-        from ..render.report import write_report
+        from ..briefing.pack import write_report
 
         report = write_report(scenario, args.output, overrides=overrides_of(args), theme=args.theme,
                               metric=args.metric, top=args.top, dpi=args.dpi)
@@ -162,11 +160,12 @@ def register(add) -> None:
                    help="figure height in inches (the drawing is scaled to fit)")
     p.add_argument("--title", help="title (default: the scenario's)")
 
-    p = add("chart", "draw one chart: outcomes, tags, options, tornado, spider, two-way, psa or "
-                     "compare", cmd_chart)
+    from ..briefing.charts import REGISTRY  # no matplotlib: the registry draws on demand
+
+    kinds = list(REGISTRY)
+    p = add("chart", f"draw one chart: {', '.join(kinds[:-1])} or {kinds[-1]}", cmd_chart)
     add_file(p)
-    p.add_argument("kind", metavar="KIND", help="the chart: outcomes, tags, options, tornado, spider, "
-                                                "two-way, psa, compare (see docs/graphics.md)")
+    p.add_argument("kind", metavar="KIND", help=f"the chart: {', '.join(kinds)} (see docs/graphics.md)")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="output file; the format comes from the suffix: .png, .svg or .pdf")
     add_set(p)

@@ -15,6 +15,10 @@ draws the figures and writes:
 The PDF has one page per figure (each page the figure's own size) and letter-size text
 pages; ``briefing.md`` embeds the same figures as PNGs.  Every file is written
 atomically; nothing else is written.
+
+This module decides what the pack says and runs the analyses it needs; the figures and
+pages are drawn by :mod:`scenarios.render` (:mod:`~scenarios.render.tree`,
+:mod:`~scenarios.render.charts`, :mod:`~scenarios.render.pages`).
 """
 
 from __future__ import annotations
@@ -29,14 +33,11 @@ from typing import Any
 from .. import formatting
 from ..errors import ScenarioWarning
 from ..io.atomic import OutputError, atomic_path, write_atomic
-from .theme import Theme, get_theme
+from ..render.pages import SMALL as _SMALL
+from ..render.pages import TextPages as _Pages
+from ..render.theme import Theme, get_theme
 
 __all__ = ["Report", "write_report", "report_paths"]
-
-_PAGE = (8.5, 11.0)  # text pages, inches
-_MARGIN = 54.0  # points
-_BODY = 10.0
-_SMALL = 8.5
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
     >>> r.pdf.name, r.markdown.name, sorted(p.name for p in r.images)[:2]
     ('brief.pdf', 'briefing.md', ['outcomes.png', 'strategic.png'])
     """
-    from .save import save_figure
+    from ..render.save import save_figure
 
     theme = get_theme(theme)
     pdf_path, folder = report_paths(out)
@@ -137,14 +138,10 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
 
 
 def _write_pdf(path: Path, content: _Content) -> None:
-    from matplotlib.backends.backend_pdf import PdfPages
-
     from .. import __version__
+    from ..render.pages import write_pdf
 
-    with PdfPages(path, metadata={"Title": content.scenario.title, "Creator": f"scenarios {__version__}",
-                                  "CreationDate": None}) as pdf:
-        for fig in content.pdf_pages():
-            pdf.savefig(fig, facecolor=fig.get_facecolor())
+    write_pdf(path, content.pdf_pages(), title=content.scenario.title, creator=f"scenarios {__version__}")
 
 
 # -- what the pack says ---------------------------------------------------------------------------
@@ -153,8 +150,8 @@ class _Content:
     """Results, figures and text of one pack (figures in PDF order)."""
 
     def __init__(self, scenario, overrides, theme: Theme, metric, top, dpi):
-        from . import charts
-        from .tree import draw_tree
+        from ..render import charts
+        from ..render.tree import draw_tree
 
         self.scenario = scenario
         self.overrides = overrides
@@ -250,8 +247,8 @@ class _Content:
             lines += ["", "Ties broken for the first listed option at: " + ", ".join(z.ties) + "."]
         if self.tornado is not None:
             t = self.tornado
-            lines += ["", f"## Sensitivity of the {t.metric_label}", "", f"![{self.captions['tornado.png']}](tornado.png)",
-                      "", f"Base case: {_num(t.base_metric)}.", ""]
+            lines += ["", f"## Sensitivity of the {t.metric_label}", "",
+                      f"![{self.captions['tornado.png']}](tornado.png)", "", f"Base case: {_num(t.base_metric)}.", ""]
             lines += _md_table(["parameter", "low", "high", "metric at low", "metric at high", "swing"],
                                [[bar.variable.name, _num(bar.variable.low), _num(bar.variable.high),
                                  _num(bar.metric_low), _num(bar.metric_high), _num(bar.swing)]
@@ -380,114 +377,6 @@ class _Content:
                 pages.paragraph(note, muted=True)
             out += pages.finish()
         return out
-
-
-class _Pages:
-    """Letter-size text pages: headings, wrapped paragraphs and tables, paginated."""
-
-    def __init__(self, theme: Theme, dpi: float = 150.0):
-        from .measure import TextMetrics
-
-        self.theme = theme
-        self.metrics = TextMetrics(dpi, family=theme.font_family)
-        self.width = _PAGE[0] * 72 - 2 * _MARGIN
-        self.pages: list[list[tuple]] = [[]]
-        self.y = _MARGIN  # from the top
-
-    def _room(self, height: float) -> None:
-        if self.y + height > _PAGE[1] * 72 - _MARGIN and self.pages[-1]:
-            self.pages.append([])
-            self.y = _MARGIN
-
-    def heading(self, text: str, size: float) -> None:
-        text = self.metrics.wrap(text, self.width, size, "bold")
-        h = self.metrics.height(text.count("\n") + 1, size, "bold")
-        self._room(h + 8 + 3 * _BODY)  # keep a heading with what follows it
-        self.y += 6 if self.pages[-1] else 0
-        self.pages[-1].append(("text", _MARGIN, self.y, text, size, "bold", False))
-        self.y += h + 6
-
-    def paragraph(self, text: str, *, size: float = _BODY, muted: bool = False, space: float = 6) -> None:
-        wrapped = self.metrics.wrap(text, self.width, size).split("\n")
-        line_h = self.metrics.height(2, size) - self.metrics.height(1, size)
-        first = self.metrics.height(1, size)
-        chunk: list[str] = []
-        for line in wrapped:  # split across pages line by line
-            needed = first + line_h * len(chunk)
-            if self.y + needed > _PAGE[1] * 72 - _MARGIN and chunk:
-                self._flush(chunk, size, muted)
-                chunk = []
-                self.pages.append([])
-                self.y = _MARGIN
-            chunk.append(line)
-        if chunk:
-            self._flush(chunk, size, muted)
-        self.y += space
-
-    def _flush(self, lines: list[str], size: float, muted: bool) -> None:
-        text = "\n".join(lines)
-        self.pages[-1].append(("text", _MARGIN, self.y, text, size, "normal", muted))
-        self.y += self.metrics.height(len(lines), size)
-
-    def table(self, headers, rows, fractions) -> None:
-        widths = [f * self.width for f in fractions]
-        size = _SMALL
-        pad = 4.0
-
-        def cells(values, weight):
-            wrapped = [self.metrics.wrap(str(v), w - 2 * pad, size, weight) for v, w in zip(values, widths, strict=False)]
-            height = max(self.metrics.height(c.count("\n") + 1, size, weight) for c in wrapped) + 2 * pad
-            return wrapped, height
-
-        head, head_h = cells(headers, "bold")
-
-        def draw_row(wrapped, height, weight, rule):
-            x = _MARGIN
-            for text, w in zip(wrapped, widths, strict=False):
-                self.pages[-1].append(("text", x + pad, self.y + pad, text, size, weight, False))
-                x += w
-            self.y += height
-            if rule:
-                self.pages[-1].append(("rule", _MARGIN, self.y, _MARGIN + self.width))
-
-        self._room(head_h * 2)
-        draw_row(head, head_h, "bold", True)
-        for row in rows:
-            wrapped, height = cells(row, "normal")
-            if self.y + height > _PAGE[1] * 72 - _MARGIN:
-                self.pages.append([])
-                self.y = _MARGIN
-                draw_row(head, head_h, "bold", True)  # repeat the header on a new page
-            draw_row(wrapped, height, "normal", False)
-            self.pages[-1].append(("rule", _MARGIN, self.y, _MARGIN + self.width, "light"))
-        self.y += 8
-
-    def finish(self) -> list:
-        from matplotlib.lines import Line2D
-
-        from .save import new_figure
-
-        theme = self.theme
-        figures = []
-        height = _PAGE[1] * 72
-        for ops in self.pages:
-            if not ops:
-                continue
-            fig = new_figure(*_PAGE, 150, facecolor=theme.background)
-            for op in ops:
-                if op[0] == "text":
-                    _, x, y, text, size, weight, muted = op
-                    fig.text(x / (_PAGE[0] * 72), 1 - y / height, text, ha="left", va="top",
-                             fontsize=size, fontweight=weight, color=theme.muted if muted else theme.text,
-                             fontfamily=list(theme.font_family))
-                else:
-                    x0, y, x1 = op[1], op[2], op[3]
-                    light = len(op) > 4
-                    fig.add_artist(Line2D([x0 / (_PAGE[0] * 72), x1 / (_PAGE[0] * 72)],
-                                          [1 - y / height] * 2, color=theme.grid if light else theme.line,
-                                          linewidth=0.5 if light else 0.8))
-            figures.append(fig)
-        return figures
 
 
 # -- formatting -------------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""Briefings: the analyses behind the graphics, run for the drawing code in :mod:`scenarios.render`.
+
+- :mod:`.charts` — the chart registry: every kind of ``scenarios chart FILE KIND`` with
+  its description, the analysis it runs (compute step) and its drawing (draw step);
+  :func:`chart_figure` draws one by name;
+- :mod:`.pack` — :func:`write_report`, the briefing pack (``scenarios report``): it
+  evaluates and solves the scenario, runs the tornado of the main metric, and has the
+  tree, charts and text pages drawn into a PDF and a folder with ``briefing.md``.
+
+:mod:`scenarios.render` only draws; anything that runs an analysis for a picture lives here.
+Names are imported on first use (matplotlib only when something is drawn).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "chart_figure": ".charts", "CHARTS": ".charts", "REGISTRY": ".charts", "ChartKind": ".charts",
+    "ChartRequest": ".charts", "register": ".charts",
+    "write_report": ".pack", "Report": ".pack", "report_paths": ".pack",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scenarios.briefing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,260 @@
+"""What a tree diagram shows: the options checked, the highlight resolved into branches,
+and the numbers read from a result.
+
+Every number comes from the result's views: :attr:`~scenarios.BeliefResult.arrays`
+(columns in *file order*: node ``i`` is the ``i``-th node of the file, its branches
+consecutive in file order), never from the engine's own arrays.  Branch positions here
+(highlighted edges, a plan's ``via_node``/``via_branch``) are therefore file-order
+positions: branch ``j`` of node ``i`` is ``arrays.edge_start[i] + j``.
+
+No matplotlib here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import formatting
+from ..errors import HighlightError, ScenarioError, UnknownNameError, did_you_mean
+
+__all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "probability_to", "header_texts"]
+
+#: Named highlights; anything else is read as a path of node ids.
+HIGHLIGHTS = ("likely", "strategic", "historical")
+
+
+@dataclass(frozen=True, eq=False)
+class TreeView:
+    """One diagram's content before layout: the scenario, its result and what to show.
+
+    ``arrays`` is the result's :class:`~scenarios.engine.views.ResultArrays`; ``shown``
+    the branch probabilities drawn (the result's played weights: 1 and 0 at solved
+    decisions); ``highlight`` the file-order positions of the highlighted branches, and
+    ``path`` the same in order for a highlighted path (else None).
+    """
+
+    scenario: Any
+    result: Any
+    arrays: Any
+    strategic: bool
+    given: int | None  # file position of the node conditioned on
+    value: str | None
+    prune: float | None
+    depth: int | None
+    unshare: bool
+    top_down: bool
+    highlight: frozenset[int]
+    path: list[int] | None
+    highlight_text: str
+
+    @property
+    def shown(self) -> np.ndarray:
+        return self.arrays.played
+
+    def edge(self, node: int, branch: int) -> int:
+        """File-order position of branch ``branch`` of the node at file position ``node``."""
+        return int(self.arrays.edge_start[node]) + branch
+
+
+def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = None, given: str | None = None,
+              value: str | None = None, highlight: str | Sequence[str] | None = None,
+              prune: float | None = None, depth: int | None = None, unshare: bool = False,
+              top_down: bool = False) -> TreeView:
+    """Check the options of :func:`~scenarios.render.tree.draw_tree` and gather what it shows.
+
+    Raises UnknownNameError for an unknown ``value`` actor, ``given`` node or highlight
+    node; HighlightError and ScenarioError for a bad highlight, prune or depth.
+    """
+    if value is not None and value not in scenario.actors:
+        raise UnknownNameError(f"--value {value}: unknown actor{did_you_mean(value, scenario.actors)} "
+                               f"(actors: {', '.join(scenario.actors) or 'none'})")
+    if prune is not None and not 0.0 <= float(prune) <= 1.0:
+        raise ScenarioError(f"--prune {prune}: expected a probability in [0, 1]")
+    if depth is not None and (isinstance(depth, bool) or int(depth) < 0):
+        raise ScenarioError(f"--depth {depth}: expected a whole number >= 0")
+    if result is None:
+        result = scenario.evaluate(given=given, overrides=overrides, top=1)
+    elif result.scenario is not scenario:
+        raise ValueError("draw_tree: the result belongs to another scenario")
+    arrays = result.arrays
+    edges, path, text = resolve_highlight(scenario, highlight, result)
+    given_at = arrays.ids.index(result.given) if result.given else None
+    return TreeView(scenario, result, arrays, result.mode == "strategic", given_at, value, prune, depth,
+                    unshare, top_down, frozenset(edges), path, text)
+
+
+# -- highlights ---------------------------------------------------------------------------------
+
+def _edge_starts(scenario) -> dict[str, int]:
+    """File-order position of every node's first branch (read from the model: the nodes
+    in file order, each node's branches after the previous node's)."""
+    start, at = {}, 0
+    for node_id, node in scenario.nodes.items():
+        start[node_id] = at
+        at += len(node.branches)
+    return start
+
+
+def _edge_of(scenario, starts: Mapping[str, int], a: str, b: str) -> int:
+    """File-order position of the (first) branch from ``a`` to ``b`` (KeyError if none)."""
+    for j, branch in enumerate(scenario.nodes[a].branches):
+        if branch.to == b:
+            return starts[a] + j
+    raise KeyError((a, b))
+
+
+def resolve_highlight(scenario, spec: str | Sequence[str] | None,
+                      result=None) -> tuple[set[int], list[int] | None, str]:
+    """The branches to highlight, as *file-order* positions (branch ``j`` of the ``i``-th
+    node of the file is ``result.arrays.edge_start[i] + j``); the path's branches in
+    order (for a path, else None); and a description for the subtitle and legend.
+
+    ``spec`` is ``likely`` (the most probable path of ``result``), ``strategic`` (every
+    decision's choice under backward induction), ``historical`` (branches between nodes
+    marked ``historical``), or a path: node ids separated by commas, spaces or ``>``.
+
+    Raises
+    ------
+    UnknownNameError
+        for a node id that does not exist.
+    HighlightError
+        for consecutive ids with no branch between them, or an empty path.
+
+    Examples
+    --------
+    >>> import scenarios
+    >>> s = scenarios.load("entry-deterrence")
+    >>> edges, path, text = resolve_highlight(s, "entry,response,share")
+    >>> len(edges), text
+    (2, 'highlighted path')
+    """
+    if spec is None:
+        return set(), None, ""
+    if not isinstance(spec, str):
+        spec = ",".join(spec)
+    name = spec.strip()
+    starts = _edge_starts(scenario)
+    if name == "likely":
+        if result is None:
+            result = scenario.evaluate(top=1)
+        paths = result.paths or _top_path(scenario, result)
+        if not paths:
+            return set(), [], "most likely path (none has positive probability)"
+        path = paths[0]
+        edges = [_edge_of(scenario, starts, a, b) for a, b in zip(path.nodes, path.nodes[1:], strict=False)]
+        return set(edges), edges, f"most likely path (p = {formatting.diagram_probability(path.probability)})"
+    if name == "strategic":
+        solved = result if result is not None and result.mode == "strategic" else \
+            scenario.solve(overrides=getattr(result, "overrides", None) or None, top=0)
+        arrays = solved.arrays
+        has = arrays.chosen >= 0
+        return set((arrays.edge_start[:-1][has] + arrays.chosen[has]).tolist()), None, \
+            "strategic choices (backward induction)"
+    if name == "historical":
+        marked = {n.id for n in scenario.nodes.values() if n.historical}
+        edges = {_edge_of(scenario, starts, n.id, b.to) for n in scenario.nodes.values() if n.id in marked
+                 for b in n.branches if b.to in marked}
+        return edges, None, "historical path"
+    ids = [x for x in re.split(r"[\s,>]+", name) if x]
+    if not ids:
+        raise HighlightError("--highlight: give likely, strategic, historical or a path of node ids")
+    for node_id in ids:
+        if node_id not in scenario.nodes:
+            hint = did_you_mean(node_id, list(scenario.nodes) + list(HIGHLIGHTS))
+            raise UnknownNameError(f"--highlight {spec}: unknown node {node_id!r}{hint}; give "
+                                   "likely, strategic, historical or a path of node ids")
+    edges = []
+    for a, b in zip(ids, ids[1:], strict=False):
+        try:
+            edges.append(_edge_of(scenario, starts, a, b))
+        except KeyError:
+            options = ", ".join(scenario.nodes[a].children) or "none: it is an outcome"
+            raise HighlightError(f"--highlight {spec}: no branch from {a!r} to {b!r} "
+                                 f"(the branches of {a!r} lead to {options})") from None
+    return set(edges), edges, "highlighted path"
+
+
+def _top_path(scenario, result):
+    """The most probable path of ``result`` when it was computed with ``top=0``: the same
+    evaluation asked again, through the public API, for its top path."""
+    if result.mode == "strategic":
+        return scenario.solve(overrides=result.overrides or None, top=1).paths
+    return scenario.evaluate(given=result.given, overrides=result.overrides or None, top=1).paths
+
+
+# -- numbers the result's views do not give ------------------------------------------------------
+
+def probability_to(arrays, p: np.ndarray, target: int) -> np.ndarray:
+    """Per node (file order), the probability of going on from it to node ``target``
+    with branch probabilities ``p`` (file order): 1 at the target, 0 where it cannot be reached.
+
+    One pass over the nodes in reverse topological order (iterative, no recursion).
+
+    >>> import scenarios
+    >>> r = scenarios.load("entry-deterrence").evaluate()
+    >>> a = r.arrays
+    >>> probability_to(a, a.p, a.ids.index("war")).tolist()
+    [0.15, 0.3, 0.0, 1.0, 0.0]
+    """
+    start = np.asarray(arrays.edge_start).tolist()
+    kids = np.asarray(arrays.child).tolist()
+    weight = np.asarray(p, dtype=float).tolist()
+    n = len(start) - 1
+    waiting = np.bincount(np.asarray(arrays.child, dtype=np.int64), minlength=n).tolist()
+    ready = [u for u in range(n) if waiting[u] == 0]
+    order = []
+    while ready:
+        u = ready.pop()
+        order.append(u)
+        for v in kids[start[u]:start[u + 1]]:
+            waiting[v] -= 1
+            if waiting[v] == 0:
+                ready.append(v)
+    h = [0.0] * n
+    h[target] = 1.0
+    for u in reversed(order):
+        if u != target:
+            h[u] = sum(weight[e] * h[kids[e]] for e in range(start[u], start[u + 1]))
+    return np.asarray(h)
+
+
+# -- texts around the tree -------------------------------------------------------------------------
+
+def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
+    """Title, subtitle (the mode and every option that changes what is shown) and footer."""
+    scenario, result = view.scenario, view.result
+    if view.strategic:
+        parts = ["Strategic mode: every actor chooses by backward induction"]
+    else:
+        parts = ["Belief mode: every decision weighted by the analyst's beliefs"]
+    if result.overrides:
+        parts.append("with " + ", ".join(f"{k} = {v}" for k, v in result.overrides.items()))
+    if result.given:
+        parts.append(f"given the path passes \u201c{scenario.nodes[result.given].label}\u201d "
+                     "(probabilities conditional on it)")
+    if view.value:
+        parts.append(f"E[\u2026]: expected payoff to {scenario.actors[view.value].name}")
+    if view.highlight_text:
+        parts.append(f"thick line: {view.highlight_text}")
+    if view.prune:
+        parts.append(f"branches below p = {formatting.diagram_probability(float(view.prune))} collapsed")
+    if view.depth is not None:
+        parts.append(f"levels below {view.depth} collapsed")
+    if view.unshare:
+        parts.append("shared nodes repeated on every path")
+    footer = []
+    if scenario.as_of:
+        footer.append(f"As of {scenario.as_of}.")
+    if scenario.sources:
+        cited = []
+        for src in scenario.sources.values():
+            who = ", ".join(x for x in (src.publisher, src.date) if x)
+            cited.append(f"{src.title}" + (f" ({who})" if who else ""))
+        footer.append("Sources: " + "; ".join(cited) + ".")
+    return {"title": title if title is not None else scenario.title, "subtitle": " · ".join(parts),
+            "footer": " ".join(footer)}
