@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import scenarios  # noqa: E402
-import scenarios.walk as walk_module  # noqa: E402
+import scenarios.engine.rank as rank_module  # noqa: E402
 from bench_engine import random_scenario  # noqa: E402
 from scenarios.export.html import export  # noqa: E402
 from scenarios.walk import Walk  # noqa: E402
@@ -63,13 +63,13 @@ def rolled_walk(scenario, seed):
 
 def spy_top_paths():
     asked = []
-    real = walk_module.top_paths
+    real = rank_module.top_paths
 
     def spy(compiled, p, k, **kw):
         asked.append(k)
         return real(compiled, p, k, **kw)
 
-    walk_module.top_paths = spy
+    rank_module.top_paths = spy
     return asked, real
 
 
@@ -99,7 +99,7 @@ def row(exp, seed):
     try:
         t_rank, rank = best(walk.rank, r)
     finally:
-        walk_module.top_paths = real
+        rank_module.top_paths = real
     walk.summary()  # solve once (cached on the walk)
     t_summary, _ = best(walk.summary, r)
     t_html, page = best(lambda: export(scenario), max(1, r // 2))
@@ -117,7 +117,7 @@ def worst_case(seed):
     try:
         t_rank, rank = best(walk.rank, 3)
     finally:
-        walk_module.top_paths = real
+        rank_module.top_paths = real
     return t_rank, rank, max(asked)
 
 
