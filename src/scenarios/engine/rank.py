@@ -20,7 +20,8 @@ from .compiled import OUTCOME
 from .paths import top_paths
 from .propagate import forward
 
-__all__ = ["RANK_TOLERANCE", "PathRank", "count_paths", "path_rank", "outcomes_from"]
+__all__ = ["RANK_TOLERANCE", "PathRank", "count_paths", "path_counts", "top_probabilities", "path_rank",
+           "outcomes_from"]
 
 #: Two path probabilities within this relative distance are ties when ranking.  Products
 #: of the same factors in another order differ in the last bits; nothing else is this close.
@@ -79,6 +80,29 @@ def count_paths(compiled, p: np.ndarray | None = None) -> int:
         has = compiled.edge_start[lo + 1:hi + 1] > starts
         count[np.arange(lo, hi)[has]] = np.add.reduceat(per_edge, starts[has] - es.start)
     return int(count[compiled.root])
+
+
+def path_counts(numbers) -> tuple[int, int]:
+    """How many root-to-outcome paths there are, and how many of positive probability, under
+    a result's (or a Bound's) branch probabilities.
+
+    >>> import scenarios
+    >>> path_counts(scenarios.load("entry-deterrence").evaluate(top=0))
+    (3, 3)
+    """
+    compiled, p = _compiled_and_p(numbers)
+    return count_paths(compiled), count_paths(compiled, p)
+
+
+def top_probabilities(numbers, k: int) -> list[float]:
+    """The probabilities of the ``k`` most probable root-to-outcome paths, most probable first.
+
+    >>> import scenarios
+    >>> top_probabilities(scenarios.load("entry-deterrence").evaluate(top=0), 5)
+    [0.5, 0.35, 0.15]
+    """
+    compiled, p = _compiled_and_p(numbers)
+    return [float(prob) for _, _, prob in top_paths(compiled, p, k)]
 
 
 def path_rank(numbers, probability: float) -> PathRank:

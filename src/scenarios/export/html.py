@@ -30,10 +30,11 @@ from importlib import resources
 
 import numpy as np
 
-from ..engine.bind import bind
-from ..engine.paths import top_paths
+from ..engine.rank import RANK_TOLERANCE, path_counts, top_probabilities
+from ..kinds import KINDS
 from ..model import Scenario
-from ..walk import RANK_TOLERANCE, count_paths, reveal
+from ..walk import reveal
+from ..walk.history import generations
 from ._shared import actor_colors
 
 FORMAT = "html"
@@ -91,43 +92,35 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in [0, 2**32), not {seed!r}")
-    bound = bind(scenario, overrides)
-    compiled = bound.compiled
+    belief = scenario.evaluate(overrides=overrides, top=0)
     solution = scenario.solve(overrides=overrides, top=0)
-    values = solution.values_array
-    actors = list(compiled.actors)
+    arrays = solution.arrays  # file order; node payoffs are the same in both modes
+    position = {node_id: k for k, node_id in enumerate(arrays.ids)}
+    actors = list(arrays.actors)
     reachable = _reachable(scenario)
     colors = actor_colors(scenario)  # the actor's colour, or the exporters' shared palette
 
     nodes = {}
     for node_id in reachable:
         node = scenario.nodes[node_id]
-        i = compiled.index[node_id]
-        start = int(compiled.edge_start[i])
-        branches = []
-        for j, branch in enumerate(node.branches):
-            e = start + j  # compiled edges are sorted by parent, then branch order
-            branches.append({"to": branch.to, "label": branch.label, "p": float(bound.p[e]),
-                             "payoffs": [float(x) for x in bound.edge_payoff[e]],
-                             "text": branch.text})
+        i = position[node_id]
+        branches = [{"to": view.to, "label": view.label, "p": view.probability,
+                     "payoffs": list(view.payoffs.values()), "text": branch.text}
+                    for view, branch in zip(belief.branches(node_id), node.branches, strict=True)]
         entry = {"kind": node.kind, "label": node.label, "text": node.text, "actor": node.actor,
                  "fixed": node.fixed, "quote": node.quote, "historical": node.historical,
                  "tags": list(node.tags),
                  "sources": [_source(scenario.sources[k]) for k in node.source],
-                 "payoffs": [float(x) for x in bound.node_payoff[i]],
-                 "value": [float(x) for x in values[i]], "branches": branches}
-        if node.kind == "decision":
-            a = actors.index(node.actor)
-            entry["option_values"] = [float(bound.edge_payoff[start + j, a]
-                                            + values[compiled.index[b.to], a])
-                                      for j, b in enumerate(node.branches)]
-            chosen = solution.chosen_edge[i]
-            entry["choice"] = compiled.ids[compiled.child[chosen]] if chosen >= 0 else None
+                 "payoffs": [float(x) for x in arrays.node_payoffs[i]],
+                 "value": [float(x) for x in arrays.values[i]], "branches": branches}
+        if KINDS[node.kind].has_actor:
+            entry["option_values"] = [view.value[node.actor] for view in solution.branches(node_id)]
+            entry["choice"] = solution.choice(node_id)
             entry["tie"] = node_id in solution.ties
         nodes[node_id] = entry
 
-    found = top_paths(compiled, bound.p, TOP_PATHS)
-    positive = count_paths(compiled, bound.p)
+    found = top_probabilities(belief, TOP_PATHS)
+    total, positive = path_counts(belief)
     shown = reveal(scenario)
     years = sorted({s.date[:4] for s in shown.steps if s.date})
     return {
@@ -139,10 +132,10 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
         "actors": {k: {"name": a.name, "color": colors[k], "description": a.description}
                    for k, a in scenario.actors.items()},
         "nodes": nodes,
-        "paths": {"top": [float(p) for _, _, p in found], "total": count_paths(compiled),
+        "paths": {"top": found, "total": total,
                   "positive": positive, "complete": len(found) >= positive,
                   "tolerance": RANK_TOLERANCE},
-        "solution_expected": [float(x) for x in values[compiled.root]],
+        "solution_expected": [float(x) for x in arrays.values[arrays.root]],
         "reveal": {"steps": [s.to_dict() for s in shown.steps], "year": years[-1] if years else None,
                    "first_year": years[0] if years else None},
         "layout": _layout(scenario, reachable) if len(reachable) <= TREE_LIMIT else None,
@@ -156,14 +149,16 @@ def _source(source) -> dict:
 
 
 def _reachable(scenario: Scenario) -> list[str]:
-    """Node ids reachable from the root, in topological (compiled) order."""
-    compiled = scenario.compiled
-    seen = np.zeros(compiled.n_nodes, dtype=bool)
-    seen[compiled.root] = True
-    for g in range(len(compiled.gen_nodes) - 1):
-        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
-        seen[compiled.child[es][seen[compiled.parent[es]]]] = True
-    return [compiled.ids[i] for i in np.flatnonzero(seen)]
+    """Node ids reachable from the root, in topological order (by generation, then file order)."""
+    seen, stack = {scenario.root}, [scenario.root]
+    while stack:
+        for branch in scenario.nodes[stack.pop()].branches:
+            if branch.to not in seen:
+                seen.add(branch.to)
+                stack.append(branch.to)
+    generation = generations(scenario)
+    position = {node_id: k for k, node_id in enumerate(scenario.nodes)}
+    return sorted(seen, key=lambda n: (generation[n], position[n]))
 
 
 def _layout(scenario: Scenario, reachable: list[str]) -> dict:
@@ -173,12 +168,11 @@ def _layout(scenario: Scenario, reachable: list[str]) -> dict:
     every other node sits at the mean row of its children, then each column is pushed
     apart to one row between nodes.  Iterative throughout.
     """
-    compiled = scenario.compiled
-    generation = np.repeat(np.arange(len(compiled.gen_nodes) - 1), np.diff(compiled.gen_nodes))
+    generation = generations(scenario)
     keep = set(reachable)
-    last = max((int(generation[compiled.index[n]]) for n in reachable), default=0)
-    column = {n: last if scenario.nodes[n].kind == "outcome" else int(generation[compiled.index[n]])
-              for n in reachable}
+    last = max((generation[n] for n in reachable), default=0)
+    ends = {n for n in reachable if not KINDS[scenario.nodes[n].kind].has_branches}
+    column = {n: last if n in ends else generation[n] for n in reachable}
     row: dict[str, float] = {}
     stack, seen = [scenario.root], set()
     while stack:
@@ -186,14 +180,12 @@ def _layout(scenario: Scenario, reachable: list[str]) -> dict:
         if node_id in seen:
             continue
         seen.add(node_id)
-        node = scenario.nodes[node_id]
-        if node.kind == "outcome":
+        if node_id in ends:
             row[node_id] = float(len(row))
-        stack.extend(b.to for b in reversed(node.branches) if b.to in keep)
+        stack.extend(b.to for b in reversed(scenario.nodes[node_id].branches) if b.to in keep)
     for node_id in reversed(reachable):  # children before parents
-        node = scenario.nodes[node_id]
-        if node.kind != "outcome":
-            row[node_id] = float(np.mean([row[b.to] for b in node.branches]))
+        if node_id not in ends:
+            row[node_id] = float(np.mean([row[b.to] for b in scenario.nodes[node_id].branches]))
     for c in range(last):
         members = sorted((n for n in reachable if column[n] == c), key=lambda n: row[n])
         for a, b in zip(members, members[1:], strict=False):
@@ -234,14 +226,15 @@ def _tree_svg(scenario: Scenario, data: dict) -> str:
         fill = f' style="fill:{color}"' if color else ""
         tip = f'<title>{html.escape(node["label"])}</title>'
         ident = f'class="node {node["kind"]}" data-node="{html.escape(node_id)}"'
-        if node["kind"] == "decision":
+        symbol = KINDS[node["kind"]].symbol
+        if symbol == "square":
             shape = f'<rect x="{x - 7}" y="{y - 7}" width="14" height="14"{fill}/>'
-        elif node["kind"] == "chance":
+        elif symbol == "circle":
             shape = f'<circle cx="{x}" cy="{y}" r="7.5"/>'
         else:
             shape = f'<path d="M{x - 7},{y + 6} L{x + 7},{y + 6} L{x},{y - 7} Z"/>'
         label = ""
-        if node["kind"] == "outcome":
+        if not KINDS[node["kind"]].has_branches:
             text = node["label"] if len(node["label"]) <= 32 else node["label"][:31] + "…"
             label = f'<text x="{x + 12}" y="{y + 4}">{html.escape(text)}</text>'
         ring = f'<circle class="ring" cx="{x}" cy="{y}" r="12"/>'

@@ -8,7 +8,7 @@ import re
 from ..model import Node, Scenario, Source
 from .records import HistoricalStep, Reveal
 
-__all__ = ["historical_path", "event_date", "reveal", "ordinal"]
+__all__ = ["historical_path", "event_date", "reveal", "ordinal", "generations"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -23,12 +23,12 @@ def historical_path(scenario: Scenario) -> tuple[str, ...]:
     marked = [node_id for node_id, node in scenario.nodes.items() if node.historical]
     if len(marked) < 2:
         return tuple(marked)
-    generation = _generations(scenario)
+    generation = generations(scenario)
     position = {node_id: k for k, node_id in enumerate(scenario.nodes)}
     return tuple(sorted(marked, key=lambda n: (generation[n], position[n])))
 
 
-def _generations(scenario: Scenario) -> dict[str, int]:
+def generations(scenario: Scenario) -> dict[str, int]:
     """Each node's topological generation (the longest path from the root to it): the order,
     with ties in file order, in which the engine evaluates the nodes."""
     nodes = scenario.nodes
