@@ -33,6 +33,7 @@ import numpy as np
 from ..engine.rank import RANK_TOLERANCE, path_counts, top_probabilities
 from ..kinds import KINDS
 from ..model import Scenario
+from ..render.layout import NODE, plan, tidy
 from ..walk import reveal
 from ..walk.history import generations
 from ._shared import actor_colors
@@ -162,34 +163,35 @@ def _reachable(scenario: Scenario) -> list[str]:
 
 
 def _layout(scenario: Scenario, reachable: list[str]) -> dict:
-    """Columns by generation (outcomes all in the last one), rows from the outcomes' order.
+    """Columns by level, rows across them, from the diagrams' layout (:mod:`scenarios.render.layout`).
 
-    Outcomes take rows in the order a depth-first walk from the root first meets them;
-    every other node sits at the mean row of its children, then each column is pushed
-    apart to one row between nodes.  Iterative throughout.
+    Levels are the longest path from the root; outcomes all sit in the last column, their
+    labels aligned, each keeping its row free up to there.  A node reached by several
+    branches is drawn once.
     """
-    generation = generations(scenario)
-    keep = set(reachable)
-    last = max((generation[n] for n in reachable), default=0)
-    ends = {n for n in reachable if not KINDS[scenario.nodes[n].kind].has_branches}
-    column = {n: last if n in ends else generation[n] for n in reachable}
-    row: dict[str, float] = {}
-    stack, seen = [scenario.root], set()
-    while stack:
-        node_id = stack.pop()
-        if node_id in seen:
-            continue
-        seen.add(node_id)
-        if node_id in ends:
-            row[node_id] = float(len(row))
-        stack.extend(b.to for b in reversed(scenario.nodes[node_id].branches) if b.to in keep)
-    for node_id in reversed(reachable):  # children before parents
-        if node_id not in ends:
-            row[node_id] = float(np.mean([row[b.to] for b in scenario.nodes[node_id].branches]))
-    for c in range(last):
-        members = sorted((n for n in reachable if column[n] == c), key=lambda n: row[n])
-        for a, b in zip(members, members[1:], strict=False):
-            row[b] = max(row[b], row[a] + 1.0)
+    children = {n: [b.to for b in scenario.nodes[n].branches] for n in reachable}
+    drawn = plan(children, scenario.root)
+    level = {drawn.names[k]: int(lv) for k, lv, kind in zip(drawn.node, drawn.level, drawn.kind, strict=True)
+             if kind == NODE}
+    last = max(level.values(), default=0)
+    ends = [n for n in reachable if not children[n]]
+    for n in ends:  # a chain of padding down to the last column keeps the outcome's row free
+        chain = [f"{n}\0{k}" for k in range(last - level[n])]
+        for parent, child in zip([n, *chain], chain, strict=False):
+            children[parent] = [child]
+        if chain:
+            children[chain[-1]] = []
+    drawn = plan(children, scenario.root)
+    half = [0.5] * len(drawn)
+    breadth = tidy(drawn.children, half, half)
+    row = {drawn.names[k]: float(y) - 0.5 for k, y, kind in zip(drawn.node, breadth, drawn.kind, strict=True)
+           if kind == NODE and drawn.names[k] in level}
+    column = {n: last if not scenario.nodes[n].branches else level[n] for n in reachable}
+    # The rows kept for converging branches stay empty here (the page draws each branch as one
+    # curve): close every gap to at most one row.
+    ys = sorted(set(row.values()))
+    closed = dict(zip(ys, np.concatenate(([0.0], np.cumsum(np.minimum(np.diff(ys), 1.0)))).tolist(), strict=True))
+    row = {n: closed[y] for n, y in row.items()}
     return {"columns": last + 1, "rows": int(max(row.values(), default=0)) + 1,
             "at": {n: [column[n], round(row[n], 3)] for n in reachable}}
 
