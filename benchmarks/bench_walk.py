@@ -4,7 +4,7 @@ Random scenarios of 10^3 … 10^5 nodes come from ``bench_engine.random_scenario
 built through ``Scenario.from_dict``.  Per size, timed (best of R):
 
 ==============  ================================================================================
-walk ms         ``Walk(scenario, seed=s)``: binding the numbers (compile excluded, done once before)
+walk ms         ``Walk(scenario, seed=s)``: evaluating the numbers (compile excluded, done once before)
 roll ms         rolling from the root to an outcome (all steps of one walk)
 rank ms         ``walk.rank()`` for that path: counting every path exactly, then the best-first
                 search for the paths more probable than it
@@ -91,7 +91,7 @@ def row(exp, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scenario = scenarios.Scenario.from_dict(random_scenario(10**exp, seed), filename="bench")
-    scenario.compiled  # compile once, outside the timings
+    _ = scenario.compiled  # compile once, outside the timings
     r = REPEATS[exp]
     t_walk, _ = best(lambda: Walk(scenario, seed=seed), r)
     t_roll, walk = best(lambda: rolled_walk(scenario, seed), r)

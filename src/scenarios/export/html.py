@@ -6,8 +6,11 @@ images from anywhere (a Content-Security-Policy forbids every network request), 
 scenario's numbers computed here, in Python, and embedded as JSON.  The page only follows
 the tree: the bound branch probabilities and payoffs, the strategic solution's choices and
 values (:func:`scenarios.solve`), the probabilities of the most probable paths (for the
-rank at the end), the historical path with its dates (:func:`scenarios.walk.reveal`) and a
-tree layout are all computed by this module.
+rank at the end, from :mod:`scenarios.engine.rank`), the historical path with its dates
+(:func:`scenarios.walk.reveal`) and the tree's positions (:mod:`scenarios.render.layout`)
+are all computed here, from the scenario's results.  The page itself (HTML, CSS,
+JavaScript) is package data in ``html_page/``, filled in with the escaped JSON and the
+inline SVG tree.
 
 The page offers the same walk as ``scenarios play``: narrative, sources and quotes,
 numbered options with their probabilities, roll with a seed, back, history, a strategic
