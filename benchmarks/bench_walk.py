@@ -4,7 +4,7 @@ Random scenarios of 10^3 … 10^5 nodes come from ``bench_engine.random_scenario
 built through ``Scenario.from_dict``.  Per size, timed (best of R):
 
 ==============  ================================================================================
-walk ms         ``Walk(scenario, seed=s)``: binding the numbers (compile excluded, done once before)
+walk ms         ``Walk(scenario, seed=s)``: evaluating the numbers (compile excluded, done once before)
 roll ms         rolling from the root to an outcome (all steps of one walk)
 rank ms         ``walk.rank()`` for that path: counting every path exactly, then the best-first
                 search for the paths more probable than it
@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import scenarios  # noqa: E402
-import scenarios.walk as walk_module  # noqa: E402
+import scenarios.engine.rank as rank_module  # noqa: E402
 from bench_engine import random_scenario  # noqa: E402
 from scenarios.export.html import export  # noqa: E402
 from scenarios.walk import Walk  # noqa: E402
@@ -63,13 +63,13 @@ def rolled_walk(scenario, seed):
 
 def spy_top_paths():
     asked = []
-    real = walk_module.top_paths
+    real = rank_module.top_paths
 
     def spy(compiled, p, k, **kw):
         asked.append(k)
         return real(compiled, p, k, **kw)
 
-    walk_module.top_paths = spy
+    rank_module.top_paths = spy
     return asked, real
 
 
@@ -91,7 +91,7 @@ def row(exp, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scenario = scenarios.Scenario.from_dict(random_scenario(10**exp, seed), filename="bench")
-    scenario.compiled  # compile once, outside the timings
+    _ = scenario.compiled  # compile once, outside the timings
     r = REPEATS[exp]
     t_walk, _ = best(lambda: Walk(scenario, seed=seed), r)
     t_roll, walk = best(lambda: rolled_walk(scenario, seed), r)
@@ -99,7 +99,7 @@ def row(exp, seed):
     try:
         t_rank, rank = best(walk.rank, r)
     finally:
-        walk_module.top_paths = real
+        rank_module.top_paths = real
     walk.summary()  # solve once (cached on the walk)
     t_summary, _ = best(walk.summary, r)
     t_html, page = best(lambda: export(scenario), max(1, r // 2))
@@ -117,7 +117,7 @@ def worst_case(seed):
     try:
         t_rank, rank = best(walk.rank, 3)
     finally:
-        walk_module.top_paths = real
+        rank_module.top_paths = real
     return t_rank, rank, max(asked)
 
 

@@ -329,16 +329,16 @@ def test_rank_of_the_historical_donbas_path(donbas):
 
 def test_rank_searches_only_as_far_as_needed(monkeypatch):
     """On a chain with 2,002 paths the top path is ranked after asking for 64, not all."""
-    import scenarios.walk as walk_module
+    import scenarios.engine.rank as rank_module
 
     asked = []
-    real = walk_module.top_paths
+    real = rank_module.top_paths
 
     def spy(compiled, p, k, **kw):
         asked.append(k)
         return real(compiled, p, k, **kw)
 
-    monkeypatch.setattr(walk_module, "top_paths", spy)
+    monkeypatch.setattr(rank_module, "top_paths", spy)
     scenario = builders.build(builders.deep_chain(2_000, q=0.9))
     walk = Walk(scenario, seed=0)
     walk.choose("stop")  # probability 0.1; the path c0 -> c1 -> ... is less likely (0.9^k)

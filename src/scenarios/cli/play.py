@@ -15,11 +15,13 @@ import sys
 import textwrap
 
 from .. import formatting
+from ..kinds import KINDS
 from . import add_file, add_set, count
 
-# Only the standard library at module level: `scenarios --help` imports this module.
+# Only the standard library and scenarios.kinds at module level: `scenarios --help` imports this module.
 
-KIND_MARK = {"decision": "■", "chance": "●", "outcome": "▲"}
+MARKS = {"square": "■", "circle": "●", "triangle": "▲"}  # by the kind's symbol (scenarios.kinds)
+
 KEYS = (
     ("1, 2, …", "choose that option (for the actor deciding, or for chance)"),
     ("r", "roll: let chance decide (at a decision: the analyst's belief weights)"),
@@ -45,12 +47,8 @@ class Style:
     def __init__(self, *, width: int = 80, color: bool = False, actors=None):
         self.width = width
         self.color = color
-        self._codes = {}
-        if color:
-            for key, actor in (actors or {}).items():
-                rgb = _rgb(actor.color) if actor.color else None
-                if rgb:
-                    self._codes[key] = "\x1b[1;38;2;%d;%d;%dm" % rgb
+        rgbs = {key: _rgb(actor.color) for key, actor in (actors or {}).items() if actor.color} if color else {}
+        self._codes = {key: "\x1b[1;38;2;{};{};{}m".format(*rgb) for key, rgb in rgbs.items() if rgb}
 
     @classmethod
     def for_stream(cls, stream, scenario) -> Style:
@@ -134,13 +132,12 @@ def render_node(walk, style: Style) -> str:
     s = walk.scenario
     step = len(walk.history) + 1
     lines = [style.rule(), style.dim(style.wrap(f"Step {step} · {s.title}", " ", "   ")), style.rule()]
-    head = f"{KIND_MARK[node.kind]} {node.label}"
-    if node.kind == "outcome":
-        head = f"{KIND_MARK['outcome']} Outcome: {node.label}"
+    kind = KINDS[node.kind]
+    head = f"{MARKS[kind.symbol]} {'' if kind.has_branches else 'Outcome: '}{node.label}"
     lines.append(style.actor(style.bold(style.wrap(head, "", "  ")), node.actor))
-    if node.kind == "decision":
+    if kind.has_actor:
         lines.append(style.actor(style.wrap(f"{_actor_name(walk, node.actor)} decides", "  "), node.actor))
-    elif node.kind == "chance":
+    elif kind.has_branches:
         lines.append("  Chance decides")
     if node.text:
         lines += ["", style.wrap(node.text, "  ")]
@@ -155,7 +152,7 @@ def render_node(walk, style: Style) -> str:
     if walk.is_finished:
         return "\n".join(lines)
     lines.append("")
-    if node.kind == "decision":
+    if kind.has_actor:
         lines.append(style.wrap(f"What does {_actor_name(walk, node.actor)} do? (p: the analyst's "
                                 "belief weights)", "  "))
     else:
@@ -163,7 +160,7 @@ def render_node(walk, style: Style) -> str:
     lines += render_options(walk, style)
     n = len(walk.options)
     keys = f"1-{n} choose" if n > 1 else "1 choose"
-    keys += " · r roll" + (" (or Enter)" if node.kind == "chance" else "")
+    keys += " · r roll" + ("" if kind.has_actor else " (or Enter)")
     lines.append(style.dim(style.wrap(f"keys: {keys} · b back · h history · s hint · ? help · q quit",
                                       "  ", "        ")))
     return "\n".join(lines)
@@ -206,7 +203,7 @@ def render_history(walk, style: Style) -> str:
         node = walk.scenario.nodes[step.at]
         who = _actor_name(walk, node.actor)
         how = "rolled" if step.how == "rolled" else "chose"
-        lines.append(style.wrap(f"{k}. {KIND_MARK[node.kind]} {node.label} ({who}): {how} "
+        lines.append(style.wrap(f"{k}. {MARKS[KINDS[node.kind].symbol]} {node.label} ({who}): {how} "
                                 f"“{step.label}”, p = {number(step.probability)}",
                                 "    ", "       "))
     lines.append(f"    Path probability so far: {probability(walk.path_probability)}")
@@ -216,9 +213,10 @@ def render_history(walk, style: Style) -> str:
 def render_hint(walk, style: Style) -> str:
     hint = walk.hint()
     node = walk.node
+    kind = KINDS[node.kind]
     lines = [style.wrap("Strategic hint (backward induction: every actor maximises its own "
                         "expected payoff):", "  ")]
-    if node.kind == "decision" and hint.choice:
+    if kind.has_actor and hint.choice:
         who = _actor_name(walk, node.actor)
         lines.append(style.wrap(f"{who} would choose “{hint.choice_label}”"
                                 + (" (a tie, broken by listing order)" if hint.tie else "") + ".",
@@ -229,15 +227,15 @@ def render_hint(walk, style: Style) -> str:
             mark = "→" if option.to == hint.choice else " "
             label = option.label if len(option.label) <= width else option.label[:width - 1] + "…"
             lines.append(f"    {mark} {label:<{width}}  {number(hint.values[option.to], 3):>8}")
-    elif node.kind == "decision":
+    elif kind.has_actor:
         lines.append(style.wrap("This decision is fixed: the solution keeps its belief weights here.",
                                 "    "))
-    elif node.kind == "chance":
+    elif kind.has_branches:
         lines.append(style.wrap("Chance decides here; the solution takes the probabilities as given.",
                                 "    "))
     else:
         lines.append("    The walk has ended.")
-    if node.kind != "outcome":
+    if kind.has_branches:
         outcomes = ", ".join(f"{walk.scenario.nodes[o].label} {number(p)}"
                              for o, p in list(hint.outcomes.items())[:4])
         lines.append(style.wrap(f"If every actor plays the solution from here: outcomes "
@@ -261,8 +259,7 @@ def render_summary(walk, style: Style) -> str:
     lines = ["", style.rule("═"), style.bold(" End of the walk"), style.rule("═")]
     route = " → ".join(step.label for step in summary.steps)
     lines.append(style.wrap(f"Your path: {route} ⇒ {s.nodes[summary.outcome].label}", "  ", "    "))
-    lines.append("")
-    lines.append(style.wrap(f"Probability of this path: {probability(summary.probability)}", "  "))
+    lines += ["", style.wrap(f"Probability of this path: {probability(summary.probability)}", "  ")]
     lines.append(style.wrap(_rank_text(summary.rank), "  "))
     fit = max(8, min(30, style.width - 28))
     names = {a: actor.name if len(actor.name) <= fit else actor.name[:fit - 1] + "…"
@@ -380,9 +377,9 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
     replay = type(walk)(s, seed=walk.seed, overrides=walk.overrides)
     for n, step in enumerate([*walk.history, None], 1):
         node = replay.node
-        who = f" — {_md(_actor_name(walk, node.actor))} decides" if node.kind == "decision" else ""
-        title = f"Outcome: {node.label}" if node.kind == "outcome" else node.label
-        out += [f"## {n}. {KIND_MARK[node.kind]} {_md(title)}{who}", ""]
+        who = f" — {_md(_actor_name(walk, node.actor))} decides" if KINDS[node.kind].has_actor else ""
+        title = f"Outcome: {node.label}" if not KINDS[node.kind].has_branches else node.label
+        out += [f"## {n}. {MARKS[KINDS[node.kind].symbol]} {_md(title)}{who}", ""]
         if node.text:
             out += [_md(node.text), ""]
         if node.quote:
@@ -520,7 +517,7 @@ class Session:
                 self.screen()
         elif walk.is_finished and (key in ("r", "") or key.isdigit()):
             self.show("  The walk has ended: b goes back a step, h shows the history, q quits.")
-        elif key == "r" or (key == "" and walk.node.kind == "chance"):
+        elif key == "r" or (key == "" and not KINDS[walk.node.kind].has_actor):
             self.show(render_step(walk, walk.roll(), style))
             self.screen()
         elif key.isdigit() and 1 <= int(key) <= n:
@@ -539,6 +536,8 @@ class Session:
 
 # -- the command -----------------------------------------------------------------------------
 def cmd_play(args) -> int:
+    from pathlib import Path
+
     from ..io.atomic import write_atomic
     from ..walk import SavedWalkError, Walk, WalkError
     from .commands import load_scenario, overrides_of
@@ -548,8 +547,7 @@ def cmd_play(args) -> int:
         if args.overrides:
             raise WalkError("--set cannot be combined with --resume: a saved walk keeps its own overrides")
         try:
-            with open(args.resume, encoding="utf-8") as handle:
-                text = handle.read()
+            text = Path(args.resume).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise SavedWalkError(f"{args.resume}: error: cannot read the saved walk ({reason})") from None
