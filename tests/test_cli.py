@@ -16,23 +16,9 @@ import pytest
 import builders
 import scenarios
 from builders import DATA
-from scenarios.cli import main
 
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 DIAGNOSTIC = re.compile(r"(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)")
-
-
-@pytest.fixture
-def run(capsys):
-    """``run(*argv) -> (status, stdout, stderr)``; asserts there is never a traceback."""
-
-    def _run(*argv):
-        status = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err and "Traceback" not in out
-        return status, out, err
-
-    return _run
 
 
 @pytest.fixture
@@ -41,29 +27,29 @@ def entry_file(write):
 
 
 # -- list, validate, show ------------------------------------------------------------------------
-def test_list(run):
-    status, out, err = run("list")
+def test_list(cli):
+    status, out, err = cli("list")
     assert status == 0 and err == ""
     for name in scenarios.bundled_names():
         assert name in out
     assert {"entry-deterrence", "oil-wildcatter", "donbas-recognition-2022"} <= set(scenarios.bundled_names())
 
 
-def test_validate_ok(run, entry_file):
-    status, out, err = run("validate", entry_file)
+def test_validate_ok(cli, entry_file):
+    status, out, err = cli("validate", entry_file)
     assert status == 0 and err == ""
     assert out.startswith("ok")
     assert out.count("\n") == 1  # a one-line summary
 
 
-def test_validate_a_bundled_name(run):
-    status, out, err = run("validate", "entry-deterrence")
+def test_validate_a_bundled_name(cli):
+    status, out, err = cli("validate", "entry-deterrence")
     assert (status, err) == (0, "") and out.startswith("ok")
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
-def test_validate_invalid_file(run, path):
-    status, out, err = run("validate", path)
+def test_validate_invalid_file(cli, path):
+    status, out, err = cli("validate", path)
     assert status == 1
     assert out == ""
     lines = err.strip().splitlines()
@@ -82,54 +68,54 @@ def test_validate_invalid_file(run, path):
         assert pos == "*" or any(f"{m['line']}:{m['col']}" == pos for m in errors)
 
 
-def test_validate_reports_several_errors(run, write):
+def test_validate_reports_several_errors(cli, write):
     text = builders.entry_deterrence_yaml().replace("actor: entrant", "actor: entrnt").replace(
         "to: war", "to: wr")
-    status, out, err = run("validate", write(text))
+    status, out, err = cli("validate", write(text))
     assert status == 1 and out == ""
     assert len([line for line in err.splitlines() if ": error: " in line]) == 2
 
 
-def test_validate_warns_but_succeeds(run):
+def test_validate_warns_but_succeeds(cli):
     path = DATA / "valid" / "unreachable_node.yaml"
-    status, out, err = run("validate", path)
+    status, out, err = cli("validate", path)
     assert status == 0 and out.startswith("ok")
     (line,) = err.strip().splitlines()
     m = DIAGNOSTIC.fullmatch(line)
     assert m and (m["line"], m["col"], m["severity"]) == ("8", "3", "warning")
 
 
-def test_show(run, entry_file):
-    status, out, err = run("show", entry_file)
+def test_show(cli, entry_file):
+    status, out, err = cli("show", entry_file)
     assert (status, err) == (0, "")
     for label in ("Stay out", "Enter", "Fight", "Accommodate", "stay_out", "war", "share"):
         assert label in out
     assert out.index("entry") < out.index("response") < out.index("share")
 
 
-def test_show_with_set(run, entry_file):
-    status, out, err = run("show", entry_file, "--set", "entry.response=0.8")
+def test_show_with_set(cli, entry_file):
+    status, out, err = cli("show", entry_file, "--set", "entry.response=0.8")
     assert (status, err) == (0, "")
     assert "0.8" in out and "0.2" in out
 
 
-def test_show_dag_does_not_repeat_shared_subtrees(run):
-    status, out, _ = run("show", DATA / "valid" / "shared_outcome_dag.yaml")
+def test_show_dag_does_not_repeat_shared_subtrees(cli):
+    status, out, _ = cli("show", DATA / "valid" / "shared_outcome_dag.yaml")
     assert status == 0
     assert out.count("u 100") == 1  # good (payoff u 100) below mid is drawn once
     assert "continues above" in out
 
 
 # -- evaluate and solve ------------------------------------------------------------------------
-def test_evaluate_text(run, entry_file):
-    status, out, err = run("evaluate", entry_file)
+def test_evaluate_text(cli, entry_file):
+    status, out, err = cli("evaluate", entry_file)
     assert (status, err) == (0, "")
     assert "0.2" in out and "1.2" in out  # the expected payoffs
     assert "0.35" in out and "0.15" in out  # outcome probabilities
 
 
-def test_evaluate_json_is_the_contract_document(run, entry_file):
-    status, out, err = run("evaluate", entry_file, "--json")
+def test_evaluate_json_is_the_contract_document(cli, entry_file):
+    status, out, err = cli("evaluate", entry_file, "--json")
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert {"scenario", "mode", "given", "expected_payoffs", "outcomes", "paths"} <= doc.keys()
@@ -146,8 +132,8 @@ def test_evaluate_json_is_the_contract_document(run, entry_file):
     assert len(doc["paths"]) == 3
 
 
-def test_solve_json(run, entry_file):
-    status, out, err = run("solve", entry_file, "--json")
+def test_solve_json(cli, entry_file):
+    status, out, err = cli("solve", entry_file, "--json")
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert doc["mode"] == "strategic"
@@ -157,43 +143,43 @@ def test_solve_json(run, entry_file):
     assert {"scenario", "given", "outcomes", "paths"} <= doc.keys()
 
 
-def test_solve_text(run):
-    status, out, err = run("solve", "oil-wildcatter")
+def test_solve_text(cli):
+    status, out, err = cli("solve", "oil-wildcatter")
     assert (status, err) == (0, "")
     assert "20" in out  # EMV of drilling at once (docs/teaching-answers.md)
 
 
-def test_json_matches_the_library(run, entry_file):
+def test_json_matches_the_library(cli, entry_file):
     s = scenarios.load(entry_file)
     for command, result in (("evaluate", s.evaluate()), ("solve", s.solve())):
-        status, out, _ = run(command, entry_file, "--json")
+        status, out, _ = cli(command, entry_file, "--json")
         assert status == 0
         assert json.loads(out) == json.loads(json.dumps(result.to_dict()))
 
 
-def test_top(run, entry_file):
+def test_top(cli, entry_file):
     for n in (0, 1, 2, 3, 50):
-        status, out, _ = run("evaluate", entry_file, "--json", "--top", n)
+        status, out, _ = cli("evaluate", entry_file, "--json", "--top", n)
         assert status == 0
         assert len(json.loads(out)["paths"]) == min(n, 3)
-    status, out, _ = run("solve", entry_file, "--json", "--top", 0)
+    status, out, _ = cli("solve", entry_file, "--json", "--top", 0)
     assert status == 0 and json.loads(out)["paths"] == []
 
 
-def test_top_default_is_ten(run):
-    status, out, _ = run("evaluate", "oil-wildcatter", "--json")  # 12 paths
+def test_top_default_is_ten(cli):
+    status, out, _ = cli("evaluate", "oil-wildcatter", "--json")  # 12 paths
     assert status == 0 and len(json.loads(out)["paths"]) == 10
 
 
-def test_set_parameter_and_branch(run):
+def test_set_parameter_and_branch(cli):
     # Wildcatter: test_cost 5 makes the test worth -5 + 29.5 = 24.5 > 20.
-    status, out, err = run("solve", "oil-wildcatter", "--json", "--set", "test_cost=5")
+    status, out, err = cli("solve", "oil-wildcatter", "--json", "--set", "test_cost=5")
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert doc["choices"]["start"] == "seismic"
     assert doc["expected_payoffs"]["wildcatter"] == pytest.approx(24.5)
     # Repeatable; NODE.CHILD with an expression value (1/4).
-    status, out, err = run("evaluate", "entry-deterrence", "--json", "--set", "entry.response=1/4",
+    status, out, err = cli("evaluate", "entry-deterrence", "--json", "--set", "entry.response=1/4",
                            "--set", "response.war=0.5")
     assert (status, err) == (0, "")
     probs = {o["id"]: o["probability"] for o in json.loads(out)["outcomes"]}
@@ -201,8 +187,8 @@ def test_set_parameter_and_branch(run):
     assert probs == {"stay_out": 0.75, "war": 0.125, "share": 0.125}
 
 
-def test_given(run, entry_file):
-    status, out, err = run("evaluate", entry_file, "--json", "--given", "response")
+def test_given(cli, entry_file):
+    status, out, err = cli("evaluate", entry_file, "--json", "--given", "response")
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert doc["given"] == "response"
@@ -225,8 +211,8 @@ def test_given(run, entry_file):
         pytest.param(["--given", "response", "--set", "entry.response=0"], "response", id="unreachable-given"),
     ],
 )
-def test_bad_requests_exit_1(run, entry_file, args, fragment):
-    status, out, err = run("evaluate", entry_file, *args)
+def test_bad_requests_exit_1(cli, entry_file, args, fragment):
+    status, out, err = cli("evaluate", entry_file, *args)
     assert status == 1
     assert out == ""
     assert fragment in err and err.strip()
@@ -248,47 +234,47 @@ def test_bad_requests_exit_1(run, entry_file, args, fragment):
         pytest.param(["--bogus"], id="bad-global-flag"),
     ],
 )
-def test_bad_command_lines_exit_2(run, argv):
-    status, out, err = run(*argv)
+def test_bad_command_lines_exit_2(cli, argv):
+    status, out, err = cli(*argv)
     assert status == 2
     assert out == ""
     assert "usage:" in err
 
 
 @pytest.mark.parametrize("command", ["validate", "show", "evaluate", "solve"])
-def test_missing_file_exits_1(run, tmp_path, command):
-    status, out, err = run(command, tmp_path / "nope.yaml")
+def test_missing_file_exits_1(cli, tmp_path, command):
+    status, out, err = cli(command, tmp_path / "nope.yaml")
     assert status == 1 and out == ""
     m = DIAGNOSTIC.fullmatch(err.strip())
     assert m and m["file"].endswith("nope.yaml") and m["severity"] == "error"
 
 
 @pytest.mark.parametrize("command", ["validate", "show", "evaluate", "solve"])
-def test_invalid_file_exits_1_for_every_command(run, command):
-    status, out, err = run(command, DATA / "invalid" / "probability_sum.yaml")
+def test_invalid_file_exits_1_for_every_command(cli, command):
+    status, out, err = cli(command, DATA / "invalid" / "probability_sum.yaml")
     assert status == 1 and out == ""
     assert DIAGNOSTIC.fullmatch(err.strip().splitlines()[0])
 
 
-def test_directory_and_non_utf8(run, tmp_path, write):
-    assert run("validate", tmp_path)[0] == 1
-    assert run("validate", write(b"title: \xff\xfe\n"))[0] == 1
+def test_directory_and_non_utf8(cli, tmp_path, write):
+    assert cli("validate", tmp_path)[0] == 1
+    assert cli("validate", write(b"title: \xff\xfe\n"))[0] == 1
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["evaluate", "--help"], ["solve", "--help"],
                                   ["validate", "--help"], ["show", "--help"], ["list", "--help"]])
-def test_help(run, argv):
-    status, out, err = run(*argv)
+def test_help(cli, argv):
+    status, out, err = cli(*argv)
     assert status == 0
     assert "usage:" in out and err == ""
 
 
-def test_help_lists_the_contract_commands(run):
-    _, out, _ = run("--help")
+def test_help_lists_the_contract_commands(cli):
+    _, out, _ = cli("--help")
     for command in ("list", "validate", "show", "evaluate", "solve"):
         assert command in out
 
 
-def test_version(run):
-    status, out, _ = run("--version")
+def test_version(cli):
+    status, out, _ = cli("--version")
     assert status == 0 and scenarios.__version__ in out

@@ -20,12 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scenarios
+from builders import DATA, REPO, build
 from scenarios.errors import ScenarioWarning
 from scenarios.io.atomic import OutputError
 from scenarios.io.dump import dump, dumps, to_dict
-
-REPO = Path(__file__).parent.parent
-DATA = Path(__file__).parent / "data"
 
 # -- the strategy ----------------------------------------------------------------------------
 TRICKY = ["yes", "No", "null", "~", "true", "- a", "a: b", "#hash", "'single'", '"double"',
@@ -175,12 +173,6 @@ def documents(draw, *, max_nodes: int = 8, dag: bool | None = None, rich: bool =
         data["root"] = ids[0]
     data["nodes"] = {ids[i]: nodes[ids[i]] for i in order}
     return data
-
-
-def build(data: dict) -> scenarios.Scenario:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScenarioWarning)
-        return scenarios.Scenario.from_dict(data)
 
 
 def loads(text: str, **kwargs) -> scenarios.Scenario:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import subprocess
-import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -27,11 +25,12 @@ import pytest
 from hypothesis import given, settings
 
 import scenarios
+from builders import build
 from reference import Reference
 from scenarios.errors import ScenarioFileError, ScenarioWarning
 from scenarios.export import efg
 from scenarios.io.efg_import import load_efg, loads_efg, parse_efg
-from test_dump import build, documents
+from test_dump import documents
 
 INTEROP = Path(__file__).parent / "data" / "interop"
 BUNDLED = scenarios.bundled_names()
@@ -400,26 +399,21 @@ def test_malformed_files_are_reported_with_their_position(text, line, col, phras
 
 
 # -- the command, as a user runs it -----------------------------------------------------------------
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scenarios", *args], capture_output=True, text=True,
-                          timeout=120)
-
-
-def test_cli_import_writes_a_scenario_that_loads(tmp_path):
+def test_cli_import_writes_a_scenario_that_loads(cli_process, tmp_path):
     target = tmp_path / "game.yaml"
-    out = run("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target))
+    out = cli_process("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target))
     assert out.returncode == 0, out.stderr
     assert out.stdout == "" and "wrote" in out.stderr
     s = scenarios.load(target)
     assert s.id == "game" and s.solve().expected_payoffs["entrant"] == pytest.approx(25 / 18)
     # Refuses to overwrite the scenario it just wrote, unless --force.
-    out = run("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target))
+    out = cli_process("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target))
     assert out.returncode == 1 and "refusing to overwrite" in out.stderr
-    assert run("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target), "--force").returncode == 0
+    assert cli_process("import", str(INTEROP / "entry-with-demand.efg"), "-o", str(target), "--force").returncode == 0
 
 
-def test_cli_import_to_standard_output():
-    out = run("import", str(INTEROP / "entry-with-demand.efg"))
+def test_cli_import_to_standard_output(cli_process):
+    out = cli_process("import", str(INTEROP / "entry-with-demand.efg"))
     assert out.returncode == 0, out.stderr
     assert scenarios.loads(out.stdout) == load_efg(INTEROP / "entry-with-demand.efg")
 
@@ -429,23 +423,23 @@ def test_cli_import_to_standard_output():
     ("truncated.efg", "before the tree is complete"),
     ("missing.efg", "cannot read the file"),
 ])
-def test_cli_import_errors_exit_1_and_write_nothing(tmp_path, name, phrase):
-    out = run("import", str(INTEROP / name), "-o", str(tmp_path / "out.yaml"))
+def test_cli_import_errors_exit_1_and_write_nothing(cli_process, tmp_path, name, phrase):
+    out = cli_process("import", str(INTEROP / name), "-o", str(tmp_path / "out.yaml"))
     assert out.returncode == 1
     assert phrase in out.stderr and "Traceback" not in out.stderr
     assert out.stdout == "" and list(tmp_path.iterdir()) == []
 
 
-def test_cli_import_refuses_other_formats(tmp_path):
+def test_cli_import_refuses_other_formats(cli_process, tmp_path):
     path = tmp_path / "game.nfg"
     path.write_text("NFG 1 R \"x\" { } { }\n", encoding="utf-8")
-    out = run("import", str(path))
+    out = cli_process("import", str(path))
     assert out.returncode == 1 and ".efg" in out.stderr
 
 
-def test_cli_export_efg_opens_in_pygambit(tmp_path):
+def test_cli_export_efg_opens_in_pygambit(cli_process, tmp_path):
     target = tmp_path / "donbas.efg"
-    out = run("export", "donbas-recognition-2022", "--to", "efg", "-o", str(target))
+    out = cli_process("export", "donbas-recognition-2022", "--to", "efg", "-o", str(target))
     assert out.returncode == 0, out.stderr
     game = gbt.read_efg(str(target))
     assert [p.label for p in game.players] == ["Russia (Putin)", "The West (US and allies)", "Ukraine"]

@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,12 +21,14 @@ import pytest
 from hypothesis import given, settings
 
 import scenarios
+from builders import build
+from doc_examples import BIN, check_doctests, run_bash, transcripts
 from reference import Reference
 from scenarios.errors import ScenarioWarning
 from scenarios.export import dot as dot_format
 from scenarios.export import export, formats, json_format, mermaid
 from scenarios.export._shared import ExportOptionError, xml_safe
-from test_dump import build, documents
+from test_dump import documents
 
 REPO = Path(__file__).parent.parent
 INTEROP = Path(__file__).parent / "data" / "interop"
@@ -392,22 +393,17 @@ def test_mermaid_ids_stay_unique_after_cleaning():
 
 
 # -- the command, as a user runs it ----------------------------------------------------------------
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scenarios", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
-
-
-def test_cli_exports_every_format_to_a_file(tmp_path):
+def test_cli_exports_every_format_to_a_file(cli_process, tmp_path):
     for fmt in OURS:
         target = tmp_path / f"out{formats()[fmt].SUFFIX}"
-        out = run("export", "entry-deterrence", "--to", fmt, "-o", str(target))
+        out = cli_process("export", "entry-deterrence", "--to", fmt, "-o", str(target))
         assert out.returncode == 0, out.stderr
         assert out.stdout == "" and target.read_text(encoding="utf-8")
     assert scenarios.load(tmp_path / "out.json") == bundled("entry-deterrence")
 
 
-def test_cli_export_to_standard_output_with_results():
-    out = run("export", "entry-deterrence", "--to", "json", "--results", "--set", "response.war=0.6")
+def test_cli_export_to_standard_output_with_results(cli_process):
+    out = cli_process("export", "entry-deterrence", "--to", "json", "--results", "--set", "response.war=0.6")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["evaluate"]["expected_payoffs"] == {"entrant": -0.1, "incumbent": 0.9}
 
@@ -418,65 +414,50 @@ def test_cli_export_to_standard_output_with_results():
     (["--to", "json", "--set", "response.war=0.6"], "only affect --results"),
     (["--to", "dot", "--set", "nope=1"], "unknown parameter"),
 ])
-def test_cli_export_errors_are_clear_and_write_nothing(tmp_path, args, message):
+def test_cli_export_errors_are_clear_and_write_nothing(cli_process, tmp_path, args, message):
     target = tmp_path / "out.txt"
-    out = run("export", "entry-deterrence", *args, "-o", str(target))
+    out = cli_process("export", "entry-deterrence", *args, "-o", str(target))
     assert out.returncode == 1
     assert message in out.stderr and "Traceback" not in out.stderr
     assert out.stdout == ""
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_export_into_a_missing_folder(tmp_path):
-    out = run("export", "entry-deterrence", "--to", "dot", "-o", str(tmp_path / "missing" / "x.dot"))
+def test_cli_export_into_a_missing_folder(cli_process, tmp_path):
+    out = cli_process("export", "entry-deterrence", "--to", "dot", "-o", str(tmp_path / "missing" / "x.dot"))
     assert out.returncode == 1 and "does not exist" in out.stderr and "Traceback" not in out.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_export_never_overwrites_a_scenario_file(tmp_path):
+def test_cli_export_never_overwrites_a_scenario_file(cli_process, tmp_path):
     target = tmp_path / "mine.yaml"
     target.write_text("title: mine\n", encoding="utf-8")
-    out = run("export", "entry-deterrence", "--to", "json", "-o", str(target))
+    out = cli_process("export", "entry-deterrence", "--to", "json", "-o", str(target))
     assert out.returncode == 1 and "refusing to overwrite" in out.stderr
     assert target.read_text(encoding="utf-8") == "title: mine\n"
 
 
-def test_cli_usage_error_exits_2():
-    out = run("export", "entry-deterrence")
+def test_cli_usage_error_exits_2(cli_process):
+    out = cli_process("export", "entry-deterrence")
     assert out.returncode == 2 and "--to" in out.stderr
 
 
-# -- docs/interop.md runs as written -----------------------------------------------------------------
-DOC = REPO / "docs" / "interop.md"
-
-
-def console_sessions() -> list[tuple[str, str]]:
-    """``(command, expected output)`` for every ``$ scenarios`` line of the page's console blocks."""
-    sessions: list[tuple[str, str]] = []
-    for block in re.findall(r"```console\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S):
-        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
-            command, _, output = chunk.partition("\n")
-            if re.search(r"\b[A-Z]{3,}\b", command):  # a synopsis with placeholders (FILE, OUT)
-                continue
-            sessions.append((command, output))
-    return sessions
+# -- docs/interop.md runs as written (the runner is tests/doc_examples.py) ----------------------------
+DOC = "docs/interop.md"
+# (command, expected output) for every ``$ scenarios`` line of the page's console blocks, but
+# synopses with placeholders (FILE, OUT).
+SESSIONS = [(command, shown) for command, shown in transcripts(DOC) if not re.search(r"\b[A-Z]{3,}\b", command)]
 
 
 def test_interop_doc_python_examples_run():
-    import doctest
-
-    failures, tried = doctest.testfile(str(DOC), module_relative=False, optionflags=doctest.ELLIPSIS,
-                                       verbose=False, report=True)
-    assert tried > 10 and failures == 0
+    check_doctests(DOC, None, minimum=11)
 
 
-@pytest.mark.parametrize("command, expected", console_sessions(), ids=lambda x: x[:60] if x else "")
+@pytest.mark.parametrize("command, expected", SESSIONS, ids=lambda x: x[:60] if x else "")
 def test_interop_doc_console_examples_run(tmp_path, command, expected):
     (tmp_path / "tests").symlink_to(REPO / "tests")  # the page's relative paths, outputs in tmp
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "LC_ALL": "C.UTF-8"}
-    out = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=120, env=env)
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+    out = run_bash(command, tmp_path, timeout=120, env=env)
     assert "Traceback" not in out.stderr
     if "exit status" not in expected:
         assert out.returncode == 0, out.stderr

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +14,7 @@ from hypothesis import given, settings
 
 import scenarios
 from builders import build, scenario_data
+from doc_examples import check_doctests, check_sessions, in_bash
 from reference import Reference
 from scenarios.engine.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
 from scenarios.engine.bind import parameter_values
@@ -386,46 +384,10 @@ def test_cli_bad_dist_in_the_file_names_the_item(write):
     assert out.returncode == 1 and "parameter 'x': dist beta" in out.stderr and "> 0" in out.stderr
 
 
-# -- the examples in docs/simulation.md run as written ------------------------------------------------
-DOC = Path(__file__).parents[1] / "docs" / "simulation.md"
-
-
-def _blocks(kind: str) -> list[str]:
-    return re.findall(rf"```{kind}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
+# -- the examples in docs/simulation.md run as written (the runner is tests/doc_examples.py) -----------
 def test_simulation_doc_console_examples(tmp_path):
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "100"}
-    ran = 0
-    for block in _blocks("console"):
-        commands: list[tuple[str, list[str]]] = []
-        for line in block.splitlines():
-            if line.startswith("$ "):
-                commands.append((line[2:], []))
-            elif line.strip():
-                commands[-1][1].append(line.strip())
-        for command, expected in commands:
-            done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
-                                  capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
-            output = _flat(done.stdout + "\n" + done.stderr)
-            assert done.returncode == 0, (command, done.stderr)
-            assert "Traceback" not in output
-            for line in expected:
-                assert _flat(line) in output, (command, line)
-            ran += 1
-    assert ran >= 8
+    check_sessions("docs/simulation.md", in_bash(tmp_path, timeout=120, COLUMNS="100"), minimum=8)
 
 
 def test_simulation_doc_python_examples():
-    import doctest
-
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest("\n".join(_blocks("pycon")), {}, "simulation.md", str(DOC), 0)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert test.examples and runner.failures == 0
+    check_doctests("docs/simulation.md", "pycon")

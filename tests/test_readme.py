@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SCENARIOS = [sys.executable, "-m", "scenarios"]
+from doc_examples import ROOT, blocks, commands, run_python, run_scenarios, transcripts
 
-
-def _blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+README = "README.md"
 
 
 def _run(command: str, cwd: Path) -> subprocess.CompletedProcess:
     args = command.split()[1:]  # drop the leading "scenarios"
     env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
-    return subprocess.run(SCENARIOS + args, cwd=cwd, capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL, timeout=300)
+    return run_scenarios(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, timeout=300)
 
 
 @pytest.fixture
@@ -33,11 +26,14 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("block", _blocks("console"), ids=lambda b: b.splitlines()[0][:60])
-def test_tour_output_is_what_the_program_prints(block: str, workdir: Path):
-    command, *expected = block.rstrip("\n").split("\n")
-    result = _run(command.removeprefix("$ "), workdir)
+TOUR = [pytest.param(command, shown, id=f"$ {command}"[:60]) for command, shown in transcripts(README)]
+
+
+@pytest.mark.parametrize("command, shown", TOUR)
+def test_tour_output_is_what_the_program_prints(command: str, shown: str, workdir: Path):
+    result = _run(command, workdir)
     assert result.returncode == 0, result.stderr
+    expected = shown.rstrip("\n").split("\n") if shown.rstrip("\n") else []
     if expected and expected[-1] == "...":  # the README shows the start of the output
         expected = expected[:-1]
         assert result.stdout.splitlines()[: len(expected)] == expected
@@ -45,11 +41,7 @@ def test_tour_output_is_what_the_program_prints(block: str, workdir: Path):
         assert result.stdout.splitlines() == expected
 
 
-COMMANDS = [line.split("  #")[0].strip() for block in _blocks("sh") for line in block.splitlines()
-            if line.startswith("scenarios ")]
-
-
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", commands(README))
 def test_every_readme_command_runs(command: str, workdir: Path):
     result = _run(command, workdir)
     assert result.returncode == 0, f"{command}\n{result.stderr}"
@@ -57,7 +49,6 @@ def test_every_readme_command_runs(command: str, workdir: Path):
 
 
 def test_python_example_runs():
-    [code] = [b for b in _blocks("python") if "import scenarios" in b]
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    [code] = [b for b in blocks(README, "python") if "import scenarios" in b]
+    result = run_python(code, ROOT)
     assert result.returncode == 0, result.stderr

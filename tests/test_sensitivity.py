@@ -392,29 +392,24 @@ def test_cli_usage_errors_exit_2(capsys, args):
     assert code == 2 and "usage:" in err and out == ""
 
 
-# -- the documentation's examples ------------------------------------------------------------------
+# -- the documentation's examples (the runner is tests/doc_examples.py) -----------------------------
 def test_docs_analysis_examples_print_what_the_page_shows(capsys, monkeypatch):
     """Every ``$ scenarios ...`` block of docs/analysis.md prints exactly the text shown under it."""
-    import re
     import shlex
-    from pathlib import Path
 
-    repo = Path(__file__).parent.parent
-    page = (repo / "docs" / "analysis.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```console\n\$ (.*?)\n(.*?)```", page, flags=re.S)
+    from doc_examples import ROOT, run_main, transcripts
+
+    blocks = transcripts("docs/analysis.md")
     assert len(blocks) >= 10
-    monkeypatch.chdir(repo)  # the page's paths are relative to the checkout
+    monkeypatch.chdir(ROOT)  # the page's paths are relative to the checkout
     for command, shown in blocks:
         words = shlex.split(command)
         assert words[0] == "scenarios"
-        _, out, err = main(capsys, *words[1:])  # exit codes vary: the error examples exit 1
+        _, out, err = run_main(words[1:], capsys)  # exit codes vary: the error examples exit 1
         assert (out + err).rstrip("\n") == shown.rstrip("\n"), command
 
 
 def test_docs_analysis_python_examples_run():
-    import doctest
-    from pathlib import Path
+    from doc_examples import check_doctests
 
-    page = Path(__file__).parent.parent / "docs" / "analysis.md"
-    failures, tried = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
-    assert tried >= 10 and failures == 0
+    check_doctests("docs/analysis.md", None, minimum=10)

@@ -224,7 +224,8 @@ def format_grid(result) -> str:
     if result.node:
         options = [b.to for b in s.nodes[result.node].branches]
         letters = {child: chr(ord("A") + i) if i < 26 else "?" for i, child in enumerate(options)}
-        rows = [(_n(y, 3), *(letters.get(c, "") for c in row)) for y, row in zip(result.ys, result.choices, strict=False)]
+        rows = [(_n(y, 3), *(letters.get(c, "") for c in row))
+                for y, row in zip(result.ys, result.choices, strict=False)]
         legend = [f"  {letters[c]} = {_choice_text(s, result.node, c)}" for c in options]
         lines += ["", f"strategic choice at {result.node!r}", table(headers, rows, "r" * len(headers))] + legend
     return "\n".join(lines)

@@ -9,11 +9,14 @@ from collections.abc import Iterable, Sequence
 from .. import formatting
 from ..engine.results import BeliefResult, SolveResult
 from ..expressions import Expression
+from ..kinds import KINDS
 from ..model import REST, Scenario
 
 __all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
 
-KIND_MARK = {"decision": "■", "chance": "●", "outcome": "▲"}
+#: The glyph of each drawing symbol of the kinds table, and so of each node kind.
+SYMBOL_GLYPH = {"square": "■", "circle": "●", "triangle": "▲"}
+KIND_MARK = {name: SYMBOL_GLYPH[kind.symbol] for name, kind in KINDS.items()}
 
 
 number = formatting.terminal_number
@@ -40,7 +43,9 @@ def _quantity(expr: Expression | object) -> str:
 
 def format_validate(scenario: Scenario, path: str) -> str:
     nodes = scenario.nodes.values()
-    counts = {k: sum(1 for n in nodes if n.kind == k) for k in ("decision", "chance", "outcome")}
+    counts = dict.fromkeys(KINDS, 0)
+    for n in nodes:
+        counts[n.kind] += 1
     return (f"ok: {path}: {scenario.title!r}: {len(scenario.nodes)} nodes ({counts['decision']} decision, "
             f"{counts['chance']} chance, {counts['outcome']} outcome), {len(scenario.actors)} actors, "
             f"{len(scenario.parameters)} parameters, {len(scenario.warnings)} warnings")
@@ -51,7 +56,8 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
     lines = [f"{scenario.title} ({scenario.id})"]
     if scenario.as_of:
         lines.append(f"as of {scenario.as_of}")
-    lines.append("■ decision  ● chance  ▲ outcome;  p: branch probability (belief weight on decisions)")
+    legend = "  ".join(f"{KIND_MARK[name]} {name}" for name in KINDS)
+    lines.append(f"{legend};  p: branch probability (belief weight on decisions)")
     lines.append("")
     shown: set[str] = set()
     values = bound_probabilities(scenario, probabilities)
@@ -63,7 +69,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
         text = f"{own}{via}{KIND_MARK[node.kind]} {node.label}"
         if node.label != node.id:
             text += f"  [{node.id}]"
-        if node.kind == "decision":
+        if KINDS[node.kind].has_actor:
             actor = scenario.actors[node.actor]
             text += f"  — {actor.name} decides" + ("  (fixed)" if node.fixed else "")
         if node.payoffs:
@@ -90,16 +96,19 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
 
 
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
-    """Branch probability text per (node, child): the expression and its value."""
-    from ..engine.bind import bind
+    """Branch probability text per (node, child): the expression and its value.
 
-    bound = bind(scenario, result.overrides if result else None)
-    compiled = bound.compiled
+    The values are the result's bound probabilities (``scenario`` is evaluated once, without
+    overrides, when no result is given).
+    """
+    if result is None:
+        result = scenario.evaluate(top=0)
+    arrays = result.arrays  # file order: the branches of node i start at edge_start[i]
     out = {}
-    for node in scenario.nodes.values():
-        for branch in node.branches:
-            e = compiled.edge_of(node.id, branch.to)
-            value = number(float(bound.p[e]))
+    for i, node in enumerate(scenario.nodes.values()):
+        start = int(arrays.edge_start[i])
+        for j, branch in enumerate(node.branches):
+            value = number(float(arrays.p[start + j]))
             written = branch.p
             if written is None or (isinstance(written, Expression) and written.is_number):
                 out[(node.id, branch.to)] = value
@@ -188,7 +197,7 @@ def format_solve(result: SolveResult) -> str:
         lines.append(f"  … and {len(result.choices) - 60} more (use --json for all)")
     if result.ties:
         lines.append("  tie: equally good options; the first listed was taken")
-    fixed = [n for n in s.nodes.values() if n.kind == "decision" and n.fixed]
+    fixed = [n for n in s.nodes.values() if KINDS[n.kind].has_actor and n.fixed]
     if fixed:
         lines.append("  fixed decisions keep their belief weights: " + ", ".join(n.id for n in fixed))
     lines += _payoff_block(result) + _outcome_block(result, limit=40) + _path_block(result)

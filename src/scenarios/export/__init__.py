@@ -18,9 +18,9 @@ import os
 import pkgutil
 from types import ModuleType
 
-from ..errors import (
+from ..errors import (  # noqa: F401  (defined in errors.py; importable here as before)
     ScenarioError,
-    UnknownFormatError,  # noqa: F401  (defined in errors.py; importable here as before)
+    UnknownFormatError,
 )
 
 __all__ = ["formats", "export", "UnknownFormatError"]

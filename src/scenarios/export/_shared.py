@@ -1,9 +1,9 @@
 """Pieces the exporters share: bound numbers per node and branch, colours, number text.
 
-Not an exporter itself (it defines no ``FORMAT``).  Numbers come from
-:func:`scenarios.engine.bind.bind`, the one place parameters and overrides are turned
-into numbers, re-indexed here by node id and branch position for writers that walk the
-scenario in file order.
+Not an exporter itself (it defines no ``FORMAT``).  Numbers come from one evaluation
+of the scenario (:meth:`scenarios.Scenario.evaluate`): its columns in file order
+(:attr:`~scenarios.engine.results.BeliefResult.arrays`) re-indexed here by node id and
+branch position, for writers that walk the scenario in file order.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Any
 
 from .. import formatting
-from ..engine.bind import bind
 from ..errors import (
     ExportOptionError,  # noqa: F401  (defined in errors.py; importable here as before)
     )
@@ -46,20 +45,19 @@ def numbers_of(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -
     >>> n.p["response"], n.node_payoffs["war"]
     ([0.6, 0.4], {'entrant': -1.0, 'incumbent': -1.0})
     """
-    bound = bind(scenario, overrides)
-    compiled = bound.compiled
-    actors = compiled.actors
+    result = scenario.evaluate(overrides=overrides, top=0)
+    arrays = result.arrays  # file order: node i is the i-th node, its branches from edge_start[i]
+    actors = arrays.actors
     p: dict[str, list[float]] = {}
     node_payoffs: dict[str, dict[str, float]] = {}
     branch_payoffs: dict[str, list[dict[str, float]]] = {}
-    for node_id, node in scenario.nodes.items():
-        i = compiled.index[node_id]
-        start = int(compiled.edge_start[i])
-        edges = range(start, start + len(node.branches))
-        p[node_id] = [float(bound.p[e]) for e in edges]
-        node_payoffs[node_id] = dict(zip(actors, map(float, bound.node_payoff[i]), strict=False))
-        branch_payoffs[node_id] = [dict(zip(actors, map(float, bound.edge_payoff[e]), strict=False)) for e in edges]
-    return Numbers(p, node_payoffs, branch_payoffs, dict(bound.parameters))
+    for i, node_id in enumerate(arrays.ids):
+        edges = range(int(arrays.edge_start[i]), int(arrays.edge_start[i + 1]))
+        p[node_id] = [float(arrays.p[e]) for e in edges]
+        node_payoffs[node_id] = dict(zip(actors, map(float, arrays.node_payoffs[i]), strict=False))
+        branch_payoffs[node_id] = [dict(zip(actors, map(float, arrays.edge_payoffs[e]), strict=False))
+                                   for e in edges]
+    return Numbers(p, node_payoffs, branch_payoffs, dict(result.parameters))
 
 
 def actor_colors(scenario: Scenario) -> dict[str, str]:

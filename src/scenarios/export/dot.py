@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..kinds import KINDS
 from ..model import Scenario
 from ._shared import actor_colors, format_probability, format_value, numbers_of, printable, tint
 
@@ -98,7 +99,8 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
     ]
     for node_id, node in scenario.nodes.items():
         label = node.label
-        if node.kind == "outcome":
+        symbol = KINDS[node.kind].symbol
+        if not KINDS[node.kind].has_branches:
             payoff = _payoff_text(numbers.node_payoffs[node_id], scenario, all_actors=True)
             text = label + (f"\n{payoff}" if payoff else "")
         else:
@@ -106,12 +108,12 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
             text = label + (f"\n({payoff})" if payoff else "")
         if belief is not None:
             text += f"\nP(reach) = {format_probability(belief.reach[node_id])}"
-        if node.kind == "decision":
+        if symbol == "square":
             color = colors[node.actor]
             fixed = ", style=\"filled,dashed\"" if node.fixed else ""
             attrs = (f"shape=box, label={quote(text)}, color={quote(color)}, "
                      f"fillcolor={quote(tint(color))}, penwidth=2{fixed}")
-        elif node.kind == "chance":
+        elif symbol == "circle":
             attrs = (f"shape=ellipse, label={quote(text)}, color={quote(_CHANCE)}, "
                      f"fillcolor=\"#eeeeee\"")
         else:
@@ -124,10 +126,10 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
                      "</tr></table>>")
         lines.append(f"  {quote(node_id)} [{attrs}];")
     for node_id, node in scenario.nodes.items():
-        strategic = node.kind == "decision" and not node.fixed
+        strategic = KINDS[node.kind].has_actor and not node.fixed
         for i, branch in enumerate(node.branches):
             text = branch.label
-            if node.kind == "chance" or branch.p is not None or node.fixed:
+            if not KINDS[node.kind].has_actor or branch.p is not None or node.fixed:
                 text += f"\np = {format_probability(numbers.p[node_id][i])}"
             payoff = _payoff_text(numbers.branch_payoffs[node_id][i], scenario, all_actors=False)
             if payoff:

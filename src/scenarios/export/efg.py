@@ -37,11 +37,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from ..errors import (
     EfgSizeError,  # noqa: F401  (defined in errors.py; importable here as before)
-    )
+)
+from ..kinds import KINDS
 from ..model import Scenario
 from ._shared import exact_fraction, numbers_of, printable
 
@@ -58,21 +57,31 @@ MAX_TREE_NODES = 1_000_000
 def tree_size(scenario: Scenario) -> int:
     """Nodes of the tree the scenario unfolds into (one per root-to-node path).
 
-    Vectorised: path counts flow from the root one generation at a time.
+    Counted from the outcomes up: a node's subtree is the node and its children's
+    subtrees, a shared node's counted once for each branch to it (capped at 2**62).
 
     >>> import scenarios
     >>> tree_size(scenarios.load("entry-deterrence"))
     5
     """
-    compiled = scenario.compiled
-    count = np.zeros(compiled.n_nodes)
-    count[compiled.root] = 1.0
-    for g in range(len(compiled.gen_nodes) - 1):
-        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
-        if es.start != es.stop:
-            np.add.at(count, compiled.child[es], count[compiled.parent[es]])
-    total = float(count.sum())
-    return int(total) if total < 2**62 else 2**62
+    nodes = scenario.nodes
+    size: dict[str, int] = {}
+    stack: list[tuple[str, bool]] = [(scenario.root, False)]
+    while stack:  # depth first; a node's size once all its children have theirs
+        node_id, children_done = stack.pop()
+        if node_id in size:
+            continue
+        branches = nodes[node_id].branches
+        if children_done:
+            size[node_id] = min(1 + sum(size[b.to] for b in branches), _MOST)
+        else:
+            stack.append((node_id, True))
+            stack.extend((b.to, False) for b in branches if b.to not in size)
+    return size[scenario.root]
+
+
+#: The largest count tree_size reports.
+_MOST = 2**62
 
 
 # Typographic characters with a plain ASCII stand-in (Gambit reads ASCII only).
@@ -233,13 +242,13 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         copies[node_id] = copies.get(node_id, 0) + 1
         name = node_id if copies[node_id] == 1 else f"{node_id}#{copies[node_id]}"
         text = _label(node.label, node_id)
-        if node.kind == "outcome":
+        if not KINDS[node.kind].has_branches:
             outcomes += 1
             values = ", ".join(_number(v) for v in total)
             lines.append(f"t {_quote(name)} {outcomes} {_quote(unique('outcome', text))} {{ {values} }}")
             continue
         actions = _unique([_label(b.label, b.to) for b in node.branches], [b.to for b in node.branches])
-        if node.kind == "decision" and not node.fixed:
+        if KINDS[node.kind].has_actor and not node.fixed:
             infosets[node.actor] += 1
             listed = " ".join(_quote(a) for a in actions)
             lines.append(f"p {_quote(name)} {player_number[node.actor]} {infosets[node.actor]} "

@@ -13,6 +13,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from ..kinds import KINDS
 from ..model import Scenario
 from ._shared import actor_colors, xml_safe
 from .graphml import to_networkx
@@ -23,7 +24,8 @@ DESCRIPTION = "GEXF graph with every attribute and Gephi colours and shapes"
 
 __all__ = ["export"]
 
-_SHAPES = {"decision": "square", "chance": "disc", "outcome": "triangle"}
+#: Gephi's shape for each drawing symbol of the kinds table.
+_SHAPES = {"square": "square", "circle": "disc", "triangle": "triangle"}
 _GREY = {"chance": "#999999", "outcome": "#cccccc"}
 
 
@@ -57,7 +59,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
     for node_id, data in graph.nodes(data=True):
         node = scenario.nodes[node_id]
         color = colors[node.actor] if node.actor else _GREY[node.kind]
-        data["viz"] = {"color": _rgba(color), "shape": _SHAPES[node.kind]}
+        data["viz"] = {"color": _rgba(color), "shape": _SHAPES[KINDS[node.kind].symbol]}
     graph.graph = {"name": xml_safe(scenario.title)}
     buffer = io.BytesIO()
     nx.write_gexf(graph, buffer, encoding="utf-8", prettyprint=True)

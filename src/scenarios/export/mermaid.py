@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..kinds import KINDS
 from ..model import Scenario
 from ._shared import actor_colors, format_probability, format_value, numbers_of, printable, tint
 
@@ -90,9 +91,10 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
     for node_id, node in scenario.nodes.items():
         label = escape(node.label)
         mid = ids[node_id]
-        if node.kind == "decision":
+        symbol = KINDS[node.kind].symbol
+        if symbol == "square":
             lines.append(f'    {mid}["{label}"]:::{classes[node.actor]}')
-        elif node.kind == "chance":
+        elif symbol == "circle":
             lines.append(f'    {mid}(("{label}")):::chance')
         else:
             payoffs = ", ".join(f"{scenario.actors[a].name}: {format_value(v)}"
@@ -104,7 +106,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
     for node_id, node in scenario.nodes.items():
         for i, branch in enumerate(node.branches):
             text = escape(branch.label)
-            if node.kind == "chance" or branch.p is not None or node.fixed:
+            if not KINDS[node.kind].has_actor or branch.p is not None or node.fixed:
                 text += f" (p = {format_probability(numbers.p[node_id][i])})"
             chosen = solved is not None and solved.choices.get(node_id) == branch.to
             arrow = "==>" if chosen else "-->"
