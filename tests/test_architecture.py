@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "scenarios"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 #: The engine's internals; everything outside the engine reads results instead.
 ENGINE_INTERNALS = ("compiled", "bind", "propagate", "paths", "batch", "strategic", "belief", "check",
-                    "segments", "rescale", "overrides", "rank")
+                    "segments", "rescale", "overrides")
 #: Parts that must only read results.
 CONSUMERS = ("render", "export", "cli", "walk", "briefing", "charts")
 
