@@ -104,14 +104,14 @@ def main() -> None:
         data = random_tree(n)
         s = scenarios.Scenario.from_dict(data)
         row = {"nodes": len(s.nodes)}
-        row["dumps"] = best(lambda: scenarios.dumps(s), repeat)
+        row["dumps"] = best(lambda s=s: scenarios.dumps(s), repeat)
         text = row["dumps"][1]
-        row["loads"] = (best(lambda: scenarios.loads(text), repeat)[0], text)
-        row["builder"] = (best(lambda: replay(data), repeat)[0], "")
+        row["loads"] = (best(lambda text=text: scenarios.loads(text), repeat)[0], text)
+        row["builder"] = (best(lambda data=data: replay(data), repeat)[0], "")
         for fmt in FORMATS:
-            row[fmt] = best(lambda: export(s, fmt), repeat)
+            row[fmt] = best(lambda s=s, fmt=fmt: export(s, fmt), repeat)
         efg_text = row["efg"][1]
-        row["import"] = (best(lambda: loads_efg(efg_text), repeat)[0], "")
+        row["import"] = (best(lambda efg_text=efg_text: loads_efg(efg_text), repeat)[0], "")
         rows.append(row)
     columns = ["dumps", "loads", "builder", *FORMATS, "import"]
     print(f"{'nodes':>8}  " + "  ".join(f"{c:>9}" for c in columns) + "   (seconds, best of R)")

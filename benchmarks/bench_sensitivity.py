@@ -60,7 +60,7 @@ def parameterised(n: int, seed: int) -> dict:
     for node in data["nodes"].values():
         if node["kind"] == "chance":
             k = len(node["branches"])
-            for i, branch in enumerate(node["branches"]):
+            for branch in node["branches"]:
                 branch["p"] = 1.0 / k
             node["branches"][0]["p"] = f"{1.0 / k!r} * s{chance % N_SCALE}"
             node["branches"][-1]["p"] = "rest"
@@ -100,14 +100,14 @@ def main(argv=None) -> int:
         # The decision nearest the root (the random root may be a chance node).
         top = next(c.ids[i] for i in range(c.n_nodes) if s.nodes[c.ids[i]].kind == "decision")
         cases = [
-            ("tornado/belief", lambda: tornado(s, node=top)),
-            ("tornado/fixed", lambda: tornado(s, policy="fixed", node=top)),
-            ("tornado/reoptimize", lambda: tornado(s, policy="reoptimize", node=top)),
-            ("tornado/tag", lambda: tornado(s, policy="reoptimize", metric="tag:t0", node=top)),
-            ("spider 11 steps", lambda: spider(s, steps=11, node=top)),
-            ("grid 21x21", lambda: grid(s, "s0", "c0", steps=21, node=top)),
-            ("threshold", lambda: threshold(s, "c0", node=top)),
-            ("loop baseline (41 solves)", lambda: [s.solve(top=0) for _ in range(41)]),
+            ("tornado/belief", lambda s=s, top=top: tornado(s, node=top)),
+            ("tornado/fixed", lambda s=s, top=top: tornado(s, policy="fixed", node=top)),
+            ("tornado/reoptimize", lambda s=s, top=top: tornado(s, policy="reoptimize", node=top)),
+            ("tornado/tag", lambda s=s, top=top: tornado(s, policy="reoptimize", metric="tag:t0", node=top)),
+            ("spider 11 steps", lambda s=s, top=top: spider(s, steps=11, node=top)),
+            ("grid 21x21", lambda s=s, top=top: grid(s, "s0", "c0", steps=21, node=top)),
+            ("threshold", lambda s=s, top=top: threshold(s, "c0", node=top)),
+            ("loop baseline (41 solves)", lambda s=s, top=top: [s.solve(top=0) for _ in range(41)]),
         ]
         for name, fn in cases:
             fn()  # warm up (imports, caches)

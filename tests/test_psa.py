@@ -16,10 +16,10 @@ import scenarios
 from builders import build, scenario_data
 from doc_examples import check_doctests, check_sessions, in_bash
 from reference import Reference
-from scenarios.engine.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
-from scenarios.engine.bind import parameter_values
 from scenarios.analysis.psa import QUANTILES, psa
 from scenarios.analysis.sampling import Draws, sample
+from scenarios.engine.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
+from scenarios.engine.bind import parameter_values
 from scenarios.errors import ProbabilityError, UnknownNameError
 
 #: Sampled statistics must lie within this many standard errors of the exact ones.

@@ -107,7 +107,8 @@ def test_parameter_without_range(oil):
                         "  o: {kind: outcome, payoffs: {u: x}}\n")
     with pytest.raises(AnalysisError, match="no parameter has a range"):
         variables(s)
-    with pytest.raises(AnalysisError, match=r"parameter 'x' has no range: give low/high in the file or --range x=LOW:HIGH"):
+    with pytest.raises(AnalysisError,
+                       match=r"parameter 'x' has no range: give low/high in the file or --range x=LOW:HIGH"):
         variables(s, ["x"])
     assert variables(s, ["x"], ranges={"x": (0, 2)})[0].base == 1.0
 

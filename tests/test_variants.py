@@ -250,7 +250,8 @@ def test_range_error_points_at_the_set(tmp_path):
 @pytest.mark.parametrize("text, line, col, phrase", [
     ("extends: nowhere.yaml\n", 1, 10, "extends: no such file 'nowhere.yaml'"),
     ("extends: [base.yaml]\n", 1, 10, "expected the base file's path as text"),
-    ("extends: base.yaml\nset: {risky.nope: 0.5}\n", 2, 7, "node 'risky' has no branch to 'nope' (its children: win, draw, lose)"),
+    ("extends: base.yaml\nset: {risky.nope: 0.5}\n", 2, 7,
+     "node 'risky' has no branch to 'nope' (its children: win, draw, lose)"),
     ("extends: base.yaml\nset: {riskyy.win: 0.5}\n", 2, 7, "unknown node 'riskyy' (did you mean 'risky'?)"),
     ("extends: base.yaml\nset: {p_y: 0.5}\n", 2, 7, "set p_y: unknown parameter (did you mean 'p_x'?)"),
     ("extends: base.yaml\nset: {risky.draw: 1.5}\n", 2, 19, "1.5 is not a probability in [0, 1]"),
@@ -278,7 +279,8 @@ def test_variant_errors(tmp_path, text, line, col, phrase):
 
 def test_removing_the_only_branch(tmp_path):
     (tmp_path / "base.yaml").write_text("title: b\nactors: {u: {}}\nnodes:\n  d: {kind: decision, actor: u, "
-                                        "branches: [{to: a}, {to: b}]}\n  a: {kind: chance, branches: [{to: b, p: 1}]}\n"
+                                        "branches: [{to: a}, {to: b}]}\n"
+                                        "  a: {kind: chance, branches: [{to: b, p: 1}]}\n"
                                         "  b: {kind: outcome}\n")
     path = tmp_path / "v.yaml"
     path.write_text("extends: base.yaml\nremove: [a.b]\n")
