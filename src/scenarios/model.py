@@ -18,7 +18,7 @@ import networkx as nx
 
 from .errors import Diagnostic
 from .expressions import Expression
-from .kinds import KIND_NAMES
+from .kinds import KIND_NAMES, KINDS, NodeKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine.compiled import Compiled
@@ -133,6 +133,16 @@ class Node:
         object.__setattr__(self, "source", tuple(self.source))
 
     @property
+    def info(self) -> NodeKind:
+        """This node's row of the node-kind table (:mod:`scenarios.kinds`): ask it, not the name.
+
+        >>> from scenarios.model import Node
+        >>> Node("end", "outcome", "The end").info.has_branches
+        False
+        """
+        return KINDS[self.kind]
+
+    @property
     def children(self) -> tuple[str, ...]:
         return tuple(b.to for b in self.branches)
 
@@ -207,11 +217,11 @@ class Scenario:
     @property
     def outcomes(self) -> tuple[str, ...]:
         """Ids of the outcome nodes, in listing order."""
-        return tuple(n.id for n in self.nodes.values() if n.kind == "outcome")
+        return tuple(n.id for n in self.nodes.values() if not n.info.has_branches)
 
     @property
     def decisions(self) -> tuple[str, ...]:
-        return tuple(n.id for n in self.nodes.values() if n.kind == "decision")
+        return tuple(n.id for n in self.nodes.values() if n.info.has_actor)
 
     @property
     def compiled(self) -> Compiled:

@@ -133,7 +133,7 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
 
     outcome_keys = _union([[o.id for o in b.outcomes] for b in beliefs])
     outcomes = tuple(ComparedRow(key, _label(scenarios, key),
-                                 tuple(b.probability(key) if key in s.nodes and s.nodes[key].kind == "outcome"
+                                 tuple(b.probability(key) if key in s.nodes and not s.nodes[key].info.has_branches
                                        else None for s, b in zip(scenarios, beliefs, strict=False)))
                      for key in outcome_keys)
     tag_keys = _union([[t for t in _outcome_tags(s)] for s in scenarios])
@@ -171,7 +171,7 @@ def _union(lists: list[list[str]]) -> list[str]:
 
 
 def _outcome_tags(scenario: Scenario) -> list[str]:
-    return sorted({t for n in scenario.nodes.values() if n.kind == "outcome" for t in n.tags})
+    return sorted({t for n in scenario.nodes.values() if not n.info.has_branches for t in n.tags})
 
 
 def _label(scenarios: Sequence[Scenario], node_id: str) -> str:

@@ -117,7 +117,7 @@ def parse_metric(scenario: Scenario, text: str | Metric | None) -> Metric:
             raise UnknownNameError(f"metric {text}: unknown actor {name!r}{did_you_mean(name, scenario.actors)} "
                                    f"(actors: {known})")
     elif kind == "tag":
-        tags = sorted({t for n in scenario.nodes.values() if n.kind == "outcome" for t in n.tags})
+        tags = sorted({t for n in scenario.nodes.values() if not n.info.has_branches for t in n.tags})
         if name not in tags:
             known = ", ".join(tags) or "none"
             raise UnknownNameError(f"metric {text}: no outcome has the tag {name!r}{did_you_mean(name, tags)} "
@@ -128,7 +128,7 @@ def parse_metric(scenario: Scenario, text: str | Metric | None) -> Metric:
             pool = scenario.outcomes if kind == "outcome" else scenario.nodes
             raise UnknownNameError(f"metric {text}: unknown {'outcome' if kind == 'outcome' else 'node'} "
                                    f"{name!r}{did_you_mean(name, pool)}")
-        if kind == "outcome" and node.kind != "outcome":
+        if kind == "outcome" and node.info.has_branches:
             raise UnknownNameError(f"metric {text}: {name!r} is a {node.kind} node, not an outcome "
                                    f"(use node:{name} for the probability of passing it)")
     return Metric(kind, name)
@@ -142,7 +142,7 @@ def default_metric(scenario: Scenario) -> Metric:
     Metric(kind='payoff', name='wildcatter')
     """
     root = scenario.nodes[scenario.root]
-    if root.kind == "decision" and root.actor is not None:  # a decision always has an actor
+    if root.info.has_actor and root.actor is not None:  # a decision always has an actor
         return Metric("payoff", root.actor)
     if scenario.actors:
         return Metric("payoff", next(iter(scenario.actors)))
@@ -265,7 +265,7 @@ def _decision_index(scenario: Scenario, node: str) -> int:
     found = scenario.nodes.get(node)
     if found is None:
         raise UnknownNameError(f"--node {node}: unknown node{did_you_mean(node, scenario.decisions)}")
-    if found.kind != "decision":
+    if not found.info.has_actor:
         decisions = scenario.decisions
         listed = ", ".join(decisions[:10]) + (f", … ({len(decisions)} in all)" if len(decisions) > 10 else "")
         raise UnknownNameError(f"--node {node}: {node!r} is a {found.kind} node; a choice needs a "

@@ -482,12 +482,12 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     reproducible = not root.spawn_key and root.n_children_spawned == 0 and isinstance(root.entropy, int)
     problem = prepare(scenario, overrides)
     c = problem.compiled
-    outcome_nodes = [node.id for node in scenario.nodes.values() if node.kind == "outcome"]
+    outcome_nodes = list(scenario.outcomes)
     outcomes = np.array([c.index[i] for i in outcome_nodes], dtype=np.int64)
     tag_names = sorted({t for i in outcome_nodes for t in scenario.nodes[i].tags})
     tag_matrix = np.array([[float(t in scenario.nodes[i].tags) for i in outcome_nodes] for t in tag_names])
     tag_matrix = tag_matrix.reshape(len(tag_names), len(outcome_nodes))
-    decisions = [node.id for node in scenario.nodes.values() if node.kind == "decision" and not node.fixed]
+    decisions = [node_id for node_id in scenario.decisions if not scenario.nodes[node_id].fixed]
     plan_ = _Plan(problem, outcomes, tag_matrix, np.array([c.index[d] for d in decisions], dtype=np.int64))
 
     tasks = plan(int(n), chunk_size, root)

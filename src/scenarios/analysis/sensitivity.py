@@ -162,7 +162,7 @@ def _setup(scenario: Scenario, metric: str | Metric | None, policy: str, node: s
     metric = parse_metric(scenario, metric)
     if node is None:  # the root's choice, when the root is a decision to solve
         root = scenario.nodes[scenario.root]
-        chooser = root.id if root.kind == "decision" and not root.fixed else None
+        chooser = root.id if root.info.has_actor and not root.fixed else None
     else:
         _decision_index(scenario, node)  # an unknown node, or one without a choice, is an error
         chooser = node

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "compiled_form", "DECISION", "CHANCE", "OUTCOME"]
 
 _KIND_CODE = {name: kind.code for name, kind in KINDS.items()}
+_WITH_ACTOR = frozenset(name for name, kind in KINDS.items() if kind.has_actor)
 _NAN = float("nan")
 
 
@@ -301,7 +302,7 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     for node in scenario.nodes.values():
         kind_name = node.kind
         add_kind(kind_name)
-        if kind_name == "decision":  # only decisions have an actor and may be fixed
+        if kind_name in _WITH_ACTOR:  # only decisions have an actor and may be fixed
             add_decider(node)
         branches = node.branches
         add_count(len(branches))

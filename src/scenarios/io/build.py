@@ -363,9 +363,10 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
         report.error(path + ("kind",), "kind", f"node {node_id!r}: kind {kind!r} is not one of "
                      f"decision, chance, outcome{did_you_mean(kind, NODE_KINDS)}")
         return None
+    info = kinds.KINDS[kind]  # what the kind allows comes from the node-kind table
     what = f"{kind} node {node_id!r}"
     actor = _string(report, entry, path + ("actor",))
-    if kind == "decision":
+    if info.has_actor:
         if "actor" not in entry:
             report.error(path, "missing-actor", f"{what} has no 'actor' (who decides here?)", key=True)
         elif actor is not None and actor not in actors:
@@ -374,11 +375,11 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
     elif "actor" in entry:
         report.error(path + ("actor",), "actor-kind", f"{what}: only decision nodes have an 'actor'", key=True)
     fixed = _bool(report, entry, path + ("fixed",))
-    if "fixed" in entry and kind != "decision":
+    if "fixed" in entry and "fixed" not in info.keys:
         report.error(path + ("fixed",), "fixed-kind", f"{what}: only decision nodes can be 'fixed'", key=True)
 
     branches: list[Branch] = []
-    if kind == "outcome":
+    if not info.has_branches:
         if "branches" in entry:
             report.error(path + ("branches",), "outcome-branches", f"{what} has branches; an outcome "
                          "ends a path (make it a decision or chance node)", key=True)
@@ -415,8 +416,8 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
             report.error(where, "unknown-source", f"{what}: unknown source {key!r}{did_you_mean(key, sources)}")
     label = _string(report, entry, path + ("label",))
     return Node(id=node_id, kind=kind, label=label if label is not None else node_id,
-                text=_string(report, entry, path + ("text",)), actor=actor if kind == "decision" else None,
-                fixed=fixed and kind == "decision", branches=tuple(branches),
+                text=_string(report, entry, path + ("text",)), actor=actor if info.has_actor else None,
+                fixed=fixed and "fixed" in info.keys, branches=tuple(branches),
                 payoffs=_payoffs(report, entry, path + ("payoffs",), actors, what), tags=tuple(tags),
                 source=tuple(source), quote=_string(report, entry, path + ("quote",)),
                 historical=_bool(report, entry, path + ("historical",)),
@@ -427,7 +428,8 @@ def _node_distribution(report: _Report, entry: dict, path: tuple, what: str) -> 
     """``dist: {dirichlet: [a1, ..., ak]}`` on a decision or chance node, one alpha > 0 per branch."""
     where = path + ("dist",)
     value = entry["dist"]
-    if entry.get("kind") == "outcome":
+    kind = kinds.KINDS.get(str(entry.get("kind")))
+    if kind is not None and not kind.has_branches:
         report.error(where, "dist", f"{what}: only decision and chance nodes can carry a 'dist' "
                      "(it draws their branch probabilities)", key=True)
         return None

@@ -103,13 +103,13 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         if not node.branches or node.id in skip:
             continue
         given = [b.p is not None for b in node.branches]
-        if node.kind == "chance" and not all(given):
+        if node.info.rule == "average" and not all(given):
             missing = node.branches[given.index(False)]
             report.error(path + ("branches", given.index(False)), "missing-p",
                          f"{what}: branch to {missing.to!r} has no probability 'p' (every branch of a "
                          "chance node needs one, or one may say 'rest')")
             continue
-        if node.kind == "decision" and any(given) and not all(given):
+        if node.info.has_actor and any(given) and not all(given):
             missing = node.branches[given.index(False)]
             report.error(path + ("branches", given.index(False)), "missing-p",
                          f"{what}: branch to {missing.to!r} has no 'p' while others do (give every "
