@@ -23,7 +23,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 ENGINE_INTERNALS = ("compiled", "bind", "propagate", "paths", "batch", "strategic", "belief", "check",
                     "segments", "rescale", "overrides")
 #: Parts that must only read results.
-CONSUMERS = ("render", "export", "cli", "walk", "briefing", "charts")
+CONSUMERS = ("render", "export", "cli", "walk", "briefing")
 
 
 def _module_name(path: Path) -> str:
@@ -123,7 +123,7 @@ def test_the_loader_and_the_engine_share_one_probability_tolerance():
 LAYERS = {
     "errors": 0, "kinds": 0, "formatting": 0, "expressions": 1, "model": 2, "engine": 3,
     "io": 4, "analysis": 4, "builder": 4, "walk": 5, "render": 5, "export": 6, "briefing": 6,
-    "charts": 6, "cli": 7, "__main__": 8,
+    "cli": 7, "__main__": 8,
 }
 
 
@@ -138,3 +138,9 @@ def test_parts_import_only_lower_layers():
             if target == "scenarios" or part == source:
                 continue
             assert LAYERS[part] < LAYERS[source], f"{path.relative_to(PACKAGE)} ({source}) imports {target}"
+
+
+def test_the_architecture_page_examples_run():
+    from doc_examples import check_doctests
+
+    check_doctests("docs/architecture.md", "python", minimum=3)
