@@ -23,6 +23,7 @@ from .check import Problems, check_columns, edge_name, raise_first
 from .compiled import Compiled
 from .overrides import resolve_setting
 from .rescale import TOLERANCE, rescale_siblings
+from .segments import Segments
 
 __all__ = ["Bound", "bind", "bind_probabilities", "apply_pins", "evaluate_columns",
            "parameter_values", "parse_overrides", "rest_probabilities", "TOLERANCE",
@@ -293,12 +294,18 @@ def rest_probabilities(compiled: Compiled, p: np.ndarray, rest: np.ndarray | Non
     has a rest branch that cannot be taken, rather than one with probability 1e-16.
     """
     rest = compiled.p_rest if rest is None else rest
-    parents = compiled.parent[rest]
-    lo, hi = compiled.edge_start[parents], compiled.edge_start[parents + 1]
-    known = np.nan_to_num(np.asarray(p, dtype=float), nan=0.0)
-    known[rest] = 0.0
-    pad = np.zeros((1,) + known.shape[1:])
-    sums = np.add.reduceat(np.concatenate((known, pad)), np.column_stack((lo, hi)).ravel(), axis=0)[::2]
+    p = np.asarray(p, dtype=float)
+    is_rest = np.zeros(len(p), dtype=bool)
+    is_rest[rest] = True
+    # Only the rest nodes' own rows are read, one branch position at a time (no copy of
+    # all of p, which for a batch of 10^4 columns is large).
+    sums = np.zeros((len(rest),) + p.shape[1:])
+    for positions, edges in Segments.of(compiled, compiled.parent[rest]).columns:
+        rows = np.where(is_rest[edges].reshape((-1,) + (1,) * (p.ndim - 1)), 0.0, np.nan_to_num(p[edges]))
+        if positions is None:
+            sums += rows
+        else:
+            sums[positions] += rows
     value = 1.0 - sums
     value[np.abs(value) < REST_SNAP] = 0.0
     return value
