@@ -48,6 +48,7 @@ def cmd_sensitivity(args) -> int:
     scenario = load_scenario(args)
     options = dict(metric=args.metric, policy=args.policy, ranges=_ranges(args), node=args.node,
                    overrides=overrides_of(args))
+    result: sa.GridResult | sa.SpiderResult | sa.TornadoResult
     if args.grid is not None:
         names = [n.strip() for n in args.grid.split(",") if n.strip()]
         if len(names) != 2:

@@ -46,7 +46,9 @@ def cmd_list(args) -> int:
     for name in bundled_names():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
-            scenario = load(bundled_path(name))
+            path = bundled_path(name)
+            assert path is not None  # bundled_names() lists only names that have a file
+            scenario = load(path)
         rows.append((name, scenario.title, str(len(scenario.nodes))))
     emit(text.table(("name", "title", "nodes"), rows, "llr", indent=""))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import add_file, add_set
 
 
@@ -10,7 +12,7 @@ def cmd_export(args) -> int:
     from .commands import emit, load_scenario, overrides_of
 
     scenario = load_scenario(args)
-    options = {}
+    options: dict[str, Any] = {}
     if args.results:
         options["results"] = True
     if args.overrides:

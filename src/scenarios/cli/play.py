@@ -84,13 +84,13 @@ def _rgb(color: str) -> tuple[int, int, int] | None:
     if text.startswith("#") and len(text) in (4, 7):
         digits = text[1:] if len(text) == 7 else "".join(c * 2 for c in text[1:])
         try:
-            return tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))
+            return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
         except ValueError:
             return None
     try:
         from matplotlib.colors import to_rgb
 
-        return tuple(round(255 * c) for c in to_rgb(text))
+        return tuple(round(255 * c) for c in to_rgb(text))  # type: ignore[return-value]  # three channels
     except (ImportError, ValueError):
         return None
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from .. import formatting
 from . import add_file, add_json, add_set, count
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.montecarlo import SimulationResult
 
 #: Rows shown in text tables before "… and N more" (``--json`` has everything).
 OUTCOME_ROWS = 40
@@ -19,6 +23,7 @@ DECISION_ROWS = 60
 
 
 def cmd_simulate(args) -> int:
+    from ..analysis.psa import PSAResult
     from ..errors import ScenarioError
     from .commands import emit, load_scenario, overrides_of
 
@@ -35,6 +40,7 @@ def cmd_simulate(args) -> int:
     bar, progress = _progress_bar(args)
     options = dict(seed=args.seed, overrides=overrides, workers=args.workers, dask=args.dask,
                    progress=progress)
+    result: PSAResult | SimulationResult
     try:
         if args.uncertainty:
             from ..analysis.psa import psa
@@ -51,7 +57,7 @@ def cmd_simulate(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    if args.uncertainty and result.n_invalid:
+    if isinstance(result, PSAResult) and result.n_invalid:  # only --uncertainty makes a PSAResult
         print(f"warning: {result.n_invalid} of {result.n} draws make the scenario invalid and are "
               "left out of the summaries:", file=sys.stderr)
         for problem, draws in result.problems.items():
@@ -101,6 +107,7 @@ def format_simulation(scenario, result) -> str:
     from .text import _clip, number, table
 
     lines = _header(scenario, f"Monte Carlo: {result.n:,} sampled paths (belief mode)", result)
+    rows: list[tuple[str, ...]]  # five columns here, six in the tables below
     rows = [(scenario.actors[a].name, a, number(e.mean), number(e.se), number(e.exact))
             for a, e in result.expected_payoffs.items()]
     lines += ["", "Expected payoffs: sampled mean ± standard error, and the exact expectation",

@@ -70,6 +70,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
         if node.label != node.id:
             text += f"  [{node.id}]"
         if KINDS[node.kind].has_actor:
+            assert node.actor is not None  # a decision always has an actor
             actor = scenario.actors[node.actor]
             text += f"  — {actor.name} decides" + ("  (fixed)" if node.fixed else "")
         if node.payoffs:
@@ -187,9 +188,11 @@ def format_solve(result: SolveResult) -> str:
     for node_id, child in list(result.choices.items())[:60]:
         node = s.nodes[node_id]
         branch = next(b for b in node.branches if b.to == child)
-        own = result.values[node_id][node.actor]
+        actor = node.actor
+        assert actor is not None  # only decisions are chosen, and a decision always has an actor
+        own = result.values[node_id][actor]
         on_path = "yes" if result.reach[node_id] > 0 else ""
-        rows.append((_clip(node.label, 40), s.actors[node.actor].name, _clip(branch.label, 40),
+        rows.append((_clip(node.label, 40), s.actors[actor].name, _clip(branch.label, 40),
                      number(own), on_path, "tie" if node_id in result.ties else ""))
     lines += ["", "Choices (every decision node; 'played' marks those on the solved path)",
               table(("decision", "actor", "choice", "value", "played", "note"), rows, "lllrll")]

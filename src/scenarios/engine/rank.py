@@ -13,12 +13,18 @@ PathRank(rank=2, higher=1, ties=0, total=3, probability=0.35)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .compiled import OUTCOME
 from .paths import top_paths
 from .propagate import forward
+from .results import BeliefResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .bind import Bound
+    from .compiled import Compiled
 
 __all__ = ["RANK_TOLERANCE", "PathRank", "count_paths", "path_counts", "top_probabilities", "path_rank",
            "outcomes_from"]
@@ -48,18 +54,19 @@ class PathRank:
     total: int
     probability: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int | float]:
         return {"rank": self.rank, "higher": self.higher, "ties": self.ties, "total": self.total,
                 "probability": _clean(self.probability)}
 
 
-def _compiled_and_p(numbers):
+def _compiled_and_p(numbers: BeliefResult | Bound) -> tuple[Compiled, np.ndarray]:
     """The compiled arrays and bound branch probabilities of a result or of a ``bind()`` Bound."""
-    p = getattr(numbers, "p_array", None)
-    return numbers.compiled, (numbers.p if p is None else p)
+    if isinstance(numbers, BeliefResult):
+        return numbers.compiled, numbers.p_array
+    return numbers.compiled, numbers.p
 
 
-def count_paths(compiled, p: np.ndarray | None = None) -> int:
+def count_paths(compiled: Compiled, p: np.ndarray | None = None) -> int:
     """Number of root-to-outcome paths (only those of positive probability, given ``p``).
 
     One backward pass in exact integers, without enumerating the paths.
@@ -82,7 +89,7 @@ def count_paths(compiled, p: np.ndarray | None = None) -> int:
     return int(count[compiled.root])
 
 
-def path_counts(numbers) -> tuple[int, int]:
+def path_counts(numbers: BeliefResult | Bound) -> tuple[int, int]:
     """How many root-to-outcome paths there are, and how many of positive probability, under
     a result's (or a Bound's) branch probabilities.
 
@@ -94,7 +101,7 @@ def path_counts(numbers) -> tuple[int, int]:
     return count_paths(compiled), count_paths(compiled, p)
 
 
-def top_probabilities(numbers, k: int) -> list[float]:
+def top_probabilities(numbers: BeliefResult | Bound, k: int) -> list[float]:
     """The probabilities of the ``k`` most probable root-to-outcome paths, most probable first.
 
     >>> import scenarios
@@ -105,7 +112,7 @@ def top_probabilities(numbers, k: int) -> list[float]:
     return [float(prob) for _, _, prob in top_paths(compiled, p, k)]
 
 
-def path_rank(numbers, probability: float) -> PathRank:
+def path_rank(numbers: BeliefResult | Bound, probability: float) -> PathRank:
     """Rank of a path of ``probability`` among the root-to-outcome paths.
 
     ``numbers`` is a result (:meth:`Scenario.evaluate`; its bound probabilities count,
@@ -140,7 +147,7 @@ def path_rank(numbers, probability: float) -> PathRank:
     return PathRank(higher + 1, higher, max(equal - 1, 0), total, float(probability))
 
 
-def outcomes_from(result, start: str) -> dict[str, float]:
+def outcomes_from(result: BeliefResult, start: str) -> dict[str, float]:
     """The outcomes reached from node ``start`` under ``result``'s played weights, with the
     probability of each (positive ones only), most probable first, ties in listing order.
 

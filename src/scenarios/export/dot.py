@@ -109,6 +109,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         if belief is not None:
             text += f"\nP(reach) = {format_probability(belief.reach[node_id])}"
         if symbol == "square":
+            assert node.actor is not None  # a decision always has an actor
             color = colors[node.actor]
             fixed = ", style=\"filled,dashed\"" if node.fixed else ""
             attrs = (f"shape=box, label={quote(text)}, color={quote(color)}, "
@@ -136,6 +137,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
                 text += f"\n({payoff})"
             attrs = f"label={quote(text)}"
             if solved is not None and strategic and solved.choices.get(node_id) == branch.to:
+                assert node.actor is not None  # a decision always has an actor
                 attrs += f", penwidth=2.5, color={quote(colors[node.actor])}"
             lines.append(f"  {quote(node_id)} -> {quote(branch.to)} [{attrs}];")
     lines.append("}")

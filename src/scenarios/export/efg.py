@@ -249,10 +249,12 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
             continue
         actions = _unique([_label(b.label, b.to) for b in node.branches], [b.to for b in node.branches])
         if KINDS[node.kind].has_actor and not node.fixed:
-            infosets[node.actor] += 1
+            actor = node.actor
+            assert actor is not None  # a decision always has an actor
+            infosets[actor] += 1
             listed = " ".join(_quote(a) for a in actions)
-            lines.append(f"p {_quote(name)} {player_number[node.actor]} {infosets[node.actor]} "
-                         f"{_quote(unique(node.actor, text))} {{ {listed} }} 0")
+            lines.append(f"p {_quote(name)} {player_number[actor]} {infosets[actor]} "
+                         f"{_quote(unique(actor, text))} {{ {listed} }} 0")
         else:
             chance_infosets += 1
             probabilities = _probabilities(numbers.p[node_id])

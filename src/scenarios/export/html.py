@@ -118,7 +118,9 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
                  "payoffs": [float(x) for x in arrays.node_payoffs[i]],
                  "value": [float(x) for x in arrays.values[i]], "branches": branches}
         if KINDS[node.kind].has_actor:
-            entry["option_values"] = [view.value[node.actor] for view in solution.branches(node_id)]
+            actor = node.actor
+            assert actor is not None  # a decision always has an actor
+            entry["option_values"] = [view.value[actor] for view in solution.branches(node_id)]
             entry["choice"] = solution.choice(node_id)
             entry["tie"] = node_id in solution.ties
         nodes[node_id] = entry

@@ -93,6 +93,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         mid = ids[node_id]
         symbol = KINDS[node.kind].symbol
         if symbol == "square":
+            assert node.actor is not None  # a decision always has an actor
             lines.append(f'    {mid}["{label}"]:::{classes[node.actor]}')
         elif symbol == "circle":
             lines.append(f'    {mid}(("{label}")):::chance')

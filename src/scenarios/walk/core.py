@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from ..model import Node, Scenario, Source
 from .history import reveal
 from .records import DecisionReview, Option, Reveal, Step, StrategicHint, WalkSummary, _frozen
 from .saved import parse, replay, saved_form
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.results import SolveResult
 
 __all__ = ["Walk", "pick"]
 
@@ -74,8 +77,8 @@ class Walk:
         self._rng = np.random.default_rng(self.seed)
         self._draws = 0
         self._steps: list[Step] = []
-        self._solution = None
-        self._positions = None
+        self._solution: SolveResult | None = None
+        self._positions: dict[str, int] | None = None
 
     # -- where we are ----------------------------------------------------------------------
     @property
@@ -249,7 +252,9 @@ class Walk:
         option_values: dict[str, float] = {}
         choice = None
         if deciding:
-            option_values = {b.to: b.value[node.actor] for b in solution.branches(node.id)}
+            actor = node.actor
+            assert actor is not None  # a decision always has an actor
+            option_values = {b.to: b.value[actor] for b in solution.branches(node.id)}
             choice = solution.choice(node.id)
         arrays, i = solution.arrays, self._position(node.id)
         accrued = np.fromiter(self.accrued.values(), dtype=float, count=len(arrays.actors))
@@ -271,9 +276,11 @@ class Walk:
             node = self.scenario.nodes[step.at]
             if KINDS[node.kind].rule != "choose":
                 continue
-            value = {b.to: b.value[node.actor] for b in solution.branches(node.id)}
+            actor = node.actor
+            assert actor is not None  # a decision always has an actor
+            value = {b.to: b.value[actor] for b in solution.branches(node.id)}
             strategic = solution.choice(node.id)
-            out.append(DecisionReview(node.id, node.actor, step.to, strategic, value[step.to],
+            out.append(DecisionReview(node.id, actor, step.to, strategic, value[step.to],
                                       value[strategic] if strategic else None,
                                       step.how == "rolled"))
         return tuple(out)
@@ -367,7 +374,7 @@ class Walk:
                             _frozen((a, v) for a, v in view.payoffs.items() if v != 0), branch.text)
                      for view, branch in zip(self._belief.branches(node_id), branches, strict=True))
 
-    def _solve(self):
+    def _solve(self) -> SolveResult:
         if self._solution is None:
             self._solution = self.scenario.solve(overrides=self.overrides, top=0)
         return self._solution
@@ -388,9 +395,11 @@ class Walk:
 
 
 
-def _seed_of(seed) -> int:
+def _seed_of(seed: int | np.integer | np.random.Generator | None) -> int:
     if seed is None:
-        return int(np.random.SeedSequence().entropy % 2**32)
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn fresh (no entropy given): always a single int
+        return int(entropy % 2**32)
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(2**32))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
