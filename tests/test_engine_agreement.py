@@ -146,3 +146,22 @@ def test_batch_draws_equal_single_evaluations(data, draw):
         except RefProbabilityError:
             continue
         assert single.expected_payoffs == {a: approx(x, abs=1e-9) for a, x in ref.expected.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenario_data(), st.data())
+def test_probabilities_to_a_node_match_path_enumeration(data, draw):
+    """P(go on from u to pass t), summed over the reference's paths through u and t."""
+    s = build(data)
+    target = draw.draw(st.sampled_from(list(s.nodes)))
+    result = s.evaluate(top=0)
+    got = dict(zip(s.nodes, result.probabilities_to(target).tolist(), strict=True))
+    paths = Reference(data).all_paths()
+    for u in s.nodes:
+        through_u = [p for p in paths if u in p.nodes]
+        mass_u = sum(p.probability for p in through_u)
+        if mass_u <= 0.0:
+            continue
+        both = sum(p.probability for p in through_u
+                   if target in p.nodes and p.nodes.index(target) >= p.nodes.index(u))
+        assert got[u] == approx(both / mass_u, abs=1e-9)

@@ -151,6 +151,24 @@ class BeliefResult:
         begin = compiled.root if start is None else self.node_index(start)
         return tuple(compiled.ids[i] for i in played_path(compiled, self.played_array, begin))
 
+    def probabilities_to(self, node_id: str) -> np.ndarray:
+        """Per node in file order (as :attr:`arrays`), the probability of going on from it to
+        pass ``node_id`` under this result's played weights: 1 at the node itself, 0 where it
+        cannot be reached (``--unshare --given`` drawings need it).
+
+        >>> import scenarios
+        >>> scenarios.load("entry-deterrence").evaluate().probabilities_to("war").tolist()
+        [0.15, 0.3, 0.0, 1.0, 0.0]
+        """
+        from .propagate import backward_probability_to
+
+        compiled = self.compiled
+        h = backward_probability_to(compiled, self.played_array, self.node_index(node_id))
+        file_of = np.asarray(compiled.listing)
+        out = np.empty(len(file_of))
+        out[file_of] = h
+        return out
+
     def path_probability(self, nodes: Sequence[str]) -> float:
         """Probability (under this result's weights) that the path follows ``nodes`` in order,
         from the first of them; a step that is not a branch has probability 0."""
