@@ -46,7 +46,7 @@ class NodeKind:
 COMMON_KEYS = ("kind", "label", "text", "payoffs", "tags", "source", "quote", "historical")
 
 _TABLE = (
-    NodeKind("decision", 0, "choose", "square", ("actor", "branches", "fixed"), True, True,
+    NodeKind("decision", 0, "choose", "square", ("actor", "branches", "fixed", "dist"), True, True,
              "an actor chooses one branch"),
     NodeKind("chance", 1, "average", "circle", ("branches", "dist"), True, False,
              "chance picks a branch with the given probabilities"),
@@ -57,7 +57,8 @@ _TABLE = (
 #: Kind name -> :class:`NodeKind`, in the order the file format lists them.
 KINDS = MappingProxyType({k.name: k for k in _TABLE})
 KIND_NAMES = tuple(KINDS)
-DECISION, CHANCE, OUTCOME = (KINDS[name].code for name in KIND_NAMES)
+#: The engine's codes of the three kinds its passes know (a new kind adds its own).
+DECISION, CHANCE, OUTCOME = KINDS["decision"].code, KINDS["chance"].code, KINDS["outcome"].code
 #: Every key a node may carry in a file, in the order error messages list them: the common
 #: keys and each kind's own (the loader reports a kind's key on another kind).
 NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",

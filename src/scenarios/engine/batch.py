@@ -32,7 +32,7 @@ import numpy as np
 from ..model import Distribution, Parameter, Scenario
 from .bind import Bound, bind, bind_probabilities, evaluate_columns, parse_overrides
 from .check import Problems, edge_name, raise_first
-from .compiled import DECISION, Compiled
+from .compiled import Compiled
 from .propagate import segments
 from .segments import Segments
 from .strategic import played_weights, tie_threshold
@@ -200,7 +200,7 @@ def _structure(c: Compiled, solved: int | None = None) -> _Structure:
     if cached is None:
         generations: list[_Generation] = []
         if solved is None:
-            strategic_node = (c.kind == DECISION) & ~c.fixed
+            strategic_node = np.asarray(c.strategic, dtype=bool)  # the compiled decisions solved by induction
         else:
             strategic_node = np.zeros(c.n_nodes, dtype=bool)
             strategic_node[solved] = True

@@ -52,6 +52,8 @@ __all__ = ["Compiled", "Level", "NodeIndex", "compile_scenario", "compiled_form"
 
 _KIND_CODE = {name: kind.code for name, kind in KINDS.items()}
 _WITH_ACTOR = frozenset(name for name, kind in KINDS.items() if kind.has_actor)
+_ACTOR_CODES = [kind.code for kind in KINDS.values() if kind.has_actor]
+_CHOOSING_CODES = [kind.code for kind in KINDS.values() if kind.rule == "choose"]
 _NAN = float("nan")
 
 
@@ -328,7 +330,7 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     code = {name: i for i, name in enumerate(actors)}
     actor = np.full(n, -1, dtype=np.int64)
     fixed = np.zeros(n, dtype=bool)
-    at = np.flatnonzero(kind == DECISION)
+    at = np.flatnonzero(np.isin(kind, _ACTOR_CODES))
     actor[at] = np.fromiter(map(code.__getitem__, map(attrgetter("actor"), deciders)), dtype=np.int64,
                             count=len(deciders))
     fixed[at] = np.fromiter(map(attrgetter("fixed"), deciders), dtype=np.bool_, count=len(deciders))
@@ -482,7 +484,7 @@ def _structure(n: int, kind: np.ndarray, actor: np.ndarray, fixed: np.ndarray, p
     seg_offset = edge_start[internal] - gen_edges[gen_of_node[internal]]
     edge_segment = rank[parent] - gen_internal[edge_gen]
     edge_local_parent = parent - gen_nodes[edge_gen]
-    strategic = (kind == DECISION) & ~fixed
+    strategic = np.isin(kind, _CHOOSING_CODES) & ~fixed
     strategic_node = internal[strategic[internal]]
     strategic_edges = np.flatnonzero(strategic[parent])
     gen_strategic = np.searchsorted(strategic_node, gen_nodes)

@@ -144,7 +144,8 @@ class BeliefResult:
     def played_path(self, start: str | None = None) -> tuple[str, ...]:
         """From ``start`` (the root by default) to an outcome, taking at every node the first
         branch of largest played weight: the solved choices and the most probable chance
-        branches in strategic mode, the most probable branch everywhere in belief mode."""
+        branches in strategic mode, the most probable branch everywhere in belief mode.
+        It does not honour ``given`` (start at the given node to follow it from there)."""
         from .views import played_path
 
         compiled = self.compiled
@@ -171,7 +172,8 @@ class BeliefResult:
 
     def path_probability(self, nodes: Sequence[str]) -> float:
         """Probability (under this result's weights) that the path follows ``nodes`` in order,
-        from the first of them; a step that is not a branch has probability 0."""
+        from the first of them; a step that is not a branch has probability 0.  Not
+        conditioned on ``given`` (unlike :attr:`paths` and :attr:`reach`)."""
         compiled = self.compiled
         prob = 1.0
         for a, b in zip(nodes, nodes[1:], strict=False):

@@ -37,7 +37,6 @@ chain.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from pathlib import Path
@@ -46,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.rescale import rescale_siblings
-from ..errors import Diagnostic, ScenarioFileError
+from ..errors import Diagnostic, ScenarioFileError, did_you_mean
 from ..expressions import format_number
 from .document import Document, parse_document
 from .located import _V, Loc, ResolvedDocument, _flatten, _located, _plain, _Problems
@@ -167,11 +166,6 @@ def _locate(referrer: str, target: str) -> Path | None:
 
 
 # -- applying one variant -------------------------------------------------------------------
-def _suggest(name: Any, known) -> str:
-    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _apply(tree: _V, variant: _V, problems: _Problems) -> None:
     """Apply one variant's changes to the resolved ``tree`` of its base, in place."""
     top = tree.value
@@ -180,7 +174,7 @@ def _apply(tree: _V, variant: _V, problems: _Problems) -> None:
     allowed = ("id", *_SCALARS, *_SECTIONS, "nodes", *VARIANT_KEYS)
     for key, node in changes.items():
         if key not in allowed:
-            problems.error(node.key_at, "unknown-key", f"unknown top-level key {key!r}{_suggest(key, allowed)}")
+            problems.error(node.key_at, "unknown-key", f"unknown top-level key {key!r}{did_you_mean(key, allowed)}")
         elif key in ("id", *_SCALARS):
             top[key] = node
         elif key in _SECTIONS:
@@ -216,7 +210,7 @@ def _merge_section(top: dict, key: str, patch: _V, problems: _Problems) -> None:
         if entry.value is None:
             if old is None:
                 problems.error(entry.key_at, "unknown-name", f"{key}: cannot delete unknown {what} "
-                               f"{name!r}{_suggest(name, section)}")
+                               f"{name!r}{did_you_mean(name, section)}")
             section.pop(name, None)
         elif old is not None and isinstance(entry.value, dict):
             if not isinstance(old.value, dict):
@@ -307,7 +301,7 @@ def _branch_of(top: dict, name: str, at: Loc, what: str, problems: _Problems):
     nodes = top["nodes"].value if "nodes" in top and isinstance(top["nodes"].value, dict) else {}
     node = nodes.get(node_id)
     if node is None:
-        problems.error(at, "unknown-node", f"{what} {name}: unknown node {node_id!r}{_suggest(node_id, nodes)}")
+        problems.error(at, "unknown-node", f"{what} {name}: unknown node {node_id!r}{did_you_mean(node_id, nodes)}")
         return None
     branches = node.value.get("branches") if isinstance(node.value, dict) else None
     targets = [_plain(b.value.get("to", _V(None, ()))) if isinstance(b.value, dict) else None
@@ -352,7 +346,7 @@ def _apply_set(top: dict, patch: _V, problems: _Problems) -> None:
             else:
                 params[name] = _V(value.value, value.at, value.key_at)
         else:
-            problems.error(at, "unknown-parameter", f"set {name}: unknown parameter{_suggest(name, params)} "
+            problems.error(at, "unknown-parameter", f"set {name}: unknown parameter{did_you_mean(name, params)} "
                            "(use NODE.CHILD for a branch probability)")
     for node, pinned in pins.values():
         _rescale(node, pinned, patch.at, problems)
@@ -468,7 +462,7 @@ def _apply_remove(top: dict, patch: _V, problems: _Problems) -> None:
             if found is not None:
                 _drop_branch(found[0], found[1], name, item.at, problems)
         elif name not in nodes:
-            problems.error(item.at, "unknown-node", f"remove {name}: unknown node{_suggest(name, nodes)}")
+            problems.error(item.at, "unknown-node", f"remove {name}: unknown node{did_you_mean(name, nodes)}")
         elif name == _root(top):
             problems.error(item.at, "variant", f"remove {name}: cannot remove the root node "
                            "(give another 'root' first)")
