@@ -39,6 +39,8 @@ demo: install
 	@echo; echo "The diagram is build/demo/$(SCENARIO).png; the briefing pack is build/demo/briefing.pdf and build/demo/briefing/ (briefing.md with its images)."
 
 test: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install

@@ -308,14 +308,13 @@ def test_edge_flows_equal_enumeration(data, draw):
 @settings(max_examples=40)
 @given(builders.scenario_data(max_nodes=9), st.data())
 def test_probability_to_the_given_node_equals_enumeration(data, draw):
-    """--unshare --given lays out by P(go on from each node to the given node), computed by
-    the drawing from the file-order arrays: against brute-force path enumeration."""
-    from scenarios.render.view import probability_to
-
+    """--unshare --given lays out by P(go on from each node to the given node), which the
+    result gives in file order (probabilities_to): against brute-force path enumeration."""
     s = builders.build(data)
-    arrays = s.evaluate(top=0).arrays
+    result = s.evaluate(top=0)
+    arrays = result.arrays
     g = draw.draw(st.sampled_from(list(s.nodes)))
-    h = probability_to(arrays, arrays.p, arrays.ids.index(g))
+    h = result.probabilities_to(g)
     for i, start in enumerate(arrays.ids):  # sum over the paths from each node through g
         expected = sum(prob for nodes, _, prob in sub_paths(arrays, i) if arrays.ids.index(g) in nodes)
         assert h[i] == pytest.approx(expected, abs=1e-12), start

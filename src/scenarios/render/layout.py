@@ -69,6 +69,12 @@ MAX_SLOTS = 200_000
 
 _LANE_ENTRY, _STUB_ENTRY = -1, -2  # stack markers of the planners
 
+# Stack entries of the planners (see their comments): the unshared one's via node is the
+# collapsed branch indices for a stub; the shared one's extra is None for a node, the
+# shared node for a lane and (collapsed, weight) for a stub.
+_UnsharedEntry = tuple[int, int, int, "int | tuple[int, ...]", int, float, bool]
+_SharedEntry = tuple[int, int, int, int, int, "int | tuple[tuple[int, ...], float] | None"]
+
 
 @dataclass(frozen=True, eq=False)
 class Graph:
@@ -257,11 +263,12 @@ def plan(graph: Graph | Mapping[str, Sequence[str]], root: str | int, *, unshare
         raise ValueError(f"depth must be a whole number >= 0, not {depth!r}")
     if not isinstance(graph, Graph):
         graph = Graph.from_mapping(graph)
-    index = {k: i for i, k in enumerate(graph.names)} if isinstance(root, str) or isinstance(given, str) else None
-    if isinstance(root, str):
-        root = index[root]
-    if isinstance(given, str):
-        given = index[given]
+    if isinstance(root, str) or isinstance(given, str):
+        index = {k: i for i, k in enumerate(graph.names)}
+        if isinstance(root, str):
+            root = index[root]
+        if isinstance(given, str):
+            given = index[given]
     if isinstance(probability, Mapping):
         probability = graph.edge_values(probability)
     if isinstance(flow, Mapping):
@@ -327,8 +334,11 @@ def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_
     start = graph.start.tolist()
     kids = graph.child.tolist()
     prob_of = probability.tolist() if probability is not None else None
-    to_g = to_given.tolist() if to_given is not None else None
-    p_given = 1.0 if given is None else float(to_g[root])
+    to_g: list[float] | None = to_given.tolist() if to_given is not None else None
+    p_given = 1.0
+    if given is not None:
+        assert to_g is not None, "plan() checks that given comes with to_given"
+        p_given = float(to_g[root])
     out = _Records(graph.names, max_slots, True)
     rows = out.rows
 
@@ -337,24 +347,28 @@ def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_
             return prob
         if p_given <= 0.0:
             return 0.0
+        assert to_g is not None  # given is set
         return (prob if passed else prob * to_g[node]) / p_given
 
     # Entries: (node, parent slot, level, via node, via branch, path probability, passed
     # `given`); a stub is (_STUB_ENTRY, parent slot, level, collapsed, -1, weight, False).
-    stack = [(root, -1, 0, -1, -1, 1.0, root == given)]
+    stack: list[_UnsharedEntry] = [(root, -1, 0, -1, -1, 1.0, root == given)]
     nan = float("nan")
     while stack:
         u, parent, level, vnode, vbranch, prob, passed = stack.pop()
         if len(rows) >= max_slots:
             out.too_large()
         if u == _STUB_ENTRY:
+            assert isinstance(vnode, tuple)
             out.collapsed[len(rows)] = vnode
             rows.append((STUB, -1, parent, level, -1, -1, False, prob))
             continue
         s = len(rows)
         weight = conditional(prob, passed, u) if (given is not None or probability is not None) else nan
         rows.append((NODE, u, parent, level, vnode, vbranch, parent >= 0, weight))
-        todo, stubbed, stub_weight = [], [], 0.0
+        todo: list[_UnsharedEntry] = []
+        stubbed: list[int] = []
+        stub_weight = 0.0
         a = start[u]
         for i, child in enumerate(kids[a:start[u + 1]]):
             cprob = prob * prob_of[a + i] if prob_of is not None else 1.0
@@ -375,7 +389,8 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
     n = graph.n
     start = graph.start.tolist()
     kids_all = graph.child.tolist()
-    flows = flow.tolist() if flow is not None else None
+    flows: list[float] | None = flow.tolist() if flow is not None else None
+    assert prune is None or flows is not None, "plan() checks that prune comes with flow"
     dist = _longest_depth(start, kids_all, root, n) if depth is not None else None
 
     def kept(u: int) -> list[int]:
@@ -383,7 +398,7 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
         a, b = start[u], start[u + 1]
         return [i for i in range(b - a)
                 if (dist is None or dist[kids_all[a + i]] <= depth)
-                and (prune is None or flows[a + i] >= prune)]
+                and (prune is None or (flows is not None and flows[a + i] >= prune))]
 
     # Depth-first preorder over kept branches (branch order): which nodes are drawn, and
     # the order that breaks ties between equally deep parents of a shared node.
@@ -439,16 +454,18 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
     # Entries: (what, parent slot, level, via node, via branch, extra): what is a node, or
     # _LANE_ENTRY (extra: the shared node) or _STUB_ENTRY (extra: (collapsed, weight)).
     # Lanes and stubs go through the stack too, so that slots are made in preorder.
-    stack = [(root, -1, 0, -1, -1, None)]
-    while stack:
-        u, parent, lv, vnode, vbranch, extra = stack.pop()
+    entries: list[_SharedEntry] = [(root, -1, 0, -1, -1, None)]
+    while entries:
+        u, parent, lv, vnode, vbranch, extra = entries.pop()
         if len(rows) >= max_slots:
             out.too_large()
         if u == _STUB_ENTRY:
+            assert isinstance(extra, tuple)
             out.collapsed[len(rows)] = extra[0]
             rows.append((STUB, -1, parent, lv, -1, -1, False, extra[1]))
             continue
         if u == _LANE_ENTRY:  # a lane through the levels up to a port beside the shared node
+            assert isinstance(extra, int)
             v = extra
             lane = parent
             for lane_level in range(lv, level[v] + 1):
@@ -459,9 +476,11 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
         s = len(rows)
         slot_of[u] = s
         rows.append((NODE, u, parent, lv, vnode, vbranch, parent >= 0, nan))
-        ks = keep[u]
+        listed = keep[u]
+        assert listed is not None  # every drawn node's kept branches were listed above
+        ks = listed
         a, b = start[u], start[u + 1]
-        todo = []
+        todo: list[_SharedEntry] = []
         for i in ks:
             v = kids_all[a + i]
             if indegree[v] < 2 or placement[v] == (u, i):
@@ -473,7 +492,7 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
             collapsed = tuple(i for i in range(b - a) if i not in drawn)
             weight = sum(flows[a + i] for i in collapsed) if flows is not None else nan
             todo.append((_STUB_ENTRY, s, lv + 1, -1, -1, (collapsed, weight)))
-        stack.extend(reversed(todo))
+        entries.extend(reversed(todo))
     return out.finish([(lane, slot_of[v]) for lane, v in pending], shared)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import textwrap
 from functools import lru_cache
+from typing import Literal, cast
 
 __all__ = ["TextMetrics", "wrap_words"]
 
@@ -132,19 +133,22 @@ def _load_font(family: tuple[str, ...], size: float, weight: str, style: str, dp
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties, findfont, get_font
 
-    prop = FontProperties(family=list(family), size=size, weight=weight, style=style)
+    # matplotlib checks the style name itself (ValueError for an unknown one).
+    prop = FontProperties(family=list(family), size=size, weight=weight,
+                          style=cast(Literal["normal", "italic", "oblique"], style))
     font = get_font(findfont(prop))
     to_pt = 72.0 / dpi
     ascent = descent = gap = 0.0
-    upem = font.get_sfnt_table("head")["unitsPerEm"]
-    for table_name, gap_key, ascent_key, descent_key in (
-            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-            ("hhea", "lineGap", "ascent", "descent")):
-        table = font.get_sfnt_table(table_name)
-        if table is not None:
-            scale = size / upem  # font units -> points
-            gap, ascent, descent = table[gap_key] * scale, table[ascent_key] * scale, -table[descent_key] * scale
-            break
+    head = font.get_sfnt_table("head")
+    assert head is not None, "every TrueType/OpenType font has a head table"
+    upem = head["unitsPerEm"]
+    if (os2 := font.get_sfnt_table("OS/2")) is not None:
+        scale = size / upem  # font units -> points
+        gap, ascent, descent = (os2["sTypoLineGap"] * scale, os2["sTypoAscender"] * scale,
+                                -os2["sTypoDescender"] * scale)
+    elif (hhea := font.get_sfnt_table("hhea")) is not None:
+        scale = size / upem
+        gap, ascent, descent = hhea["lineGap"] * scale, hhea["ascent"] * scale, -hhea["descent"] * scale
     renderer = RendererAgg(1, 1, dpi)
     for sample in ("lp", _TALL):
         _, h, d = renderer.get_text_width_height_descent(sample, prop, ismath=False)

@@ -339,7 +339,7 @@ class Drawing:
             ax.set_title(self.scenario.title, color=self.theme.text)
         return ax
 
-    def _draw_tree(self, ax, k):
+    def _draw_tree(self, ax, k: float) -> None:
         from matplotlib.collections import LineCollection
 
         theme, tree, plan = self.theme, self.tree, self.plan
@@ -349,7 +349,8 @@ class Drawing:
         kinds = plan.kind.tolist()
         lw = theme.line_width * k
         hw = theme.highlight_width * k
-        normal, marked = [], []
+        normal: list[list[tuple[float, float]]] = []  # line segments, as lists of points
+        marked: list[list[tuple[float, float]]] = []
         has_children = np.zeros(len(plan), dtype=bool)
         has_children[plan.parent[plan.parent >= 0]] = True
         hl = tree.highlight_slots
@@ -383,7 +384,8 @@ class Drawing:
                 segment = [xy(exit_, b), xy(cols.bus[lv], b)]
                 (marked if s in marked_parents else normal).append(segment)
         # Converging lanes: each shared node's vertical track, joins marked by dots.
-        dots, marked_dots = [], []
+        dots: list[tuple[float, float]] = []
+        marked_dots: list[tuple[float, float]] = []
         ports_of: dict[int, list[int]] = {}
         for port, node_slot in plan.converge:
             ports_of.setdefault(node_slot, []).append(port)

@@ -17,7 +17,7 @@ from .. import formatting
 from ..kinds import KINDS
 from . import layout as lay
 from .theme import Theme
-from .view import TreeView, probability_to
+from .view import TreeView
 
 __all__ = ["Slot", "Placed", "build_plan", "contents", "measure_and_place", "below", "stacked"]
 
@@ -86,7 +86,8 @@ def build_plan(view: TreeView) -> lay.Plan:
         options["probability"] = view.shown
         if view.given is not None:
             options["given"] = view.given
-            options["to_given"] = probability_to(arrays, view.shown, view.given)
+            # P(go on from each node to the given one), from the result (file order).
+            options["to_given"] = view.result.probabilities_to(arrays.ids[view.given])
     elif view.prune is not None or view.depth is not None:  # stubs show the probability they stand for
         options["flow"] = arrays.flow
     return lay.plan(graph, arrays.root, **options)

@@ -109,8 +109,10 @@ def _metadata(fmt: str, extra: dict | None) -> dict:
     from .. import __version__
 
     software = f"scenarios {__version__}"
-    base = {"png": {"Software": software}, "svg": {"Creator": software, "Date": None},
-            "pdf": {"Creator": software, "CreationDate": None}}[fmt]
+    by_format: dict[str, dict[str, str | None]] = {
+        "png": {"Software": software}, "svg": {"Creator": software, "Date": None},
+        "pdf": {"Creator": software, "CreationDate": None}}
+    base = by_format[fmt]
     if extra:
         base.update(extra)
     return base

@@ -100,8 +100,8 @@ class Theme:
         for i, key in enumerate(keys):
             if self.greyscale:
                 out[key] = self.category(i)
-            elif colors.get(key):
-                out[key] = Style(colors[key], "", self.node_edge)
+            elif given := colors.get(key):
+                out[key] = Style(given, "", self.node_edge)
             else:
                 out[key] = Style(free[k % len(free)] if free else self.palette[k % len(self.palette)],
                                  "", self.node_edge)

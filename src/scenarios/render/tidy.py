@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["tidy", "Columns", "columns"]
 
 
 # -- the tidy tree algorithm ----------------------------------------------------------------
 
-def tidy(children: Sequence[Sequence[int]], before: Sequence[float], after: Sequence[float], *,
+def tidy(children: Sequence[Sequence[int]], before: Sequence[float] | np.ndarray,
+         after: Sequence[float] | np.ndarray, *,
          gap: float = 0.0, root: int = 0) -> np.ndarray:
     """Breadth coordinate of every node of a tree (Buchheim, Jünger and Leipert 2002).
 
@@ -89,12 +91,12 @@ def tidy(children: Sequence[Sequence[int]], before: Sequence[float], after: Sequ
         w = left[v]
         if first[v] >= 0:
             # execute_shifts(v): spread the shifts recorded by move_subtree.
-            s = c = 0.0
+            s = ch = 0.0
             for x in reversed(children[v]):
                 prelim[x] += s
                 mod[x] += s
-                c += change[x]
-                s += shift[x] + c
+                ch += change[x]
+                s += shift[x] + ch
             mid = (prelim[first[v]] + prelim[last[v]]) / 2.0
             if w >= 0:
                 prelim[v] = prelim[w] + after[w] + gap + before[v]
@@ -193,8 +195,8 @@ class Columns:
                        self.centre + offset, self.bus + offset, self.end + offset)
 
 
-def columns(level: Sequence[int], run: Sequence[float], symbol: Sequence[float],
-            text: Sequence[float], *, track: Sequence[float] | None = None,
+def columns(level: npt.ArrayLike, run: npt.ArrayLike, symbol: npt.ArrayLike,
+            text: npt.ArrayLike, *, track: npt.ArrayLike | None = None,
             stub: float = 8.0) -> Columns:
     """Place the levels along the depth axis from their contents' sizes.
 
@@ -208,14 +210,14 @@ def columns(level: Sequence[int], run: Sequence[float], symbol: Sequence[float],
     >>> c.centre.tolist(), c.bus.tolist(), c.end
     ([5.0, 83.0], [38.0, 146.0], 138.0)
     """
-    level = np.asarray(level, dtype=np.int64)
-    n_levels = int(level.max()) + 1 if len(level) else 0
+    levels = np.asarray(level, dtype=np.int64)
+    n_levels = int(levels.max()) + 1 if len(levels) else 0
     widest_run = np.zeros(n_levels)
     widest_symbol = np.zeros(n_levels)
     widest_text = np.zeros(n_levels)
-    np.maximum.at(widest_run, level, np.asarray(run, dtype=float))
-    np.maximum.at(widest_symbol, level, np.asarray(symbol, dtype=float))
-    np.maximum.at(widest_text, level, np.asarray(text, dtype=float))
+    np.maximum.at(widest_run, levels, np.asarray(run, dtype=float))
+    np.maximum.at(widest_symbol, levels, np.asarray(symbol, dtype=float))
+    np.maximum.at(widest_text, levels, np.asarray(text, dtype=float))
     tracks = np.zeros(n_levels) if track is None else np.asarray(track, dtype=float)[:n_levels]
     run_start = np.zeros(n_levels)
     track_start = np.zeros(n_levels)

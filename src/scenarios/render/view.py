@@ -22,7 +22,7 @@ import numpy as np
 from .. import formatting
 from ..errors import HighlightError, ScenarioError, UnknownNameError, did_you_mean
 
-__all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "probability_to", "header_texts"]
+__all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "header_texts"]
 
 #: Named highlights; anything else is read as a path of node ids.
 HIGHLIGHTS = ("likely", "strategic", "historical")
@@ -157,9 +157,9 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
             "strategic choices (backward induction)"
     if name == "historical":
         marked = {n.id for n in scenario.nodes.values() if n.historical}
-        edges = {_edge_of(scenario, starts, n.id, b.to) for n in scenario.nodes.values() if n.id in marked
-                 for b in n.branches if b.to in marked}
-        return edges, None, "historical path"
+        on_path = {_edge_of(scenario, starts, n.id, b.to) for n in scenario.nodes.values() if n.id in marked
+                   for b in n.branches if b.to in marked}
+        return on_path, None, "historical path"
     ids = [x for x in re.split(r"[\s,>]+", name) if x]
     if not ids:
         raise HighlightError("--highlight: give likely, strategic, historical or a path of node ids")
@@ -188,40 +188,6 @@ def _top_path(scenario, result):
 
 
 # -- numbers the result's views do not give ------------------------------------------------------
-
-def probability_to(arrays, p: np.ndarray, target: int) -> np.ndarray:
-    """Per node (file order), the probability of going on from it to node ``target``
-    with branch probabilities ``p`` (file order): 1 at the target, 0 where it cannot be reached.
-
-    One pass over the nodes in reverse topological order (iterative, no recursion).
-
-    >>> import scenarios
-    >>> r = scenarios.load("entry-deterrence").evaluate()
-    >>> a = r.arrays
-    >>> probability_to(a, a.p, a.ids.index("war")).tolist()
-    [0.15, 0.3, 0.0, 1.0, 0.0]
-    """
-    start = np.asarray(arrays.edge_start).tolist()
-    kids = np.asarray(arrays.child).tolist()
-    weight = np.asarray(p, dtype=float).tolist()
-    n = len(start) - 1
-    waiting = np.bincount(np.asarray(arrays.child, dtype=np.int64), minlength=n).tolist()
-    ready = [u for u in range(n) if waiting[u] == 0]
-    order = []
-    while ready:
-        u = ready.pop()
-        order.append(u)
-        for v in kids[start[u]:start[u + 1]]:
-            waiting[v] -= 1
-            if waiting[v] == 0:
-                ready.append(v)
-    h = [0.0] * n
-    h[target] = 1.0
-    for u in reversed(order):
-        if u != target:
-            h[u] = sum(weight[e] * h[kids[e]] for e in range(start[u], start[u + 1]))
-    return np.asarray(h)
-
 
 # -- texts around the tree -------------------------------------------------------------------------
 

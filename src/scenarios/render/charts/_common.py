@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ... import formatting
 from ..theme import Theme
 
 _WRAP = 34  # characters per line of a category label
+
+#: Numbers given as a sequence or an array (the charts convert them with ``np.asarray``).
+Floats = Sequence[float] | np.ndarray
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -21,7 +26,7 @@ def _wrap(label: str, width: int = _WRAP) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=True)) or str(label)
 
 
-def _axes(ax, theme: Theme, rows: int = 6, *, width: float = 8.0, per_row: float = 0.42,
+def _axes(ax, theme: Theme, rows: float = 6, *, width: float = 8.0, per_row: float = 0.42,
           min_height: float = 3.2):
     """The caller's axes, or new ones on a figure sized for ``rows`` rows."""
     if ax is not None:

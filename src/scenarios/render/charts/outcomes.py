@@ -11,6 +11,7 @@ from ...errors import UnknownNameError, did_you_mean
 from ...kinds import KINDS
 from ..theme import Theme, get_theme
 from ._common import (
+    Floats,
     _axes,
     _bar_style,
     _fmt,
@@ -22,7 +23,7 @@ from ._common import (
 
 # -- outcome distribution --------------------------------------------------------------------
 
-def outcome_distribution(labels: Sequence[str], probabilities: Sequence[float], *,
+def outcome_distribution(labels: Sequence[str], probabilities: Floats, *,
                          groups: Sequence[str | None] | None = None,
                          intervals: Sequence[tuple[float, float]] | None = None, ax=None,
                          theme: str | Theme = "light", title: str | None = None,
@@ -59,7 +60,7 @@ def outcome_distribution(labels: Sequence[str], probabilities: Sequence[float], 
     ax = _axes(ax, theme, max(len(labels), lines * 0.8))
     y = np.arange(len(labels))
     keys = [g if g is not None else "(no tag)" for g in groups] if groups is not None else None
-    styles = theme.categories(list(dict.fromkeys(keys))) if keys is not None else None
+    styles = theme.categories(list(dict.fromkeys(keys))) if keys is not None else {}
     texts = []
     seen = set()
     for i, p in enumerate(probabilities):

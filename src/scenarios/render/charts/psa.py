@@ -10,6 +10,7 @@ import numpy as np
 from ...errors import UnknownChartError
 from ..theme import Theme, get_theme
 from ._common import (
+    Floats,
     _axes,
     _fmt,
     _legend,
@@ -54,8 +55,8 @@ def psa_histograms(samples: Mapping[str, Sequence[float]], *, base: Mapping[str,
     return ax
 
 
-def interval_plot(names: Sequence[str], means: Sequence[float], lows: Sequence[float],
-                  highs: Sequence[float], *, base: Sequence[float] | None = None,
+def interval_plot(names: Sequence[str], means: Floats, lows: Floats,
+                  highs: Floats, *, base: Sequence[float] | None = None,
                   xlabel: str = "value", interval: str = "5–95 %", ax=None,
                   theme: str | Theme = "light", title: str | None = None):
     """Intervals (e.g. PSA 5 % to 95 %) with their means, one row per quantity.

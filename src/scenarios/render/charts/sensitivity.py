@@ -10,6 +10,7 @@ import numpy as np
 
 from ..theme import Theme, get_theme
 from ._common import (
+    Floats,
     _axes,
     _bar_style,
     _fmt,
@@ -23,7 +24,7 @@ from ._common import (
 
 # -- tornado -------------------------------------------------------------------------------------
 
-def tornado(names: Sequence[str], low: Sequence[float], high: Sequence[float], base: float, *,
+def tornado(names: Sequence[str], low: Floats, high: Floats, base: float, *,
             low_values: Sequence[float] | None = None, high_values: Sequence[float] | None = None,
             metric_label: str = "metric", ax=None, theme: str | Theme = "light",
             title: str | None = None, sort: bool = True):
@@ -115,8 +116,8 @@ def spider(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, bas
     theme = get_theme(theme)
     ax = _axes(ax, theme, 8, width=9.0)
     styles = _line_styles(theme, list(series))
-    for name, (values, metric) in series.items():
-        values = np.asarray(values, dtype=float)
+    for name, (given, metric) in series.items():
+        values = np.asarray(given, dtype=float)
         span = values.max() - values.min()
         x = (values - values.min()) / span if span else np.zeros_like(values)
         color, dash = styles[name]
@@ -155,7 +156,7 @@ def spider_chart(result, *, ax=None, theme: str | Theme = "light", title: str | 
 
 # -- two-way map ---------------------------------------------------------------------------------
 
-def two_way(xs: Sequence[float], ys: Sequence[float], choices, *, x_label: str = "x",
+def two_way(xs: Floats, ys: Floats, choices, *, x_label: str = "x",
             y_label: str = "y", option_labels: Mapping[Any, str] | None = None, metric=None,
             base: tuple[float, float] | None = None, ax=None, theme: str | Theme = "light",
             title: str | None = None):
