@@ -13,7 +13,7 @@ Names are imported on first use (matplotlib only when something is drawn).
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_names
 
 _EXPORTS = {
     "chart_figure": ".charts", "CHARTS": ".charts", "REGISTRY": ".charts", "ChartKind": ".charts",
@@ -24,13 +24,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'scenarios.briefing' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _EXPORTS)
