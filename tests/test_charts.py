@@ -31,14 +31,6 @@ def ticks(ax):
     return [t.get_text() for t in ax.get_yticklabels()]
 
 
-@pytest.fixture(scope="module")
-def oil():
-    return scenarios.load("oil-wildcatter")
-
-
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
 
 
 # -- plain charts --------------------------------------------------------------------------------------

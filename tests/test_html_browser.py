@@ -39,10 +39,6 @@ def cli(*args):
     return done
 
 
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
-
 
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory):

@@ -31,14 +31,6 @@ from scenarios.errors import ExpressionError, ProbabilityError, ScenarioError, U
 TOL = 1e-9
 
 
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
-
-
-@pytest.fixture(scope="module")
-def oil():
-    return scenarios.load("oil-wildcatter")
 
 
 # -- parsing ----------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import sys
 import numpy as np
 import pytest
 
-import scenarios
 from scenarios.analysis.montecarlo import simulate
 from scenarios.analysis.parallel import Task, plan, run
 from scenarios.analysis.psa import psa
@@ -23,10 +22,6 @@ def _square_sum(shared: int, task: Task) -> float:
     rng = np.random.default_rng(task.seed)
     return shared + float((rng.random(task.size) ** 2).sum())
 
-
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
 
 
 @pytest.fixture(scope="module")

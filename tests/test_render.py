@@ -89,10 +89,6 @@ def texts(ax) -> list[str]:
     return [t.get_text() for t in ax.texts]
 
 
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
-
 
 @pytest.fixture(scope="module")
 def entry_s():

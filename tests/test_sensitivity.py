@@ -43,14 +43,6 @@ TOL = 1e-9
 SCENARIOS = [sys.executable, "-m", "scenarios"]
 
 
-@pytest.fixture(scope="module")
-def oil():
-    return scenarios.load("oil-wildcatter")
-
-
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
 
 
 def bundled_data(name: str) -> dict:

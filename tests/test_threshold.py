@@ -22,14 +22,6 @@ from scenarios.errors import UnknownNameError
 EXACT = 1e-9  # the contract of threshold(): the crossing to within 1e-9
 
 
-@pytest.fixture(scope="module")
-def oil():
-    return scenarios.load("oil-wildcatter")
-
-
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
 
 
 def crossings(result: ThresholdResult) -> list[tuple[float, str, str]]:

@@ -35,19 +35,7 @@ from scenarios.walk import (
 EXACT = 1e-12
 
 
-@pytest.fixture(scope="module")
-def donbas():
-    return scenarios.load("donbas-recognition-2022")
 
-
-@pytest.fixture(scope="module")
-def oil():
-    return scenarios.load("oil-wildcatter")
-
-
-@pytest.fixture(scope="module")
-def entry_bundled():
-    return scenarios.load("entry-deterrence")
 
 
 def walk_to(scenario, *children, **kwargs) -> Walk:
