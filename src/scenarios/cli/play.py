@@ -536,9 +536,9 @@ class Session:
 
 # -- the command -----------------------------------------------------------------------------
 def cmd_play(args) -> int:
-    from pathlib import Path
 
     from ..io.atomic import write_atomic
+    from ..io.files import InputFileError, read_text_file
     from ..walk import SavedWalkError, Walk, WalkError
     from .commands import load_scenario, overrides_of
 
@@ -547,10 +547,9 @@ def cmd_play(args) -> int:
         if args.overrides:
             raise WalkError("--set cannot be combined with --resume: a saved walk keeps its own overrides")
         try:
-            text = Path(args.resume).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise SavedWalkError(f"{args.resume}: error: cannot read the saved walk ({reason})") from None
+            text = read_text_file(args.resume)
+        except InputFileError as exc:
+            raise SavedWalkError(f"{args.resume}: error: cannot read the saved walk ({exc})") from None
         try:
             walk = Walk.loads(scenario, text)
         except SavedWalkError as exc:

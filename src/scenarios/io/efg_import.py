@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import Diagnostic, ScenarioFileError
 from ..model import Scenario
+from .files import InputFileError, read_text_file
 
 __all__ = ["parse_efg", "load_efg", "loads_efg", "EfgNode"]
 
@@ -388,11 +389,7 @@ def load_efg(path: str | os.PathLike, *, id: str | None = None) -> Scenario:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError([Diagnostic(str(path), 1, 1, "error", "encoding",
-                                            f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
-    except OSError as exc:
-        raise ScenarioFileError([Diagnostic(str(path), 1, 1, "error", "no-file",
-                                            f"cannot read the file: {exc.strerror}")]) from None
+        text = read_text_file(path)
+    except InputFileError as exc:
+        raise ScenarioFileError([Diagnostic(str(path), 1, 1, "error", exc.code, str(exc))]) from None
     return loads_efg(text, filename=str(path), id=id or _slug(path.stem, "imported-game"))

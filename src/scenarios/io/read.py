@@ -12,6 +12,7 @@ from ..model import Scenario
 from .build import build_scenario
 from .catalog import bundled_names, bundled_path
 from .document import parse_document
+from .files import InputFileError, read_text_file
 from .variants import is_variant, resolve_variant
 
 __all__ = ["load", "loads", "resolve"]
@@ -67,13 +68,9 @@ def load(path_or_name: str | os.PathLike) -> Scenario:
         raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "no-file",
                                             "is a directory, not a scenario file")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "encoding",
-                                            f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
-    except OSError as exc:
-        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", "no-file",
-                                            f"cannot read the file: {exc.strerror}")]) from None
+        text = read_text_file(path)
+    except InputFileError as exc:
+        raise ScenarioFileError([Diagnostic(name, 1, 1, "error", exc.code, str(exc))]) from None
     return loads(text, filename=name, default_id=path.stem)
 
 

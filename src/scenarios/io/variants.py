@@ -48,6 +48,7 @@ from ..engine.rescale import rescale_siblings
 from ..errors import Diagnostic, ScenarioFileError, did_you_mean
 from ..expressions import format_number
 from .document import Document, parse_document
+from .files import InputFileError, read_text_file
 from .located import _V, Loc, ResolvedDocument, _flatten, _located, _plain, _Problems
 
 __all__ = ["VARIANT_KEYS", "ResolvedDocument", "is_variant", "resolve_variant"]
@@ -127,11 +128,10 @@ def _chain(doc: Document) -> list[Document]:
             raise ScenarioFileError([Diagnostic(*at, "error", "extends-cycle",
                                                 "inheritance cycle: " + " → ".join(names))])
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise ScenarioFileError([Diagnostic(*at, "error", "no-file",
-                                                f"extends: cannot read {str(path)!r}: {reason}")]) from None
+            text = read_text_file(path)
+        except InputFileError as exc:
+            raise ScenarioFileError([Diagnostic(*at, "error", exc.code,
+                                                f"extends: cannot read {str(path)!r}: {exc}")]) from None
         base = parse_document(text, str(path))
         if not isinstance(base.data, dict):
             raise ScenarioFileError([Diagnostic(str(path), 1, 1, "error", "type",

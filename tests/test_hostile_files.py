@@ -1,0 +1,137 @@
+"""Hostile files (issue 16, reading and writing): special files are never read nor replaced,
+existing scenario files (JSON too) are never overwritten, inputs are bounded in size.
+
+Every case runs the command line as a user does and checks the exit code, a one-line
+error on stderr without a traceback, and that nothing was written or replaced.  Special
+files are made in a temporary folder (a FIFO, a link to it); the system's devices are only
+ever read (/dev/zero), never offered as an output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from scenarios.errors import OutputError, ScenarioFileError
+from scenarios.io.atomic import write_atomic
+from scenarios.io.files import InputFileError, read_text_file
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scenarios", *args], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60, env={**os.environ, **(env or {})})
+
+
+def one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    return path
+
+
+# -- writing --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("via_link", [False, True], ids=["fifo", "link-to-fifo"])
+def test_a_fifo_is_never_replaced_by_an_output(tmp_path, fifo, via_link):
+    target = fifo
+    if via_link:
+        target = tmp_path / "link.json"
+        target.symlink_to(fifo)
+    result = run("export", "entry-deterrence", "--to", "json", "-o", str(target), cwd=tmp_path)
+    one_line_error(result, "not a regular file", "refusing to replace it")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert target.is_symlink() == via_link
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({fifo.name, target.name})  # no temp file left
+
+
+def test_write_atomic_refuses_special_files(fifo):
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_atomic(fifo, "x")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_json_scenario_is_not_overwritten_by_an_export(tmp_path):
+    scenario = tmp_path / "real.json"
+    scenario.write_text(json.dumps(scenarios.load("entry-deterrence").to_dict()))
+    before = scenario.read_bytes()
+    result = run("export", "entry-deterrence", "--to", "efg", "-o", str(scenario), cwd=tmp_path)
+    one_line_error(result, "refusing to overwrite an existing scenario file")
+    assert scenario.read_bytes() == before
+    assert scenarios.load(scenario).title == "Entry deterrence"
+
+
+def test_other_json_files_and_links_to_regular_files_are_replaced(tmp_path):
+    plain = tmp_path / "numbers.json"
+    plain.write_text('{"a": 1}')
+    assert run("export", "entry-deterrence", "--to", "efg", "-o", str(plain), cwd=tmp_path).returncode == 0
+    assert plain.read_text().startswith("EFG")
+    # A link to a regular file: the link is replaced by the new file, its old target kept.
+    kept = tmp_path / "kept.txt"
+    kept.write_text("keep me")
+    link = tmp_path / "out.efg"
+    link.symlink_to(kept)
+    assert run("export", "entry-deterrence", "--to", "efg", "-o", str(link), cwd=tmp_path).returncode == 0
+    assert not link.is_symlink() and link.read_text().startswith("EFG")
+    assert kept.read_text() == "keep me"
+
+
+# -- reading ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("command", [["validate"], ["evaluate"], ["import"]])
+def test_a_fifo_is_refused_at_once_not_read(tmp_path, fifo, command):
+    target = fifo if command != ["import"] else fifo.rename(tmp_path / "game.efg")
+    result = run(*command, str(target), cwd=tmp_path)  # would hang forever if the FIFO were opened
+    one_line_error(result, "not a regular file")
+
+
+def test_dev_zero_is_refused(tmp_path):
+    one_line_error(run("validate", "/dev/zero", cwd=tmp_path), "/dev/zero:1:1: error: not a regular file")
+
+
+def test_a_saved_walk_that_is_a_fifo_is_refused(tmp_path, fifo):
+    result = run("play", "entry-deterrence", "--resume", str(fifo), cwd=tmp_path)
+    one_line_error(result, "cannot read the saved walk", "not a regular file")
+
+
+def test_an_extends_base_that_is_a_fifo_is_an_error_at_its_line(tmp_path, fifo):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(f"title: V\nextends: {fifo.name}\n")
+    result = run("validate", str(variant), cwd=tmp_path)  # would hang if the FIFO were opened
+    one_line_error(result, f"{variant}:2:10: error: extends:")  # only regular files are bases
+
+
+def test_files_over_the_size_limit_are_refused_naming_the_limit(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("title: big\n" + "# padding\n" * 100)
+    result = run("validate", str(big), cwd=tmp_path, env={"SCENARIOS_MAX_INPUT_BYTES": "500"})
+    one_line_error(result, "more than the limit of 500 bytes", "SCENARIOS_MAX_INPUT_BYTES")
+    with pytest.raises(ScenarioFileError, match="too-large|more than the limit"):
+        os.environ["SCENARIOS_MAX_INPUT_BYTES"] = "500"
+        try:
+            scenarios.load(big)
+        finally:
+            del os.environ["SCENARIOS_MAX_INPUT_BYTES"]
+
+
+def test_read_text_file_codes(tmp_path, fifo):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"title: caf\xe9\n")
+    for path, code in ((fifo, "not-regular"), (tmp_path, "no-file"), (tmp_path / "missing", "no-file"),
+                       (bad, "encoding")):
+        with pytest.raises(InputFileError) as info:
+            read_text_file(path)
+        assert info.value.code == code
