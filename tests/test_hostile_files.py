@@ -135,3 +135,20 @@ def test_read_text_file_codes(tmp_path, fifo):
         with pytest.raises(InputFileError) as info:
             read_text_file(path)
         assert info.value.code == code
+
+
+# -- bounded work -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("args, words", [
+    (["simulate", "entry-deterrence", "-n", "1000000000000"], ["at most 1,000,000,000 paths"]),
+    (["simulate", "entry-deterrence", "--uncertainty", "-n", "1000000000000"], ["at most 10,000,000 parameter draws"]),
+    (["simulate", "entry-deterrence", "--paths", "-n", "100000000"], ["at most 10,000,000 paths are kept"]),
+    (["draw", "entry-deterrence", "-o", "t.png", "--dpi", "1e6"], ["at most 2,400 dots per inch"]),
+    (["draw", "entry-deterrence", "-o", "t.png", "--width", "1e9"], ["the limit is 32,768"]),
+    (["draw", "entry-deterrence", "-o", "t.png", "--height", "400", "--dpi", "100"], ["the limit is 32,768"]),
+    (["chart", "entry-deterrence", "outcomes", "-o", "c.png", "--dpi", "5000"], ["the limit is 32,768"]),
+    (["report", "entry-deterrence", "-o", "pack", "--dpi", "1e6"], ["at most 2,400 dots per inch"]),
+], ids=lambda x: " ".join(x) if isinstance(x, list) and x and x[0] in ("simulate", "draw", "chart", "report") else "")
+def test_absurd_sizes_are_refused_up_front_naming_the_limit(tmp_path, args, words):
+    result = run(*args, cwd=tmp_path)
+    one_line_error(result, *words)
+    assert list(tmp_path.iterdir()) == []  # nothing written

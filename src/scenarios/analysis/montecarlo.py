@@ -41,6 +41,7 @@ import numpy as np
 from ..engine.bind import bind
 from ..engine.compiled import OUTCOME
 from ..engine.results import _clean, _clean_map
+from ..errors import AnalysisError
 from ..model import Scenario
 from .parallel import Task, check_workers, plan, run
 from .sampling import as_generator, seed_sequence
@@ -49,6 +50,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = ["simulate", "SimulationResult", "Frequency", "Estimate", "SampledPath", "CHUNK_SIZE"]
+
+#: The most paths one run samples, and the most it keeps with ``paths=True``.
+MAX_PATHS = 10**9
+MAX_RECORDED = 10**7
+
 
 #: Paths per chunk: the unit of seeding and of parallel work.
 CHUNK_SIZE = 1 << 17
@@ -329,6 +335,11 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"the number of paths must be a whole number >= 1, not {n!r}")
+    if n > MAX_PATHS:  # refused before any work: 10^12 paths used to end in a MemoryError
+        raise AnalysisError(f"-n {n}: at most {MAX_PATHS:,} paths in one run (minutes of work even on a small "
+                            "tree); the standard error already falls below 1e-4 at 10^8")
+    if paths and n > MAX_RECORDED:
+        raise AnalysisError(f"-n {n} with --paths: at most {MAX_RECORDED:,} paths are kept in memory")
     check_workers(workers)
     root = seed_sequence(seed)
     reproducible = not root.spawn_key and root.n_children_spawned == 0 and isinstance(root.entropy, int)

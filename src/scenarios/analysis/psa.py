@@ -54,7 +54,7 @@ from ..engine.batch import (
     solve_batch,
 )
 from ..engine.results import _clean
-from ..errors import ProbabilityError
+from ..errors import AnalysisError, ProbabilityError
 from ..model import Scenario
 from .parallel import Task, check_workers, plan, run
 from .psa_collect import Collector
@@ -65,6 +65,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["psa", "PSAResult", "Summary", "OptionShare", "DecisionStability", "CHUNK_SIZE",
            "QUANTILES"]
+
+#: The most parameter draws one run evaluates (each keeps a column of outcomes).
+MAX_DRAWS = 10**7
+
 
 #: Draws per chunk: the unit of seeding and of parallel work (independent of the workers).
 CHUNK_SIZE = 1024
@@ -477,6 +481,9 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"the number of draws must be a whole number >= 1, not {n!r}")
+    if n > MAX_DRAWS:  # refused before any work: 10^12 draws used to end in a MemoryError
+        raise AnalysisError(f"-n {n}: at most {MAX_DRAWS:,} parameter draws in one run (every draw's "
+                            "outcomes are kept for the quantiles)")
     check_workers(workers)
     root = seed_sequence(seed)
     reproducible = not root.spawn_key and root.n_children_spawned == 0 and isinstance(root.entropy, int)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import (
+    TooLargeError,
     UnknownOutputFormatError,  # noqa: F401  (defined in errors.py; importable here as before)
 )
 from ..io.atomic import OutputError, atomic_path
@@ -76,6 +78,7 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float | None = None,
         scenario file.
     """
     fmt = output_format(path)
+    check_pixels(fig, dpi)
     with atomic_path(path) as tmp:
         try:
             fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, facecolor=fig.get_facecolor(),
@@ -85,10 +88,43 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float | None = None,
     return Path(path)
 
 
+#: The longest side of a figure in pixels (at its dpi): past this the renderer runs out of
+#: memory or fails inside FreeType, so larger sizes are refused up front.
+MAX_PIXELS = 32_768
+
+
+#: The highest resolution accepted (fonts at more dots per inch fail inside FreeType).
+MAX_DPI = 2_400
+
+
+def check_size(width: float | None, height: float | None, dpi: float | None) -> None:
+    """TooLargeError, naming the limit, for a requested size the renderer cannot make:
+    ``dpi`` above :data:`MAX_DPI`, or a side longer than :data:`MAX_PIXELS` pixels."""
+    resolution = dpi or 150.0
+    if not resolution <= MAX_DPI:
+        raise TooLargeError(f"--dpi {resolution:g}: at most {MAX_DPI:,} dots per inch")
+    for name, inches in (("--width", width), ("--height", height)):
+        if inches is not None and not inches * resolution <= MAX_PIXELS:
+            raise TooLargeError(f"{name} {inches:g} at {resolution:g} dpi would be {inches * resolution:,.0f} "
+                                f"pixels; the limit is {MAX_PIXELS:,} (lower {name} or --dpi)")
+
+
+def check_pixels(fig: Any, dpi: float | None) -> None:
+    """TooLargeError if ``fig`` at ``dpi`` would be wider or taller than :data:`MAX_PIXELS`."""
+    width, height = fig.get_size_inches()
+    resolution = dpi or fig.dpi
+    side = max(width, height) * resolution
+    if not side <= MAX_PIXELS:
+        raise TooLargeError(f"the figure would be {width:g} x {height:g} in at {resolution:g} dpi, "
+                            f"{side:,.0f} pixels on its longest side; the limit is {MAX_PIXELS:,} "
+                            "(lower --dpi, --width or --height)")
+
+
 def figure_bytes(fig, fmt: str = "png", *, dpi: float | None = None) -> bytes:
     """The figure rendered to bytes (for notebooks and tests)."""
     import io
 
+    check_pixels(fig, dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, facecolor=fig.get_facecolor(),
                 metadata=_metadata(fmt, None))

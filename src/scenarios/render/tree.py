@@ -113,6 +113,9 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
     >>> sorted(t.get_text() for t in ax.texts if t.get_text().startswith("Shared"))
     ['Shared market']
     """
+    from .save import check_size
+
+    check_size(width, height, dpi)  # before any font is made at that size
     theme = get_theme(theme)
     view = tree_view(scenario, result, overrides=overrides, given=given, value=value, highlight=highlight,
                      prune=prune, depth=depth, unshare=unshare, top_down=top_down)
