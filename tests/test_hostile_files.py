@@ -152,3 +152,24 @@ def test_absurd_sizes_are_refused_up_front_naming_the_limit(tmp_path, args, word
     result = run(*args, cwd=tmp_path)
     one_line_error(result, *words)
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+# -- hostile content ------------------------------------------------------------------------------
+def test_integers_past_pythons_conversion_limit_are_file_errors(tmp_path):
+    digits = "9" * 5000
+    scenario = tmp_path / "big.json"
+    scenario.write_text('{"title": "t", "actors": {"a": {"name": "A"}}, '
+                        f'"nodes": {{"o": {{"kind": "outcome", "payoffs": {{"a": {digits}}}}}}}}}')
+    one_line_error(run("validate", str(scenario), cwd=tmp_path), f"{scenario}:1:", "must be a finite number")
+    game = tmp_path / "big.efg"
+    game.write_text(f'EFG 2 R "g" {{ "A" }}\n""\nt "" 1 "o" {{ {digits} }}\n')
+    result = run("import", str(game), cwd=tmp_path)
+    one_line_error(result, f"{game}:3:14: error:", "(5,000 characters) has too many digits")
+    assert len(result.stderr) < 300  # the input is not echoed whole
+    game.write_text(f'EFG 2 R "g" {{ "A" }}\n""\nt "" {digits} "o" {{ 1 }}\n')
+    one_line_error(run("import", str(game), cwd=tmp_path), f"{game}:3:6: error:", "is too large")
+
+
+def test_text_with_a_lone_surrogate_is_a_scenario_error():
+    with pytest.raises(ScenarioFileError, match=r"<string>:2:10: error: not valid Unicode text"):
+        scenarios.loads("title: t\nsummary: \ud800\n")

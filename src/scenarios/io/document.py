@@ -229,6 +229,12 @@ def _scalar(constructor: SafeConstructor, node: yaml.ScalarNode, error) -> Any:
     return value
 
 
+def _json_int(text: str) -> int | float:
+    """A JSON integer; one too long for Python's int conversion (4,300 digits) becomes an
+    infinite float, which validation then reports as not finite at its line and column."""
+    return int(text) if len(text) <= 4000 else float(text)
+
+
 def _read_json(text: str, filename: str) -> Any:
     """JSON data, refusing duplicate keys; errors carry the JSON parser's line and column."""
 
@@ -243,7 +249,7 @@ def _read_json(text: str, filename: str) -> Any:
         return mapping
 
     try:
-        return json.loads(text, object_pairs_hook=pairs)
+        return json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ScenarioFileError([Diagnostic(filename, exc.lineno, exc.colno, "error", "syntax",
                                             f"not valid JSON: {exc.msg}")]) from None

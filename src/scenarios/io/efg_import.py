@@ -41,6 +41,11 @@ _TOKEN = re.compile(r'(?P<space>[\s,]+)|(?P<string>"(?:[^"\\]|\\.)*")|(?P<open>"
                     r'|(?P<word>[^\s{}",]+)', re.S)
 
 
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters (inputs can be huge)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
+
 @dataclass
 class _Token:
     kind: str  # "string", "word", "{", "}", "end"
@@ -113,26 +118,30 @@ class _Reader:
     def expect(self, kind: str, what: str) -> _Token:
         token = self.take()
         if token.kind != kind:
-            found = "the end of the file" if token.kind == "end" else repr(token.text)
+            found = "the end of the file" if token.kind == "end" else _shown(token.text)
             raise self.error(token, f"expected {what}, found {found}")
         return token
 
     def integer(self, what: str) -> tuple[int, _Token]:
         token = self.take()
         if token.kind != "word" or not re.fullmatch(r"\d+", token.text):
-            found = "the end of the file" if token.kind == "end" else repr(token.text)
+            found = "the end of the file" if token.kind == "end" else _shown(token.text)
             raise self.error(token, f"expected {what} (a whole number), found {found}")
+        if len(token.text) > 18:  # past any real game, and past Python's int conversion limit
+            raise self.error(token, f"{what} {_shown(token.text)} is too large")
         return int(token.text), token
 
     def number(self, what: str) -> tuple[Fraction, str, _Token]:
         token = self.take()
         if token.kind != "word" or not _NUMBER.match(token.text):
-            found = "the end of the file" if token.kind == "end" else repr(token.text)
+            found = "the end of the file" if token.kind == "end" else _shown(token.text)
             raise self.error(token, f"expected {what} (a number such as 2, -1.5 or 1/3), found {found}")
+        if len(token.text) > 1000:  # Fraction() of thousands of digits: slow, then refused
+            raise self.error(token, f"{what} {_shown(token.text)} has too many digits")
         try:
             value = Fraction(token.text)
         except (ValueError, ZeroDivisionError):
-            raise self.error(token, f"{what} {token.text!r} is not a number") from None
+            raise self.error(token, f"{what} {_shown(token.text)} is not a number") from None
         return value, token.text, token
 
     def optional_string(self) -> str | None:
@@ -214,7 +223,7 @@ def parse_efg(text: str, filename: str = "<string>") -> dict:
         token = reader.take()
         if token.kind != "word" or token.text not in ("c", "p", "t"):
             raise reader.error(token, f"expected a node ('c' chance, 'p' personal or 't' terminal), "
-                               f"found {token.text!r}")
+                               f"found {_shown(token.text)}")
         if not open_slots and nodes:
             raise reader.error(token, "extra node after the game tree is complete")
         label = reader.expect("string", "the node's label in double quotes").text

@@ -90,6 +90,13 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     """
     if not isinstance(text, str):
         raise TypeError(f"loads() takes text, not {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: a str that is not valid Unicode text
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise ScenarioFileError([Diagnostic(filename, line, col, "error", "encoding",
+                                            "not valid Unicode text (a lone surrogate character)")]) from None
     # Loading allocates millions of small acyclic objects; the cyclic garbage collector would
     # rescan them again and again for nothing (half the load time of a 10^4-node file).
     collecting = gc.isenabled()
