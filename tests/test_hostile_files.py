@@ -173,3 +173,30 @@ def test_integers_past_pythons_conversion_limit_are_file_errors(tmp_path):
 def test_text_with_a_lone_surrogate_is_a_scenario_error():
     with pytest.raises(ScenarioFileError, match=r"<string>:2:10: error: not valid Unicode text"):
         scenarios.loads("title: t\nsummary: \ud800\n")
+
+
+def test_the_markdown_briefing_escapes_text_from_the_scenario(tmp_path):
+    data = scenarios.load("entry-deterrence").to_dict()
+    data["title"] = "T <script>alert(1)</script>"
+    data["nodes"]["war"]["label"] = "<img src=x onerror=alert(1)> | *war*"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(data))  # JSON is YAML
+    result = run("report", str(path), "-o", "pack", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    markdown = (tmp_path / "pack" / "briefing.md").read_text()
+    assert "<img" not in markdown and "<script" not in markdown and "</script>" not in markdown
+    assert "&lt;img src=x onerror=alert(1)&gt; \\| \\*war\\*" in markdown
+
+
+def test_a_report_folder_that_cannot_be_made_is_an_output_error(tmp_path, monkeypatch):
+    """A read-only or full file system (simulated: root may write anywhere) is one line."""
+    import errno
+
+    from scenarios.briefing.pack import write_report
+
+    def refuse(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(OutputError, match=r"pack: error: cannot make the folder \(Read-only file system\)"):
+        write_report(scenarios.load("entry-deterrence"), tmp_path / "pack")
