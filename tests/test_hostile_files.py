@@ -200,3 +200,28 @@ def test_a_report_folder_that_cannot_be_made_is_an_output_error(tmp_path, monkey
     monkeypatch.setattr(Path, "mkdir", refuse)
     with pytest.raises(OutputError, match=r"pack: error: cannot make the folder \(Read-only file system\)"):
         write_report(scenarios.load("entry-deterrence"), tmp_path / "pack")
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda d: d.update(rolls=10**12), ["'rolls' is 1,000,000,000,000; a walk makes at most 1,000,000"]),
+    (lambda d: d.update(choices=[{"at": "entry", "to": "x", "how": "chose", "draw": None}] * 200_000),
+     ["200,000 choices; a walk makes at most 100,000"]),
+    (lambda d: d.update(choices="[" * 100_000), ["'choices' must be a list"]),
+], ids=["absurd rolls", "too many choices", "long garbage"])
+def test_hostile_saved_walks_are_refused_briefly(tmp_path, mutate, words):
+    from scenarios.walk import Walk
+
+    data = json.loads(Walk(scenarios.load("entry-deterrence"), seed=1).dumps())
+    mutate(data)
+    saved = tmp_path / "walk.json"
+    saved.write_text(json.dumps(data))
+    result = run("play", "entry-deterrence", "--resume", str(saved), cwd=tmp_path)
+    one_line_error(result, *words)
+    assert len(result.stderr) < 500
+
+
+def test_a_deeply_nested_saved_walk_is_refused(tmp_path):
+    saved = tmp_path / "walk.json"
+    saved.write_text("[" * 100_000 + "]" * 100_000)
+    result = run("play", "entry-deterrence", "--resume", str(saved), cwd=tmp_path)
+    one_line_error(result, "nested too deeply")

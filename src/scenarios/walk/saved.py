@@ -22,6 +22,16 @@ WALK_FORMAT = "scenarios-walk"
 WALK_VERSION = 1
 
 
+#: Bounds on what a saved walk may ask of a replay (a real walk is a few dozen steps).
+MAX_ROLLS = 1_000_000
+MAX_CHOICES = 100_000
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """``text`` for a message, cut to ``limit`` characters (a saved walk can be huge)."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
+
 def saved_form(walk) -> dict:
     """The saved form of ``walk``: scenario id, seed, overrides, choices and the number of rolls."""
     return {"format": WALK_FORMAT, "version": WALK_VERSION, "scenario": walk.scenario.id,
@@ -37,6 +47,10 @@ def parse(text: str) -> Any:
         return json.loads(text)
     except (json.JSONDecodeError, TypeError) as exc:
         raise SavedWalkError(f"saved walk is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SavedWalkError("saved walk: nested too deeply to be a saved walk") from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise SavedWalkError(f"saved walk: {_shown(str(exc))}") from None
 
 
 def replay(walk_class, scenario, data: Any):
@@ -55,7 +69,7 @@ def replay(walk_class, scenario, data: Any):
     rolls = data["rolls"]
     draws = [c["draw"] for c in data["choices"] if c["how"] == "rolled"]
     if any(b <= a for a, b in zip(draws, draws[1:], strict=False)) or any(d >= rolls for d in draws):
-        raise SavedWalkError(f"saved walk: roll numbers {draws} must increase and stay "
+        raise SavedWalkError(f"saved walk: roll numbers {_shown(str(draws))} must increase and stay "
                              f"below 'rolls' ({rolls})")
     stream = np.random.default_rng(walk.seed).random(rolls)
     for n, choice in enumerate(data["choices"], 1):
@@ -101,20 +115,24 @@ def check_saved(data: Any) -> None:
         value = data.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
             bad(f"{key!r} must be {'a ' + kind.__name__ if key != 'overrides' else 'an object'}, "
-                f"found {value!r}")
+                f"found {_shown(repr(value))}")
     if data["seed"] < 0 or data["rolls"] < 0:
         bad("'seed' and 'rolls' must be >= 0")
+    if data["rolls"] > MAX_ROLLS:  # each roll is a random number drawn again on replay
+        bad(f"'rolls' is {data['rolls']:,}; a walk makes at most {MAX_ROLLS:,}")
+    if len(data["choices"]) > MAX_CHOICES:
+        bad(f"{len(data['choices']):,} choices; a walk makes at most {MAX_CHOICES:,}")
     for key, value in data["overrides"].items():
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            bad(f"override {key!r} must be a number or an expression, found {value!r}")
+            bad(f"override {key!r} must be a number or an expression, found {_shown(repr(value))}")
     for n, choice in enumerate(data["choices"], 1):
         if not isinstance(choice, dict) or not isinstance(choice.get("at"), str) \
                 or not isinstance(choice.get("to"), str):
-            bad(f"choice {n} must be an object with text 'at' and 'to', found {choice!r}")
+            bad(f"choice {n} must be an object with text 'at' and 'to', found {_shown(repr(choice))}")
         how, draw = choice.get("how"), choice.get("draw")
         if how not in ("chose", "rolled"):
-            bad(f"choice {n}: 'how' must be 'chose' or 'rolled', found {how!r}")
+            bad(f"choice {n}: 'how' must be 'chose' or 'rolled', found {_shown(repr(how))}")
         if how == "rolled" and (not isinstance(draw, int) or isinstance(draw, bool) or draw < 0):
-            bad(f"choice {n}: a roll needs its 'draw' number (>= 0), found {draw!r}")
+            bad(f"choice {n}: a roll needs its 'draw' number (>= 0), found {_shown(repr(draw))}")
         if how == "chose" and draw is not None:
-            bad(f"choice {n}: a choice has no 'draw', found {draw!r}")
+            bad(f"choice {n}: a choice has no 'draw', found {_shown(repr(draw))}")
