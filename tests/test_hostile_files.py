@@ -225,3 +225,17 @@ def test_a_deeply_nested_saved_walk_is_refused(tmp_path):
     saved.write_text("[" * 100_000 + "]" * 100_000)
     result = run("play", "entry-deterrence", "--resume", str(saved), cwd=tmp_path)
     one_line_error(result, "nested too deeply")
+
+
+@pytest.mark.parametrize("address, seconds", [("garbage address", 5), ("tcp://127.0.0.1:9", 20)],
+                         ids=["garbage", "closed port"])
+def test_an_unreachable_dask_scheduler_is_one_line_within_seconds(tmp_path, address, seconds):
+    pytest.importorskip("distributed")
+    import time
+
+    start = time.monotonic()
+    result = run("simulate", "entry-deterrence", "-n", "100", "--dask", address, cwd=tmp_path,
+                 env={"SCENARIOS_DASK_TIMEOUT": "3s"})
+    one_line_error(result, f"--dask {address}: cannot reach the Dask scheduler")
+    assert result.stderr.count("\n") == 1
+    assert time.monotonic() - start < seconds

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -182,6 +183,10 @@ def _run_processes(function, shared, tasks, workers: int, done) -> None:
 
 
 # -- Dask ---------------------------------------------------------------------------------------
+#: ``HOST:PORT``, or any ``PROTOCOL://...`` address (tcp, tls, inproc, ...).
+_DASK_ADDRESS = re.compile(r"[a-z]+://\S+|[A-Za-z0-9._\-\[\]:]+:\d{1,5}")
+
+
 def _run_dask(function, shared, tasks, address, done) -> None:
     try:
         from distributed import Client
@@ -191,8 +196,17 @@ def _run_dask(function, shared, tasks, address, done) -> None:
                           "pip install 'scenarios[dask]'") from None
     own = not isinstance(address, Client)
     if own:
+        if not isinstance(address, str) or not _DASK_ADDRESS.fullmatch(address.strip()):
+            # A malformed address made distributed hang for 20 s and end in a traceback.
+            raise ConnectionError(f"{address!r} is not a scheduler address (expected HOST:PORT or "
+                                  "tcp://HOST:PORT)")
         timeout = os.environ.get("SCENARIOS_DASK_TIMEOUT", "10s")
-        client = Client(address, timeout=timeout, set_as_default=False)
+        try:
+            client = Client(address.strip(), timeout=timeout, set_as_default=False)
+        except OSError:
+            raise
+        except Exception as exc:  # distributed raises several kinds for a scheduler it cannot use
+            raise ConnectionError(f"{type(exc).__name__}: {exc}") from None
     else:
         client = address
     try:
