@@ -14,6 +14,7 @@ The tree, written out once::
     │   ExportOptionError, EfgSizeError (all also ValueError): a request a command cannot meet
     └── OutputError(ScenarioError, OSError)        an output file cannot be written
     ScenarioWarning(UserWarning)                  unreachable nodes and the like
+    InputFileError(OSError)                       an input file that cannot be read (callers word it)
 
 Every exception class of the package is defined here (the modules that raise them import
 them, and the old import paths still work).  :func:`did_you_mean` is the one place that
@@ -35,6 +36,7 @@ __all__ = [
     "UnreachableNodeError",
     "ScenarioWarning",
     "did_you_mean",
+    "InputFileError",
     "EfgSizeError",
     "UnknownFormatError",
     "ExportOptionError",
@@ -177,3 +179,16 @@ class OutputError(ScenarioError, OSError):
 
 class AnalysisError(ScenarioError, ValueError):
     """A sensitivity request cannot be met: a range with low > high, a grid of one variable, …"""
+
+
+class InputFileError(OSError):
+    """A file that cannot be read as input; the message says why, without the file name
+    (callers put it in their own FILE:LINE:COL form); ``code`` is the diagnostic code
+    (``no-file``, ``not-regular``, ``too-large`` or ``encoding``)."""
+
+    def __init__(self, message: str, code: str = "no-file"):
+        super().__init__(message)
+        self.code = code
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -15,7 +15,7 @@ it is even parsed.
 >>> read_text_file("/dev/null")
 Traceback (most recent call last):
 ...
-scenarios.io.files.InputFileError: not a regular file (a device, FIFO or socket)
+scenarios.errors.InputFileError: not a regular file (a device, FIFO or socket)
 """
 
 from __future__ import annotations
@@ -24,24 +24,13 @@ import os
 import stat
 from pathlib import Path
 
+from ..errors import InputFileError
+
 __all__ = ["InputFileError", "read_text_file", "size_limit", "DEFAULT_LIMIT", "LIMIT_VARIABLE"]
 
 #: Files larger than this are refused unless ``SCENARIOS_MAX_INPUT_BYTES`` says otherwise.
 DEFAULT_LIMIT = 256 * 2**20
 LIMIT_VARIABLE = "SCENARIOS_MAX_INPUT_BYTES"
-
-
-class InputFileError(OSError):
-    """A file that cannot be read as input; the message says why, without the file name
-    (callers put it in their own FILE:LINE:COL form); ``code`` is the diagnostic code
-    (``no-file``, ``not-regular``, ``too-large`` or ``encoding``)."""
-
-    def __init__(self, message: str, code: str = "no-file"):
-        super().__init__(message)
-        self.code = code
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 def size_limit() -> int:
