@@ -130,3 +130,16 @@ def _room_for_labels(ax, texts, *, axis: str = "x") -> None:
         pad = 0.02 * (new_hi - new_lo)
         limits = (new_lo - (pad if new_lo < lo else 0), new_hi + (pad if new_hi > hi else 0))
         ax.set_xlim(*limits) if axis == "x" else ax.set_ylim(*limits)
+
+
+def _finish_horizontal_bars(ax, theme: Theme, ticks, labels, xlabel: str, title: str | None, texts) -> None:
+    """The common ending of a horizontal bar chart: one row per label, top row first, a light
+    vertical grid behind the bars, the legend outside, the title, and room for value labels."""
+    ax.set_yticks(ticks, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color=theme.grid, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    _outside_legend(ax, theme)
+    _title(ax, theme, title)
+    _room_for_labels(ax, texts)

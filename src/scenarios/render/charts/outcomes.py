@@ -14,6 +14,7 @@ from ._common import (
     Floats,
     _axes,
     _bar_style,
+    _finish_horizontal_bars,
     _fmt,
     _outside_legend,
     _room_for_labels,
@@ -175,18 +176,10 @@ def payoffs_by_option(options: Sequence[str], actors: Sequence[str], values, *,
         ax.barh(pos, values[:, a], height=height * 0.92, label=actor, zorder=2,
                 **_bar_style(theme, styles[actor]))
         for yy, v in zip(pos, values[:, a], strict=False):
-            texts.append(ax.text(v, yy, f" {_fmt(float(v))} " if v >= 0 else f" {_fmt(float(v))} ",
-                                 va="center", ha="left" if v >= 0 else "right", color=theme.text,
-                                 fontsize=theme.font_size - 1, zorder=4))
+            texts.append(ax.text(v, yy, f" {_fmt(float(v))} ", va="center", ha="left" if v >= 0 else "right",
+                                 color=theme.text, fontsize=theme.font_size - 1, zorder=4))
     ax.axvline(0, color=theme.line, linewidth=0.8, zorder=1)
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    ax.set_xlabel("expected payoff")
-    ax.grid(axis="x", color=theme.grid, linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
-    _outside_legend(ax, theme)
-    _title(ax, theme, title)
-    _room_for_labels(ax, texts)
+    _finish_horizontal_bars(ax, theme, y, labels, "expected payoff", title, texts)
     return ax
 
 

@@ -13,11 +13,10 @@ from ._common import (
     Floats,
     _axes,
     _bar_style,
+    _finish_horizontal_bars,
     _fmt,
     _legend,
     _line_styles,
-    _outside_legend,
-    _room_for_labels,
     _title,
     _wrap,
 )
@@ -76,14 +75,9 @@ def tornado(names: Sequence[str], low: Floats, high: Floats, base: float, *,
             texts.append(ax.text(value, row, f"  {text}  ", va="center", ha="left" if right else "right",
                                  color=theme.text, fontsize=theme.font_size - 1, zorder=4))
     ax.axvline(base, color=theme.text, linewidth=1.0, zorder=3)
-    ax.set_yticks(np.arange(len(order)), [_wrap(names[i], 36) for i in order])
-    ax.invert_yaxis()
-    ax.set_xlabel(f"{metric_label} (base {_fmt(float(base))}); labels: variable value → metric")
-    ax.grid(axis="x", color=theme.grid, linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
-    _outside_legend(ax, theme)
-    _title(ax, theme, title)
-    _room_for_labels(ax, texts)
+    _finish_horizontal_bars(ax, theme, np.arange(len(order)), [_wrap(names[i], 36) for i in order],
+                            f"{metric_label} (base {_fmt(float(base))}); labels: variable value → metric",
+                            title, texts)
     return ax
 
 
