@@ -471,7 +471,8 @@ def test_summary_to_dict(entry_bundled):
     summary = walk_to(entry_bundled, "response", "share").summary()
     data = json.loads(json.dumps(summary.to_dict()))
     assert data["outcome"] == "share" and data["probability"] == 0.35
-    assert data["rank"] == {"rank": 2, "higher": 1, "ties": 0, "total": 3, "probability": 0.35}
+    assert data["rank"] == {"rank": 2, "higher": 1, "ties": 0, "total": 3, "probability": 0.35,
+                            "exact": True}
     assert data["path_payoffs"] == {"entrant": 1.0, "incumbent": 1.0}
     assert data["solution_expected"] == {"entrant": 1.0, "incumbent": 1.0}
     assert [d["agrees"] for d in data["decisions"]] == [True, True]

@@ -300,6 +300,9 @@ def render_summary(walk, style: Style) -> str:
 def _rank_text(rank) -> str:
     from ..walk import ordinal
 
+    if not rank.exact:  # too many paths to count: rank and higher are lower bounds
+        return (f"At least {rank.higher} of the {rank.total} possible paths are more probable "
+                "(too many to count exactly).")
     text = f"It is the {ordinal(rank.rank)} most probable of {rank.total} possible paths"
     if rank.higher == 0:
         text = f"It is the most probable of {rank.total} possible paths"

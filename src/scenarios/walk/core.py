@@ -58,7 +58,7 @@ class Walk:
     >>> walk.is_finished, walk.path_probability, dict(walk.payoffs)
     (True, 0.15, {'entrant': -1.0, 'incumbent': -1.0})
     >>> walk.rank()
-    PathRank(rank=3, higher=2, ties=0, total=3, probability=0.15)
+    PathRank(rank=3, higher=2, ties=0, total=3, probability=0.15, exact=True)
     >>> walk.back().id
     'response'
     """
