@@ -197,9 +197,47 @@ def test_a_report_folder_that_cannot_be_made_is_an_output_error(tmp_path, monkey
     def refuse(self, *args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(Path, "mkdir", refuse)
+    monkeypatch.setattr(os, "mkdir", refuse)
     with pytest.raises(OutputError, match=r"pack: error: cannot make the folder \(Read-only file system\)"):
         write_report(scenarios.load("entry-deterrence"), tmp_path / "pack")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError(28, "No space left on device")],
+                         ids=["interrupted", "disk full"])
+@pytest.mark.parametrize("before", ["nothing", "an old pack"])
+def test_a_report_that_fails_half_way_leaves_the_old_pack_or_nothing(tmp_path, monkeypatch, failure, before):
+    """The PDF is written last: failing there, after every image and briefing.md were made,
+    must leave no partial folder, no PDF and no temporary file, and an old pack untouched."""
+    from scenarios.briefing import pack
+
+    scenario = scenarios.load("entry-deterrence")
+    if before == "an old pack":
+        pack.write_report(scenario, tmp_path / "brief")
+    old = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+
+    def fail(path, content):
+        Path(path).write_bytes(b"%PDF-1.4 half")
+        raise failure
+
+    monkeypatch.setattr(pack, "_write_pdf", fail)
+    with pytest.raises(KeyboardInterrupt if failure is KeyboardInterrupt else OutputError):
+        pack.write_report(scenario, tmp_path / "brief")
+    now = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    assert now == old
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_new_report_replaces_the_old_pack_whole(tmp_path):
+    from scenarios.briefing.pack import write_report
+
+    write_report(scenarios.load("entry-deterrence"), tmp_path / "brief")
+    (tmp_path / "brief" / "stale.png").write_bytes(b"old")
+    report = write_report(scenarios.load("oil-wildcatter"), tmp_path / "brief")
+    assert sorted(p.name for p in (tmp_path / "brief").iterdir()) == sorted(
+        [report.markdown.name, *(p.name for p in report.images)])
+    assert "oil wildcatter" in report.markdown.read_text() and report.pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief", "brief.pdf"]
 
 
 @pytest.mark.parametrize("mutate, words", [

@@ -13,8 +13,9 @@ draws the figures and writes:
 7. the sources.
 
 The PDF has one page per figure (each page the figure's own size) and letter-size text
-pages; ``briefing.md`` embeds the same figures as PNGs.  Every file is written
-atomically; nothing else is written.
+pages; ``briefing.md`` embeds the same figures as PNGs.  The pack is made under temporary
+names and renamed into place (the folder, then the PDF), so an interrupted or failed
+report leaves the previous pack as it was, or nothing; nothing else is written.
 
 This module decides what the pack says and runs the analyses it needs; the figures and
 pages are drawn by :mod:`scenarios.render` (:mod:`~scenarios.render.tree`,
@@ -32,7 +33,7 @@ from typing import Any
 
 from .. import formatting
 from ..errors import ScenarioWarning
-from ..io.atomic import OutputError, atomic_path, write_atomic
+from ..io.atomic import OutputError, atomic_folder, atomic_path, write_atomic
 from ..render.pages import SMALL as _SMALL
 from ..render.pages import TextPages as _Pages
 from ..render.theme import Theme, get_theme
@@ -127,17 +128,15 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
         raise OutputError(f"{pdf_path}: error: is a directory")
     overrides = dict(overrides or {}) or None
     content = _Content(scenario, overrides, theme, metric, top, dpi)
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:  # a read-only or full file system, no permission
-        raise OutputError(f"{folder}: error: cannot make the folder ({exc.strerror or exc})") from None
-    images = []
-    for name, fig in content.figures:
-        images.append(save_figure(fig, folder / name))
-    markdown = write_atomic(folder / "briefing.md", content.markdown())
-    with atomic_path(pdf_path) as tmp:
-        _write_pdf(tmp, content)
-    return Report(pdf_path, folder, markdown, tuple(images), tuple(content.notes))
+    # The whole pack is made under temporary names, then the folder and the PDF are renamed
+    # into place one after the other: an interrupted report leaves the old pack (or none).
+    with atomic_path(pdf_path) as pdf_tmp, atomic_folder(folder) as staging:
+        for name, fig in content.figures:
+            save_figure(fig, staging / name)
+        write_atomic(staging / "briefing.md", content.markdown())
+        _write_pdf(pdf_tmp, content)
+    images = tuple(folder / name for name, _ in content.figures)
+    return Report(pdf_path, folder, folder / "briefing.md", images, tuple(content.notes))
 
 
 def _write_pdf(path: Path, content: _Content) -> None:

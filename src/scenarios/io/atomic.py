@@ -6,7 +6,8 @@ that exists must be a regular file: a device, FIFO or socket is never replaced, 
 existing scenario file (YAML, or JSON with ``nodes``/``extends``) is not overwritten
 unless the caller says so.  A symbolic link is judged by what it points at; if that is a
 regular file, the link itself is replaced by the new file (the file it pointed at is left
-as it was).
+as it was).  A folder of files that belong together (the briefing pack) is built under a
+temporary name and renamed into place (:func:`atomic_folder`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import (
-    OutputError,  # noqa: F401  (defined in errors.py; importable here as before)
-    )
+from ..errors import OutputError  # defined in errors.py; importable here as before
 
-__all__ = ["atomic_path", "write_atomic", "OutputError", "SCENARIO_SUFFIXES"]
+__all__ = ["atomic_path", "atomic_folder", "write_atomic", "OutputError", "SCENARIO_SUFFIXES"]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
@@ -94,6 +94,8 @@ def atomic_path(path: str | os.PathLike, *, overwrite_scenarios: bool = False) -
     try:
         yield tmp
         os.replace(tmp, path)
+    except OutputError:  # from the caller's own writing: already says which file
+        raise
     except OSError as exc:
         raise OutputError(f"{path}: error: cannot write the file ({exc.strerror})") from None
     finally:
@@ -109,3 +111,58 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, overwrite_scenar
         else:
             tmp.write_bytes(data)
     return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_folder(folder: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty temporary folder next to ``folder``; on success it takes ``folder``'s place.
+
+    An existing ``folder`` is moved aside, the new one renamed in, and the old one removed,
+    so a reader sees the old folder or the new one, never a mix; on any failure (or an
+    interrupt) the temporary folder is removed and ``folder`` is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "pack"
+    >>> with atomic_folder(target) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("done")
+    >>> sorted(p.name for p in target.iterdir())
+    ['a.txt']
+    """
+    folder = Path(folder)
+    parent = folder.parent if str(folder.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{folder}: error: folder {str(parent)!r} does not exist")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"{folder}: error: exists and is not a folder")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:  # a read-only or full file system, no permission
+        raise OutputError(f"{folder}: error: cannot make the folder ({exc.strerror or exc})") from None
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; give the usual permissions
+    try:
+        yield staging
+        _swap_in(staging, folder)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{folder}: error: cannot write the folder ({exc.strerror or exc})") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Rename ``staging`` to ``folder``, moving an existing ``folder`` aside first (and back if
+    the rename fails), then removing the old one."""
+    if not folder.exists():
+        os.rename(staging, folder)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+    os.rmdir(old)  # only the unique name is wanted
+    os.rename(folder, old)
+    try:
+        os.rename(staging, folder)
+    except OSError:
+        os.rename(old, folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
