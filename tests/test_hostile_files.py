@@ -277,3 +277,51 @@ def test_an_unreachable_dask_scheduler_is_one_line_within_seconds(tmp_path, addr
     one_line_error(result, f"--dask {address}: cannot reach the Dask scheduler")
     assert result.stderr.count("\n") == 1
     assert time.monotonic() - start < seconds
+
+
+# -- extends: stays in the scenario's folder unless allowed ------------------------------------------
+@pytest.fixture
+def bases(tmp_path: Path) -> Path:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "base.yaml").write_text(
+        "title: Base\nnodes:\n  flip: {kind: chance, branches: [{to: a, p: 0.5}, {to: b, p: rest}]}\n"
+        "  a: {kind: outcome}\n  b: {kind: outcome}\n")
+    (tmp_path / "sub" / "link.yaml").symlink_to(tmp_path / "base.yaml")
+    return tmp_path
+
+
+@pytest.mark.parametrize("target, words", [
+    ("../base.yaml", "is outside the scenario's folder"),
+    ("link.yaml", "is outside the scenario's folder"),  # a link pointing out of the folder
+    ("/etc/passwd", "is an absolute path"),
+    ("{base}/base.yaml", "is an absolute path"),
+    ("./../sub/../base.yaml", "is outside the scenario's folder"),
+], ids=["parent", "link out", "system file", "absolute inside", "dots"])
+def test_extends_outside_the_folder_needs_the_flag(bases, target, words):
+    variant = bases / "sub" / "variant.yaml"
+    variant.write_text(f"title: V\nextends: {target.format(base=bases)}\n")
+    result = run("validate", "sub/variant.yaml", cwd=bases)
+    one_line_error(result, "sub/variant.yaml:2:10: error: extends: ", words, "--extends-anywhere")
+    assert "root:" not in result.stderr  # nothing of /etc/passwd is echoed
+    with pytest.raises(ScenarioFileError, match=words):
+        scenarios.load(variant)
+
+
+def test_extends_inside_the_folder_and_bundled_names_need_no_flag(bases):
+    (bases / "sub" / "inner").mkdir()
+    (bases / "sub" / "inner" / "base.yaml").write_text((bases / "base.yaml").read_text())
+    (bases / "sub" / "v1.yaml").write_text("title: V1\nextends: inner/base.yaml\n")
+    (bases / "sub" / "v2.yaml").write_text("title: V2\nextends: entry-deterrence\n")
+    for name in ("v1", "v2"):
+        result = run("validate", f"sub/{name}.yaml", cwd=bases)
+        assert result.returncode == 0, result.stderr
+
+
+def test_the_flag_allows_a_base_anywhere(bases):
+    (bases / "sub" / "variant.yaml").write_text(f"title: V\nextends: {bases}/base.yaml\n")
+    (bases / "sub" / "up.yaml").write_text("title: U\nextends: ../base.yaml\n")
+    for name in ("variant", "up"):
+        result = run("evaluate", f"sub/{name}.yaml", "--extends-anywhere", "--json", cwd=bases)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["outcomes"][0]["probability"] == 0.5
+    assert scenarios.load(bases / "sub" / "up.yaml", extends_anywhere=True).title == "U"

@@ -83,7 +83,7 @@ def test_chain_rules_one_by_one():
 
 def test_base_found_relative_to_the_variant_not_the_cwd(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    child = scenarios.load(VARIANTS / "sub" / "child.yaml")
+    child = scenarios.load(VARIANTS / "sub" / "child.yaml", extends_anywhere=True)  # ../base.yaml
     assert str(child.parameters["p_x"].value) == "0.3"
     # safe 0.4; risky 0.6: win 0.3, draw 0.2 (settle/fight 1/2 each), lose 0.5.
     assert child.evaluate().probability("win") == pytest.approx(0.18, abs=TOL)

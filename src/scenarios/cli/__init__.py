@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 def add_file(p: argparse.ArgumentParser) -> None:
     """The FILE argument every scenario-reading command takes first."""
     p.add_argument("file", metavar="FILE", help="scenario file (YAML/JSON) or bundled name")
+    p.add_argument("--extends-anywhere", action="store_true",
+                   help="let a variant's extends: name an absolute path or a file outside its folder")
 
 
 def add_json(p: argparse.ArgumentParser) -> None:

@@ -23,7 +23,7 @@ def load_scenario(args):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        scenario = load(args.file)
+        scenario = load(args.file, extends_anywhere=getattr(args, "extends_anywhere", False))
     for diagnostic in scenario.warnings:
         print(diagnostic, file=sys.stderr)
     return scenario

@@ -103,7 +103,7 @@ def cmd_chart(args) -> int:
     scenario = load_scenario(args)
     variants = []
     for name in args.variant:
-        args_like = argparse.Namespace(file=name)
+        args_like = argparse.Namespace(file=name, extends_anywhere=getattr(args, "extends_anywhere", False))
         variants.append(load_scenario(args_like))
 
     def draw():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["bundled_names", "bundled_path", "SUFFIXES"]
+__all__ = ["bundled_names", "bundled_path", "is_bundled", "SUFFIXES"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -48,3 +48,16 @@ def bundled_path(name: str) -> Path | None:
             except (OSError, ValueError):  # a name the OS refuses (too long, NUL byte)
                 return None
     return None
+
+
+def is_bundled(path: Path) -> bool:
+    """True for a file in a bundled scenarios folder (links resolved).
+
+    >>> is_bundled(bundled_path("entry-deterrence")), is_bundled(Path("/etc/passwd"))
+    (True, False)
+    """
+    try:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(folder.resolve()) for folder in _folders())
+    except OSError:  # pragma: no cover - unresolvable path
+        return False

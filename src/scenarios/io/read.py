@@ -45,8 +45,11 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def load(path_or_name: str | os.PathLike) -> Scenario:
+def load(path_or_name: str | os.PathLike, *, extends_anywhere: bool = False) -> Scenario:
     """Load and validate a scenario file (YAML or JSON) or a bundled scenario by name.
+
+    A variant's ``extends:`` base must be in the file's folder (or below it) or be a bundled
+    name; ``extends_anywhere=True`` allows absolute paths and paths leaving the folder.
 
     Warnings (unreachable nodes, say) are issued as :class:`ScenarioWarning` and kept in
     ``scenario.warnings``.
@@ -71,10 +74,11 @@ def load(path_or_name: str | os.PathLike) -> Scenario:
         text = read_text_file(path)
     except InputFileError as exc:
         raise ScenarioFileError([Diagnostic(name, 1, 1, "error", exc.code, str(exc))]) from None
-    return loads(text, filename=name, default_id=path.stem)
+    return loads(text, filename=name, default_id=path.stem, extends_anywhere=extends_anywhere)
 
 
-def loads(text: str, *, filename: str = "<string>", default_id: str | None = None) -> Scenario:
+def loads(text: str, *, filename: str = "<string>", default_id: str | None = None,
+          extends_anywhere: bool = False) -> Scenario:
     """Load and validate a scenario from YAML or JSON text.
 
     >>> import scenarios
@@ -104,7 +108,7 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     try:
         document = parse_document(text, filename)
         if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate
-            document = resolve_variant(document)
+            document = resolve_variant(document, anywhere=extends_anywhere)
         scenario = build_scenario(document, default_id=default_id)
     finally:
         if collecting:

@@ -32,7 +32,11 @@ The rules, applied per variant in this order (see ``docs/analysis.md``):
    every branch leading to it; nodes that only the removed part led to go with it.
 
 An ``extends`` chain that comes back to a file already in it is an error naming the
-chain.
+chain.  A base must lie in the folder of the file that was loaded (or below it), or be a
+bundled scenario's name: an absolute path, or a path that leaves that folder (``..``, or a
+link pointing out), is refused unless the caller allows it (``anywhere=True``;
+``--extends-anywhere`` on the command line), so a file from elsewhere cannot make
+``scenarios`` read, and echo in its messages, files beside it.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import numpy as np
 from ..engine.rescale import rescale_siblings
 from ..errors import Diagnostic, ScenarioFileError, did_you_mean
 from ..expressions import format_number
+from .catalog import is_bundled
 from .document import Document, parse_document
 from .files import InputFileError, read_text_file
 from .located import _V, Loc, ResolvedDocument, _flatten, _located, _plain, _Problems
@@ -69,11 +74,13 @@ def is_variant(data: Any) -> bool:
 
 
 # -- resolution ---------------------------------------------------------------------------------
-def resolve_variant(doc: Document) -> Document:
+def resolve_variant(doc: Document, *, anywhere: bool = False) -> Document:
     """Resolve ``doc``'s ``extends`` chain and changes into one plain, located document.
 
     The base is looked up relative to the folder of ``doc.filename`` (the current folder
-    for text without a file), or as a bundled scenario's name.
+    for text without a file), or as a bundled scenario's name.  Unless ``anywhere``, every
+    base of the chain must lie inside the folder of ``doc.filename`` (see the module's
+    docstring).
 
     Raises
     ------
@@ -92,7 +99,7 @@ def resolve_variant(doc: Document) -> Document:
     ...
     scenarios.errors.ScenarioFileError: <variant>:2:10: error: extends: no such file 'coin-flip-base.yaml' (nor ...)
     """
-    chain = _chain(doc)  # the variant first, the base last
+    chain = _chain(doc, anywhere=anywhere)  # the variant first, the base last
     problems = _Problems()
     base = chain[-1]
     for key in ("set", "remove"):
@@ -107,8 +114,10 @@ def resolve_variant(doc: Document) -> Document:
     return _flatten(tree, doc.filename)
 
 
-def _chain(doc: Document) -> list[Document]:
-    """The documents from ``doc`` down to its base-most ancestor, checking for cycles."""
+def _chain(doc: Document, *, anywhere: bool) -> list[Document]:
+    """The documents from ``doc`` down to its base-most ancestor, checking for cycles and
+    (unless ``anywhere``) that every base lies in ``doc``'s folder."""
+    home = _folder_of(doc.filename)
     chain = [doc]
     seen = {_identity(doc.filename): doc.filename}
     current = doc
@@ -118,10 +127,18 @@ def _chain(doc: Document) -> list[Document]:
         if not isinstance(target, str) or not target.strip():
             raise ScenarioFileError([Diagnostic(*at, "error", "variant",
                                                 "extends: expected the base file's path as text")])
+        if os.path.isabs(target.strip()) and not anywhere:
+            raise ScenarioFileError([Diagnostic(*at, "error", "extends-outside", (
+                f"extends: {_shown(target)} is an absolute path; a base must be in the scenario's folder "
+                "(allow it with --extends-anywhere)"))])
         path = _locate(current.filename, target.strip())
         if path is None:
-            raise ScenarioFileError([Diagnostic(*at, "error", "no-file", f"extends: no such file {target!r} "
+            raise ScenarioFileError([Diagnostic(*at, "error", "no-file", f"extends: no such file {_shown(target)} "
                                                 "(nor a bundled scenario of that name)")])
+        if not anywhere and not is_bundled(path) and not _inside(path, home):
+            raise ScenarioFileError([Diagnostic(*at, "error", "extends-outside", (
+                f"extends: {_shown(target)} is outside the scenario's folder {str(home)!r} "
+                "(allow it with --extends-anywhere)"))])
         identity = _identity(str(path))
         if identity in seen:
             names = [d.filename for d in chain] + [seen[identity]]
@@ -140,6 +157,28 @@ def _chain(doc: Document) -> list[Document]:
         chain.append(base)
         current = base
     return chain
+
+
+def _shown(target: str, limit: int = 200) -> str:
+    """``repr`` of a path from the file, cut to ``limit`` characters (messages echo input)."""
+    return repr(target if len(target) <= limit else target[:limit] + "…")
+
+
+def _folder_of(filename: str) -> Path:
+    """The folder whose files a scenario may extend: its own (the current one for text)."""
+    folder = Path.cwd() if filename.startswith("<") else Path(filename).parent
+    try:
+        return folder.resolve()
+    except OSError:  # pragma: no cover - unresolvable path
+        return Path(os.path.abspath(folder))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """``path``, links resolved, is ``folder`` or below it."""
+    try:
+        return path.resolve().is_relative_to(folder)
+    except OSError:  # pragma: no cover - unresolvable path
+        return False
 
 
 def _identity(filename: str) -> str:
