@@ -325,3 +325,30 @@ def test_the_flag_allows_a_base_anywhere(bases):
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["outcomes"][0]["probability"] == 0.5
     assert scenarios.load(bases / "sub" / "up.yaml", extends_anywhere=True).title == "U"
+
+
+# -- messages that echo input are bounded -------------------------------------------------------------
+def test_a_huge_name_in_a_message_is_cut_in_the_middle(tmp_path):
+    name = "k" * 100_000  # JSON: YAML refuses keys over 1,024 characters by itself
+    (tmp_path / "big.json").write_text(json.dumps({"title": "T", name: 1, "nodes": {"a": {"kind": "outcome"}}}))
+    result = run("validate", "big.json", cwd=tmp_path)
+    one_line_error(result, "big.json:1:", ": error: unknown top-level key 'kkkk", " […] ")
+    assert len(result.stderr) < 600
+
+
+def test_thousands_of_problems_print_the_first_thousand_and_a_count(tmp_path):
+    nodes = "".join(f"  n{i}: {{kind: outcome, colour: red}}\n" for i in range(3000))
+    (tmp_path / "many.yaml").write_text("title: T\nnodes:\n" + nodes)
+    result = run("validate", "many.yaml", cwd=tmp_path)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    # 3,000 errors and 2,999 warnings (unreachable nodes)
+    assert len(lines) == 1001 and lines[-1] == "… and 4,999 more problems (not shown)"
+    with pytest.raises(ScenarioFileError) as caught:  # the API keeps every one
+        scenarios.load(tmp_path / "many.yaml")
+    assert len(caught.value.diagnostics) == 5999
+
+
+def test_a_huge_command_line_value_is_echoed_cut(tmp_path):
+    result = run("evaluate", "entry-deterrence", "--top", "9" * 10_000 + "x", cwd=tmp_path)
+    assert result.returncode == 2 and len(result.stderr) < 1500, len(result.stderr)

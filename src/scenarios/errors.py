@@ -28,6 +28,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "Diagnostic",
+    "shorten",
+    "MAX_MESSAGE",
+    "MAX_SHOWN",
     "ScenarioError",
     "ScenarioFileError",
     "UnknownNameError",
@@ -52,6 +55,25 @@ __all__ = [
 ]
 
 
+#: The longest message printed: input echoed in a message (a key, a name, an expression)
+#: is cut in the middle past this many characters, so a hostile file gets a short line.
+MAX_MESSAGE = 400
+#: How many problems of one file are printed; the rest are counted ("… and N more").
+MAX_SHOWN = 1000
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text``, cut in the middle (its start and its end kept) when longer than ``limit``.
+
+    >>> shorten("unknown key '" + "x" * 1000 + "'; did you mean 'payoffs'?", 70)
+    "unknown key 'xxxxxxxxxxxxxxxxxxxxxx […] xx'; did you mean 'payoffs'?"
+    """
+    if len(text) <= limit:
+        return text
+    tail = limit * 2 // 5  # the end often says what to do ("did you mean ...")
+    return text[:limit - tail - 7] + " […] " + text[-tail:]
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a scenario file, with its 1-based position.
@@ -70,7 +92,7 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return f"{shorten(self.file)}:{self.line}:{self.col}: {self.severity}: {shorten(self.message)}"
 
 
 class ScenarioError(Exception):
@@ -83,7 +105,10 @@ class ScenarioFileError(ScenarioError, ValueError):
     def __init__(self, diagnostics: Sequence[Diagnostic]):
         # Sorted by position so a reader can walk the file top to bottom.
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.file, d.line, d.col))
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
+        lines = [str(d) for d in self.diagnostics[:MAX_SHOWN]]
+        if len(self.diagnostics) > MAX_SHOWN:
+            lines.append(f"… and {len(self.diagnostics) - MAX_SHOWN:,} more problems (not shown)")
+        super().__init__("\n".join(lines))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -86,17 +86,21 @@ def add_set(p: argparse.ArgumentParser) -> None:
 def _assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {_shown(text)}")
     return name.strip(), value.strip()
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 100 else repr(text[:100]) + "…"
 
 
 def count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {_shown(text)}")
     return value
 
 
@@ -107,12 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
-    from ..errors import ScenarioError
+    from ..errors import MAX_SHOWN, ScenarioError, shorten
 
     try:
         return args.run(args)
     except ScenarioError as exc:
-        print(str(exc), file=sys.stderr)
+        lines = str(exc).splitlines()  # a file's problems are already cut and counted
+        print("\n".join(shorten(line) for line in lines[:MAX_SHOWN + 1]), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

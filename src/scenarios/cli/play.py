@@ -301,11 +301,9 @@ def _rank_text(rank) -> str:
     from ..walk import ordinal
 
     if not rank.exact:  # too many paths to count: rank and higher are lower bounds
-        return (f"At least {rank.higher} of the {rank.total} possible paths are more probable "
-                "(too many to count exactly).")
-    text = f"It is the {ordinal(rank.rank)} most probable of {rank.total} possible paths"
-    if rank.higher == 0:
-        text = f"It is the most probable of {rank.total} possible paths"
+        return f"At least {rank.higher} of the {rank.total} possible paths are more probable (too many to count)."
+    where = "the most probable" if rank.higher == 0 else f"the {ordinal(rank.rank)} most probable"
+    text = f"It is {where} of {rank.total} possible paths"
     if rank.ties:
         text += f" (tied with {rank.ties} other path{'s' if rank.ties > 1 else ''} of the same probability)"
     if rank.higher:

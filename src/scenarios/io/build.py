@@ -153,7 +153,26 @@ def _string(report: _Report, mapping: dict, path: tuple, *, required: bool = Fal
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         report.error(path, "type", f"{key!r} must be text, not {_kind(value)}")
         return None
+    _check_printable(report, str(value), path, repr(key))
     return str(value)
+
+
+#: Control characters other than tab, newline and carriage return.  YAML refuses them
+#: raw but not as escapes ("\e", "\x1b") and JSON as "\u001b": shown in a terminal they
+#: could clear it, retitle it or hide text, so scenario text may not hold them.
+#: Lone surrogates (JSON's "\ud800") are not Unicode text at all: no font draws them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _check_printable(report: _Report, text: str, path: tuple, what: str, *, key: bool = False) -> None:
+    found = _CONTROL.search(text)
+    if found and "\ud800" <= found.group() <= "\udfff":
+        report.error(path, "encoding", f"{what} is not valid Unicode text (a lone surrogate "
+                     f"U+{ord(found.group()):04X})", key=key)
+    elif found:
+        report.error(path, "control-character", f"{what} contains the control character "
+                     f"U+{ord(found.group()):04X}; text may hold tabs and newlines, no other control characters",
+                     key=key)
 
 
 def _bool(report: _Report, mapping: dict, path: tuple) -> bool:
@@ -200,6 +219,7 @@ def _sources(report: _Report, data: dict) -> dict[str, Source]:
     sources = {}
     for key, entry in (section or {}).items():
         path = ("sources", key)
+        _check_printable(report, str(key), path, "a source's key", key=True)
         entry = _mapping(report, entry, path, f"source {key!r}")
         if entry is None:
             continue
@@ -218,6 +238,7 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
     actors = {}
     for key, entry in (section or {}).items():
         path = ("actors", key)
+        _check_printable(report, str(key), path, "an actor's key", key=True)
         entry = _mapping(report, entry, path, f"actor {key!r}")
         if entry is None:
             continue
@@ -404,6 +425,9 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         report.error(path + ("tags",), "type", f"{what}: 'tags' must be a list of text")
         tags = []
+    for i, tag in enumerate(tags):
+        _check_printable(report, tag, path + ("tags", i) if isinstance(entry.get("tags"), list) else path + ("tags",),
+                         f"{what}: a tag")
     source = entry.get("source", [])
     if isinstance(source, str):
         source = [source]

@@ -108,13 +108,24 @@ def wrap_words(text: str, measure, width: float) -> str:
                 out.append(line)
                 line = word
             while measure(line) > width and len(line) > 1:  # a word longer than the width
-                cut = max(1, len(line) - 1)
-                while cut > 1 and measure(line[:cut] + "-") > width:
-                    cut -= 1
+                cut = _longest_fit(line, measure, width)
                 out.append(line[:cut] + "-")
                 line = line[cut:]
         out.append(line)
     return "\n".join(out)
+
+
+def _longest_fit(word: str, measure, width: float) -> int:
+    """The longest prefix of ``word`` (at least 1, less than all) that fits ``width`` with a
+    hyphen, by bisection: a 10^5-character word takes 17 measurements, not 10^5."""
+    lo, hi = 1, len(word) - 1  # lo always acceptable (a single character goes on its own line)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(word[:mid] + "-") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def chars_wrap(text: str, chars: int) -> str:

@@ -222,5 +222,11 @@ def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
             who = ", ".join(x for x in (src.publisher, src.date) if x)
             cited.append(f"{src.title}" + (f" ({who})" if who else ""))
         footer.append("Sources: " + "; ".join(cited) + ".")
-    return {"title": title if title is not None else scenario.title, "subtitle": " · ".join(parts),
-            "footer": " ".join(footer)}
+    # A drawing shows a bounded amount of text whatever the file holds (a 10^5-character
+    # title would be a thousand lines of header).
+    return {"title": _cut(title if title is not None else scenario.title, 300),
+            "subtitle": _cut(" · ".join(parts), 600), "footer": _cut(" ".join(footer), 1500)}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
