@@ -54,11 +54,11 @@ class Bound:
 
 
 @overload
-def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, float] | None = None) -> dict[str, float]: ...
+def parameter_values(parameters: Mapping[str, Parameter], fixed: Mapping[str, float] | None = None, *,
+                     failures: dict[str, ExpressionError] | None = None) -> dict[str, float]: ...
 @overload
-def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, Value] | None = None) -> dict[str, Value]: ...
+def parameter_values(parameters: Mapping[str, Parameter], fixed: Mapping[str, Value] | None = None, *,
+                     failures: dict[str, ExpressionError] | None = None) -> dict[str, Value]: ...
 
 
 def parameter_values(parameters: Mapping[str, Parameter],
