@@ -73,9 +73,9 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
     for name, exc in failures.items():  # every parameter that cannot be computed, not only the first
         report.error(("parameters", name), "expression", str(exc))
     # Parameters left out because one they use failed: expressions using them are skipped.
-    missing = parameters.keys() - values.keys()
+    not_computed = parameters.keys() - values.keys()
     for name, param in parameters.items():
-        if name in missing:
+        if name in not_computed:
             continue
         base_value = values[name]
         if param.low is not None and param.high is not None and not param.low <= base_value <= param.high:
@@ -83,7 +83,7 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
                          f"its range [{param.low:g}, {param.high:g}]", key=True)
 
     def number(expr: Expression, path: tuple, what: str) -> float | None:
-        if expr.names & missing:
+        if expr.names & not_computed:
             return None
         unknown = sorted(expr.names - values.keys())
         if unknown:
