@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..formatting import json_number
 from .compiled import OUTCOME
 from .paths import top_paths
 from .propagate import forward
@@ -34,8 +35,8 @@ __all__ = ["RANK_TOLERANCE", "PathRank", "count_paths", "path_counts", "top_prob
 RANK_TOLERANCE = 1e-9
 
 
-def _clean(x: float) -> float:
-    return float(f"{x:.15g}")
+#: Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py.
+_clean = json_number
 
 
 @dataclass(frozen=True, slots=True)
