@@ -533,8 +533,8 @@ def _compile(root: ast.AST, text: str, renamed: str
             name = "if" if node.func.id == _IF else node.func.id
             fn = FUNCTIONS.get(name)
             if fn is None:
-                raise ExpressionError(f"expression {text!r}: unknown function {name!r}"
-                                      f"{did_you_mean(name, FUNCTIONS)}")
+                hint = did_you_mean(name, FUNCTIONS) or " (use " + ", ".join(FUNCTIONS) + ")"
+                raise ExpressionError(f"expression {text!r}: unknown function {name!r}{hint}")
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
                 raise ExpressionError(f"expression {text!r}: {name}() takes plain arguments only")
             if len(node.args) < fn.least or (fn.most is not None and len(node.args) > fn.most):
