@@ -159,9 +159,12 @@ RESERVED = frozenset({"min", "max", "abs"})
 _IF = "\u0131\u0192"
 _IF_CALL = re.compile(r"\bif(?=\s*\()")
 
-#: One postfix instruction: push a number or a parameter, negate, apply an operator, call.
+#: One postfix instruction: ``("const", x)``, ``("name", parameter)``, ``("neg",)``,
+#: ``("not",)``, ``("bin", "+" | "-" | "*" | "/" | "**")``, ``("cmp", "<" | "<=" | ...)``,
+#: ``("bool", "and" | "or")``, ``("call", function, argument count)``.  An expression's
+#: ``starts[i]`` is where instruction i's subprogram begins, which locates its operands.
 _Op: TypeAlias = (tuple[Literal["const"], float] | tuple[Literal["name"], str] | tuple[Literal["neg"]]
-                  | tuple[Literal["not"]] | tuple[Literal["bin", "cmp", "and", "or"], str]
+                  | tuple[Literal["not"]] | tuple[Literal["bin", "cmp", "bool"], str]
                   | tuple[Literal["call"], str, int])
 
 
@@ -311,11 +314,11 @@ class Expression:
                     right = stack.pop()
                     left = stack.pop()
                     stack.append(np.asarray(COMPARISONS[op[1]](left, right), dtype=float))
-                elif op[0] == "and" or op[0] == "or":
+                elif op[0] == "bool":  # and / or
                     right = stack.pop()
                     left = np.asarray(stack.pop()) != 0
                     chosen[i] = left
-                    if op[0] == "and":
+                    if op[1] == "and":
                         stack.append((left & (np.asarray(right) != 0)).astype(float))
                     else:
                         stack.append((left | (np.asarray(right) != 0)).astype(float))
@@ -406,7 +409,7 @@ class Expression:
             elif i in chosen:  # and / or
                 left, right = operands
                 used[left] = here
-                used[right] = here & (chosen[i] if op[0] == "and" else ~chosen[i])
+                used[right] = here & (chosen[i] if op[1] == "and" else ~chosen[i])
             else:
                 for j in operands:
                     used[j] = here
@@ -519,9 +522,9 @@ def _compile(root: ast.AST, text: str, renamed: str
             else:
                 todo += [(node, here), (node.comparators[0], -1), (node.left, -1)]
         elif isinstance(node, ast.BoolOp):
-            word: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+            word = "and" if isinstance(node.op, ast.And) else "or"
             if expanded:
-                emit((word, word), node, start)
+                emit(("bool", word), node, start)
             elif len(node.values) > 2:  # a and b and c is (a and b) and c
                 inner = ast.BoolOp(op=node.op, values=node.values[:-1])
                 inner = ast.copy_location(inner, node.values[0])
