@@ -406,7 +406,7 @@ class Expression:
                 used[cond] = here
                 used[a] = here & chosen[i]
                 used[b] = here & ~chosen[i]
-            elif i in chosen:  # and / or
+            elif i in chosen and op[0] == "bool":  # and / or
                 left, right = operands
                 used[left] = here
                 used[right] = here & (chosen[i] if op[1] == "and" else ~chosen[i])
