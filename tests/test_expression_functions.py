@@ -177,7 +177,7 @@ def test_domain_errors_name_the_expression_and_the_values(text, env, message):
 def test_domain_error_over_columns_shows_the_first_failing_column_and_counts():
     with pytest.raises(ExpressionError) as info:
         Expression.parse("log(x)").evaluate({"x": np.array([1.0, 2.0, -3.0, 0.0])})
-    assert str(info.value) == "expression 'log(x)': log(x) needs x > 0 (where x = -3) in 2 of 4 columns"
+    assert str(info.value) == "expression 'log(x)': log(x) needs x > 0 (where x = -3; 2 of 4 evaluated together fail)"
 
 
 @pytest.mark.parametrize(
@@ -344,7 +344,7 @@ def test_sensitivity_setting_outside_the_domain_is_one_line(cli, write):
     status, out, err = cli("sensitivity", str(path))
     assert status == 1 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "log10(volume) needs volume > 0 (where volume = -10)" in err
+    assert "log10(volume) needs volume > 0 (where volume = -10; 1 of 3 evaluated together fail)" in err
 
 
 def test_draws_outside_the_domain_are_counted_not_fatal():

@@ -437,12 +437,11 @@ class Expression:
             else:
                 parts.append(f"{f.what}, but {f.shown} = {at(f.values)}")
         where = [f"{name} = {at(env[name])}" for name in sorted(self.names) if name in env]
-        text = f"expression {self.source!r}: " + "; ".join(parts)
-        if where:
-            text += " (where " + ", ".join(where[:8]) + (", …" if len(where) > 8 else "") + ")"
+        notes = ["where " + ", ".join(where[:8]) + (", …" if len(where) > 8 else "")] if where else []
         if failed.ndim and failed.size > 1:
-            text += f" in {int(failed.sum())} of {failed.size} columns"
-        return text
+            notes.append(f"{int(failed.sum())} of {failed.size} evaluated together fail")
+        text = f"expression {self.source!r}: " + "; ".join(parts)
+        return text + (" (" + "; ".join(notes) + ")" if notes else "")
 
     def __str__(self) -> str:
         return format_number(self.source) if isinstance(self.source, float) else self.source
