@@ -320,11 +320,8 @@ def test_cli_evaluate_json_and_set(cli_process, write):
     # volume = -5: log10 of a negative number in p_dry (the if in 'dry' would be fine)
     out = cli_process("evaluate", str(path), "--set", "volume=-5")
     assert out.returncode == 1 and out.stdout == ""
-    assert out.stderr.strip().splitlines() == [
-        "error: parameter 'p_dry': expression 'min(0.9, 1 - log10(volume) / 4)': log10(volume) needs "
-        "volume > 0 (where volume = -5)"] or "Traceback" not in out.stderr
-    assert "log10(volume) needs volume > 0 (where volume = -5)" in out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr == ("parameter 'p_dry': expression 'min(0.9, 1 - log10(volume) / 4)': log10(volume) needs "
+                          "volume > 0 (where volume = -5)\n")
 
 
 def test_sensitivity_and_simulation_with_functions(cli, write):
