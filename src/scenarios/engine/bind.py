@@ -157,10 +157,10 @@ def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Boun
     >>> [round(float(b.p[s.compiled.edge_of("entry", c)]), 12) for c in ("stay_out", "response")]
     [0.2, 0.8]
     """
-    param_overrides, branch_overrides = parse_overrides(scenario, overrides)
-    # An expression that fails names its parameters' values ("where x = 0"), which say
-    # which --set made it fail.
     compiled = scenario.compiled
+    param_overrides, branch_overrides = parse_overrides(scenario, overrides)
+    # An expression that fails names its parameters' values ("where x = 0"): they say
+    # which --set made it fail.
     values = parameter_values(scenario.parameters, param_overrides)
 
     p = compiled.p_const  # shared and read-only while nothing changes it
