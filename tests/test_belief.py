@@ -137,7 +137,9 @@ def test_to_dict_is_the_contract_json(entry):
     data = json.loads(json.dumps(entry.evaluate().to_dict()))
     assert {"scenario", "mode", "given", "expected_payoffs", "outcomes", "paths"} <= data.keys()
     assert data["scenario"] == "entry" and data["mode"] == "belief" and data["given"] is None
-    assert data["expected_payoffs"] == {"entrant": 0.2, "incumbent": 1.2}  # printed clean
+    # Full precision (issue 17): exactly the engine's floats (0.2 computed as 0.19999999999999998).
+    assert data["expected_payoffs"] == entry.evaluate().expected_payoffs
+    assert data["expected_payoffs"] == pytest.approx({"entrant": 0.2, "incumbent": 1.2}, rel=1e-15)
     assert data["outcomes"][0] == {"id": "stay_out", "label": "stay_out", "probability": 0.5,
                                    "payoffs": {"entrant": 0.0, "incumbent": 2.0}, "tags": []}
     assert data["paths"][0] == {"nodes": ["entry", "stay_out"], "probability": 0.5,

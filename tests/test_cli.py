@@ -123,7 +123,7 @@ def test_evaluate_json_is_the_contract_document(cli, entry_file):
     assert doc["scenario"] == "entry-deterrence"
     assert doc["mode"] == "belief"
     assert doc["given"] is None
-    assert doc["expected_payoffs"] == {"entrant": 0.2, "incumbent": 1.2}
+    assert doc["expected_payoffs"] == pytest.approx({"entrant": 0.2, "incumbent": 1.2}, rel=1e-15)
     assert doc["outcomes"][0] == {"id": "stay_out", "label": "stay_out", "probability": 0.5,
                                   "payoffs": {"entrant": 0.0, "incumbent": 2.0}, "tags": []}
     assert doc["paths"][0] == {"nodes": ["entry", "stay_out"], "probability": 0.5,
@@ -192,7 +192,7 @@ def test_given(cli, entry_file):
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert doc["given"] == "response"
-    assert doc["expected_payoffs"] == {"entrant": 0.4, "incumbent": 0.4}
+    assert doc["expected_payoffs"] == pytest.approx({"entrant": 0.4, "incumbent": 0.4}, rel=1e-15)
     assert {p["probability"] for p in doc["paths"]} == {0.7, 0.3}
 
 

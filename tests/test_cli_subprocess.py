@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import builders
 from builders import DATA
 
@@ -27,7 +29,7 @@ def test_evaluate_json(tmp_path):
     status, out, err = run("evaluate", path, "--json", cwd=tmp_path)
     assert (status, err) == (0, "")
     doc = json.loads(out)
-    assert doc["expected_payoffs"] == {"entrant": 0.2, "incumbent": 1.2}
+    assert doc["expected_payoffs"] == pytest.approx({"entrant": 0.2, "incumbent": 1.2}, rel=1e-15)
     assert doc["mode"] == "belief" and doc["scenario"] == "entry-deterrence"
 
 

@@ -98,7 +98,7 @@ def test_json_results_bundle():
     assert bundle["overrides"] == {"response.war": 0.6}
     # Hand-worked: with P(fight) = 0.6, E[entrant] = 0.5*(0.6*-1 + 0.4*1) = -0.1,
     # E[incumbent] = 0.5*2 + 0.5*(0.6*-1 + 0.4*1) = 0.9; solving ignores beliefs.
-    assert bundle["evaluate"]["expected_payoffs"] == {"entrant": -0.1, "incumbent": 0.9}
+    assert bundle["evaluate"]["expected_payoffs"] == pytest.approx({"entrant": -0.1, "incumbent": 0.9}, rel=1e-15)
     assert bundle["solve"]["choices"] == {"entry": "response", "response": "share"}
     assert bundle["evaluate"] == s.evaluate(overrides={"response.war": 0.6}).to_dict()
     with pytest.raises(ExportOptionError, match="only affect --results"):
@@ -405,7 +405,8 @@ def test_cli_exports_every_format_to_a_file(cli_process, tmp_path):
 def test_cli_export_to_standard_output_with_results(cli_process):
     out = cli_process("export", "entry-deterrence", "--to", "json", "--results", "--set", "response.war=0.6")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["evaluate"]["expected_payoffs"] == {"entrant": -0.1, "incumbent": 0.9}
+    assert json.loads(out.stdout)["evaluate"]["expected_payoffs"] == pytest.approx({"entrant": -0.1, "incumbent": 0.9},
+                                                                                   rel=1e-15)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,7 +1,9 @@
 """Numbers as text, in one place: for terminals, diagrams, charts, pages and exports.
 
-Each function has one job and one style; pick by where the number is shown.  None of them
-is used for ``--json`` output, which keeps full precision.
+Each function has one job and one style; pick by where the number is shown.  Rounding is
+for text only: every ``--json`` output and JSON export carries full precision through
+:func:`json_number` (Python writes a float as the shortest text that reads back as the
+same float), so a program comparing our numbers with another tool's sees them exactly.
 
 >>> terminal_number(0.30163250000000003), diagram_probability(0.08250000001), payoff_label(-8.0)
 ('0.3016', '0.0825', '−8')
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["terminal_number", "percent", "diagram_probability", "payoff_label", "chart_number",
-           "export_probability", "export_value", "shortest"]
+           "export_probability", "export_value", "shortest", "json_number"]
 
 MINUS = "\u2212"  # a true minus sign for typeset text (diagrams, charts)
 
@@ -103,3 +105,16 @@ def shortest(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
+
+
+def json_number(x: float) -> float:
+    """A number for JSON output (``to_dict()``, ``--json``): the float itself, never rounded.
+
+    :mod:`json` writes it as ``repr`` does, the shortest text that reads back as the same
+    float; only a negative zero becomes 0.0 (the sign of a zero is noise, not a result).
+
+    >>> import json
+    >>> json.dumps([json_number(7 / 3), json_number(0.1 + 0.2), json_number(-0.0)])
+    '[2.3333333333333335, 0.30000000000000004, 0.0]'
+    """
+    return float(x) + 0.0

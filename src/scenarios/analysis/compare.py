@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..formatting import json_number
 from ..model import Scenario
 
 __all__ = ["ComparedRow", "ChoiceRow", "Comparison", "compare"]
 
 
 def _clean(x: float | None) -> float | None:
-    return None if x is None else float(f"{x:.15g}")
+    """Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py."""
+    return None if x is None else json_number(x)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from ..engine.results import SolveResult
 from ..errors import (
     AnalysisError,  # noqa: F401  (defined in errors.py; importable here as before)
 )
+from ..formatting import json_number
 from ..model import Scenario
 from .metrics import POLICIES, POLICY_DESCRIPTIONS, Metric, _decision_index, evaluate_settings, parse_metric
 
@@ -41,9 +42,8 @@ __all__ = ["AnalysisError", "Variable", "variables", "TornadoBar", "TornadoResul
 
 
 
-def _clean(x: float) -> float:
-    """15 significant digits, as the other ``--json`` documents (0.30000000000000004 → 0.3)."""
-    return float(f"{x:.15g}")
+#: Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py.
+_clean = json_number
 
 
 # -- variables ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ payoff matrices in the compiled order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -54,16 +54,21 @@ class Bound:
 
 
 @overload
-def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, float] | None = None) -> dict[str, float]: ...
+def parameter_values(parameters: Mapping[str, Parameter], fixed: Mapping[str, float] | None = None, *,
+                     failures: dict[str, ExpressionError] | None = None) -> dict[str, float]: ...
 @overload
-def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, Value] | None = None) -> dict[str, Value]: ...
+def parameter_values(parameters: Mapping[str, Parameter], fixed: Mapping[str, Value] | None = None, *,
+                     failures: dict[str, ExpressionError] | None = None) -> dict[str, Value]: ...
 
 
 def parameter_values(parameters: Mapping[str, Parameter],
-                     fixed: Mapping[str, Value] | None = None) -> dict[str, float] | dict[str, Value]:
+                     fixed: Mapping[str, Value] | None = None, *,
+                     failures: dict[str, ExpressionError] | None = None) -> dict[str, float] | dict[str, Value]:
     """Values of all parameters, in dependency order; ``fixed`` pins some of them.
+
+    A parameter that cannot be computed raises ExpressionError (with ``.parameter`` set),
+    unless ``failures`` is given: then it is recorded there and left out, as is every
+    parameter that depends on it, and the others are computed (the loader reports them all).
 
     >>> from scenarios.model import Parameter
     >>> ps = {"a": Parameter("a", Expression.parse("2 * b")), "b": Parameter("b", Expression.number(3))}
@@ -78,16 +83,23 @@ def parameter_values(parameters: Mapping[str, Parameter],
     deps.add_edges_from((ref, name) for name, p in parameters.items() for ref in p.value.names
                         if ref in parameters)
     values: dict[str, Value] = {}
+    skipped: set[str] = set()
     for name in nx.lexicographical_topological_sort(deps, key=list(parameters).index):
         if name in fixed:
             values[name] = fixed[name]
+            continue
+        if skipped.intersection(parameters[name].value.names):
+            skipped.add(name)
             continue
         try:
             values[name] = parameters[name].value.evaluate(values)
         except ExpressionError as exc:
             error = ExpressionError(f"parameter {name!r}: {exc}")
             error.parameter = name
-            raise error from None
+            if failures is None:
+                raise error from None
+            failures[name] = error
+            skipped.add(name)
     return values
 
 
@@ -147,6 +159,8 @@ def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Boun
     """
     compiled = scenario.compiled
     param_overrides, branch_overrides = parse_overrides(scenario, overrides)
+    # An expression that fails names its parameters' values ("where x = 0"): they say
+    # which --set made it fail.
     values = parameter_values(scenario.parameters, param_overrides)
 
     p = compiled.p_const  # shared and read-only while nothing changes it
@@ -158,8 +172,10 @@ def bind(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Boun
         p = columns[:, 0]
         np.clip(p, 0.0, 1.0, out=p)  # only rounding noise within the tolerance is clipped
 
-    node_payoff = _payoffs(compiled.node_payoff_by_actor, compiled.node_payoff_symbolic, values)
-    edge_payoff = _payoffs(compiled.edge_payoff_by_actor, compiled.edge_payoff_symbolic, values)
+    node_payoff = _payoffs(compiled, compiled.node_payoff_by_actor, compiled.node_payoff_symbolic, values,
+                           lambda i: f"payoff of node {compiled.ids[i]!r}")
+    edge_payoff = _payoffs(compiled, compiled.edge_payoff_by_actor, compiled.edge_payoff_symbolic, values,
+                           lambda e: f"payoff of {edge_name(compiled, e)}")
     return Bound(compiled, p, node_payoff.T, edge_payoff.T, values, node_payoff, edge_payoff)
 
 
@@ -186,7 +202,10 @@ def bind_probabilities(compiled: Compiled, env: Mapping[str, Any], k: int, *,
         if overwritten[edge]:
             continue
         if strict:
-            p[edge] = expr.evaluate(env)
+            try:
+                p[edge] = expr.evaluate(env)
+            except ExpressionError as exc:
+                raise ExpressionError(f"probability of {edge_name(compiled, edge)}: {exc}") from None
             continue
         values, failed, message = evaluate_columns(expr, env, k)
         p[edge] = values
@@ -238,10 +257,11 @@ def evaluate_columns(expr: Expression, env: Mapping[str, Value], n: int, *,
                      fill: float = np.nan) -> tuple[np.ndarray, np.ndarray | None, str | None]:
     """Evaluate ``expr`` for ``n`` columns (draws, settings); return ``(values, failed, message)``.
 
-    ``failed`` is None when every draw evaluates; otherwise a boolean mask of the draws
-    whose value could not be computed (division by zero, a non-finite or non-real result),
-    which get ``fill``, and ``message`` says why (the first failure's message).  Failing
-    draws are isolated by bisection, so the cost grows with their number, not with ``n``.
+    ``failed`` is None when every column evaluates; otherwise a boolean mask of the
+    columns whose value could not be computed (a division by zero, ``log`` of a number
+    <= 0, a non-finite result: only where the value is used, so the branch an ``if`` does
+    not take never fails), which get ``fill``, and ``message`` says why.  All columns are
+    evaluated at once (:meth:`~scenarios.expressions.Expression.evaluate_columns`).
 
     Examples
     --------
@@ -252,37 +272,13 @@ def evaluate_columns(expr: Expression, env: Mapping[str, Value], n: int, *,
     >>> message
     "expression '1 / x': division by zero"
     """
-    names = [k for k in expr.names if k in env]
     try:
-        value = expr.evaluate(env)
-    except ExpressionError:
-        pass
-    else:
-        return _as_columns(value, n), None, None
-    values = np.full(n, fill, dtype=float)
-    failed = np.zeros(n, dtype=bool)
-    message = None
-    todo = [(0, n)]
-    while todo:
-        lo, hi = todo.pop()
-        part = {k: (v[lo:hi] if isinstance(v := env[k], np.ndarray) and v.ndim else v) for k in names}
-        try:
-            values[lo:hi] = expr.evaluate(part)
-        except ExpressionError as exc:
-            if hi - lo == 1:
-                failed[lo] = True
-                message = message or str(exc)
-            else:
-                mid = (lo + hi) // 2
-                todo.append((mid, hi))
-                todo.append((lo, mid))
+        values, failed, message = expr.evaluate_columns(env, n)
+    except ExpressionError as exc:  # an unknown name: every column fails
+        return np.full(n, fill, dtype=float), np.ones(n, dtype=bool), str(exc)
+    if failed is not None:
+        values[failed] = fill
     return values, failed, message
-
-
-def _as_columns(value: Value, n: int) -> np.ndarray:
-    if np.ndim(value) == 0:
-        return np.full(n, float(value))
-    return np.asarray(value, dtype=float)
 
 
 def rest_probabilities(compiled: Compiled, p: np.ndarray, rest: np.ndarray | None = None) -> np.ndarray:
@@ -311,14 +307,17 @@ def rest_probabilities(compiled: Compiled, p: np.ndarray, rest: np.ndarray | Non
     return value
 
 
-def _payoffs(const: np.ndarray, symbolic: tuple[tuple[int, int, Expression], ...],
-             values: Mapping[str, float]) -> np.ndarray:
+def _payoffs(compiled: Compiled, const: np.ndarray, symbolic: tuple[tuple[int, int, Expression], ...],
+             values: Mapping[str, float], what: Callable[[int], str]) -> np.ndarray:
     """Payoffs ``(actors, rows)``: the compiled constants, with any expressions evaluated."""
     if not symbolic:
         return const
     out = const.copy()
     for row, actor, expr in symbolic:
-        out[actor, row] = expr.evaluate(values)
+        try:
+            out[actor, row] = expr.evaluate(values)
+        except ExpressionError as exc:
+            raise ExpressionError(f"{what(row)} for {compiled.actors[actor]!r}: {exc}") from None
     return out
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..formatting import json_number
 from .compiled import OUTCOME
 from .paths import top_paths
 from .propagate import forward
@@ -41,8 +42,8 @@ SEARCH_PATHS = 4096
 COUNT_BUDGET = 2_000_000
 
 
-def _clean(x: float) -> float:
-    return float(f"{x:.15g}")
+#: Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py.
+_clean = json_number
 
 
 @dataclass(frozen=True, slots=True)

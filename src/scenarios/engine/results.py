@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..formatting import json_number
 from .compiled import OUTCOME
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,9 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["OutcomeRow", "PathRow", "BeliefResult", "SolveResult"]
 
 
-def _clean(x: float) -> float:
-    """15 significant digits: 0.19999999999999998 prints as 0.2 in JSON and tables."""
-    return float(f"{x:.15g}")
+#: Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py.
+_clean = json_number
 
 
 def _clean_map(mapping: Mapping[str, float]) -> dict[str, float]:

@@ -60,8 +60,8 @@ def export(scenario: Scenario, *, results: bool = False, overrides: Mapping[str,
     >>> scenarios.loads(export(s), filename="copy.json") == s
     True
     >>> bundle = json.loads(export(s, results=True))
-    >>> bundle["solve"]["choices"], bundle["evaluate"]["expected_payoffs"]
-    ({'entry': 'response', 'response': 'share'}, {'entrant': 0.2, 'incumbent': 1.2})
+    >>> bundle["solve"]["choices"], bundle["evaluate"]["expected_payoffs"]  # full precision: 0.2 as computed
+    ({'entry': 'response', 'response': 'share'}, {'entrant': 0.19999999999999998, 'incumbent': 1.2})
     """
     data = to_dict(scenario)
     if not results:

@@ -7,7 +7,10 @@ completion, hover help and inline errors while a scenario is typed (see docs/int
 It describes the *shape* of a file: which keys exist where, their types, the node kinds,
 the id and parameter-name patterns, and the extensions for variants (``extends``, ``set``,
 ``remove``) and for uncertain branch probabilities (``dist: {dirichlet: [...]}`` on a
-node).  Checks that need the whole scenario (names that must exist, cycles, probabilities
+node).  Expressions are strings (at most 2000 characters); the descriptions of
+``quantity`` and ``probability`` list the functions they may call
+(:data:`scenarios.expressions.FUNCTIONS`; a test keeps the two in step).  Checks that need
+the whole scenario (names that must exist, cycles, probabilities
 summing to 1) stay with the loader.  The schema is deliberately never stricter than the
 loader: a file the loader accepts always validates, and a file the schema rejects is
 always rejected by the loader too (the tests check both directions).

@@ -68,19 +68,23 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
     """Evaluate every expression at the base case and check every node's probabilities."""
     from ..engine.bind import parameter_values  # the one place parameters are bound
 
-    try:
-        values = parameter_values(parameters)
-    except ExpressionError as exc:
-        name = getattr(exc, "parameter", None)
-        report.error(("parameters", name) if name else ("parameters",), "expression", str(exc))
-        return
+    failures: dict[str, ExpressionError] = {}
+    values = parameter_values(parameters, failures=failures)
+    for name, exc in failures.items():  # every parameter that cannot be computed, not only the first
+        report.error(("parameters", name), "expression", str(exc))
+    # Parameters left out because one they use failed: expressions using them are skipped.
+    not_computed = parameters.keys() - values.keys()
     for name, param in parameters.items():
+        if name in not_computed:
+            continue
         base_value = values[name]
         if param.low is not None and param.high is not None and not param.low <= base_value <= param.high:
             report.error(("parameters", name), "range", f"parameter {name!r}: value {base_value:g} is outside "
                          f"its range [{param.low:g}, {param.high:g}]", key=True)
 
     def number(expr: Expression, path: tuple, what: str) -> float | None:
+        if expr.names & not_computed:
+            return None
         unknown = sorted(expr.names - values.keys())
         if unknown:
             report.error(path, "unknown-parameter", f"{what}: unknown parameter {unknown[0]!r}"

@@ -1,6 +1,6 @@
 """The records a walk hands out: options, steps, hints, reviews, the reveal, the summary.
 
-All are frozen; ``to_dict()`` is their JSON form (numbers to 15 significant digits).
+All are frozen; ``to_dict()`` is their JSON form (numbers at full precision, formatting.json_number).
 :class:`~scenarios.engine.rank.PathRank` is the engine's and is re-exported here.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..engine.rank import PathRank
+from ..formatting import json_number
 
 __all__ = ["Option", "Step", "PathRank", "StrategicHint", "DecisionReview", "HistoricalStep", "Reveal",
            "WalkSummary"]
@@ -20,8 +21,8 @@ def _frozen(mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
-def _clean(x: float) -> float:
-    return float(f"{x:.15g}")
+#: Numbers in ``to_dict()`` (``--json``): full precision, the one rule in formatting.py.
+_clean = json_number
 
 
 # -- result records -------------------------------------------------------------------------
