@@ -380,7 +380,8 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
         overrides=dict(overrides or {}), outcomes=outcomes, tags=tags, expected_payoffs=payoffs,
         labels={c.ids[i]: scenario.nodes[c.ids[i]].label for i in order},
         outcome_tags={c.ids[i]: scenario.nodes[c.ids[i]].tags for i in order},
-        path_nodes=merged.nodes, path_branches=merged.branches, path_payoffs=merged.totals, node_ids=c.ids, actors=c.actors,
+        path_nodes=merged.nodes, path_branches=merged.branches, path_payoffs=merged.totals, node_ids=c.ids,
+        actors=c.actors,
     )
 
 

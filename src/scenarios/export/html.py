@@ -30,6 +30,7 @@ import html
 import json
 import re
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
         branches = [{"to": view.to, "label": view.label, "p": view.probability,
                      "payoffs": list(view.payoffs.values()), "text": branch.text}
                     for view, branch in zip(belief.branches(node_id), node.branches, strict=True)]
-        entry = {"kind": node.kind, "label": node.label, "text": node.text, "actor": node.actor,
+        entry: dict[str, Any] = {"kind": node.kind, "label": node.label, "text": node.text, "actor": node.actor,
                  "fixed": node.fixed, "quote": node.quote, "historical": node.historical,
                  "tags": list(node.tags),
                  "sources": [_source(scenario.sources[k]) for k in node.source],

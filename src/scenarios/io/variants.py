@@ -504,8 +504,9 @@ def _apply_remove(top: dict, patch: _V, problems: _Problems) -> None:
                 branches = parent.value.get("branches") if isinstance(parent.value, dict) else None
                 if branches is None or not isinstance(branches.value, list):
                     continue
-                for index in reversed([i for i, b in enumerate(branches.value)  # last first: several may
-                                       if isinstance(b.value, dict) and _plain(b.value.get("to", _V(None, ()))) == name]):
+                into = [i for i, b in enumerate(branches.value)
+                        if isinstance(b.value, dict) and _plain(b.value.get("to", _V(None, ()))) == name]
+                for index in reversed(into):  # last first: several branches may lead there
                     _drop_branch(parent, index, f"{parent_id}.{name}", item.at, problems)
     after = _reachable(top)
     for node_id in [n for n in nodes if n in before and n not in after]:
