@@ -24,6 +24,7 @@ from pytest import approx
 
 import scenarios
 from builders import build, scenario_data, to_yaml
+from doc_examples import ROOT, check_sessions, in_bash
 from reference import Reference
 from scenarios.errors import ScenarioFileError, UnknownNameError
 from scenarios.walk import Walk
@@ -427,3 +428,8 @@ def test_play_with_a_saved_walk(cli_process, bid_file, tmp_path):
     assert "| 2 | Cost fair | 0.3 | **taken** |" in text and "| 1 | Cost low | 0.2 |  |" in text
     shown = " ".join(resumed.stdout.split())  # the terminal text is wrapped
     assert "you took “Cost fair” (value 18 for Firm); the solution takes “Cost low” (28)" in shown
+
+
+def test_the_format_guide_examples_run():
+    check_sessions("docs/scenario-format.md", in_bash(ROOT, COLUMNS="100", NO_COLOR="1"), minimum=4)
+    assert scenarios.load(ROOT / "docs/examples/bid-deposit.yaml").solve().choice_labels == {"bid": "Cost low"}
