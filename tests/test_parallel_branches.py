@@ -385,6 +385,11 @@ def test_cli_json_tells_parallel_branches_apart(cli, bid_file):
         {"bid": "deposit"}, {"bid": 0}, {"bid": "Cost low"})
     code, out, _ = cli("evaluate", bid_file)
     assert "Cost high → Small (found)  ⇒ small" in out and "Cost fair → Big  ⇒ big" in out
+    code, out, _ = cli("show", bid_file)
+    for line in ("├─ Cost low (p=0.2) payoffs: firm -10 → ● Deposit?", "├─ Cost fair (p=0.3) payoffs: firm -20",
+                 "├─ Cost high (p=0.4) payoffs: firm -30", "├─ Small (found) (p=0.5) → ▲ small",
+                 "└─ Small (sold) (p=rest = 0.2) payoffs: firm 5 → ▲ small"):
+        assert line in out
 
 
 def test_cli_set_errors_and_forms(cli, bid_file):

@@ -87,7 +87,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
         for i in range(len(node.branches) - 1, -1, -1):
             branch = node.branches[i]
             last = i == len(node.branches) - 1
-            p = values.get((node_id, branch.to))
+            p = values.get((node_id, i))  # by position: several branches may lead to one child
             label = f"{branch.label}" + (f" (p={p})" if p else "")
             if branch.payoffs:
                 label += " payoffs: " + ", ".join(f"{a} {_quantity(v)}" for a, v in branch.payoffs.items())
@@ -97,7 +97,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
 
 
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
-    """Branch probability text per (node, child): the expression and its value.
+    """Branch probability text per (node, branch position): the expression and its value.
 
     The values are the result's bound probabilities (``scenario`` is evaluated once, without
     overrides, when no result is given).
@@ -112,9 +112,9 @@ def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict
             value = number(float(arrays.p[start + j]))
             written = branch.p
             if written is None or (isinstance(written, Expression) and written.is_number):
-                out[(node.id, branch.to)] = value
+                out[(node.id, j)] = value
             else:
-                out[(node.id, branch.to)] = f"{_quantity(written)} = {value}"
+                out[(node.id, j)] = f"{_quantity(written)} = {value}"
     return out
 
 
