@@ -317,10 +317,8 @@ def _short(label: str) -> str:
 
 
 def _branch_label(scenario, node_id: str, child: str, position: int | None = None) -> str:
-    branches = scenario.nodes[node_id].branches
-    if position is not None:  # by position: several branches may lead to the same child
-        return branches[position].label
-    return next(b.label for b in branches if b.to == child)
+    branches = scenario.nodes[node_id].branches  # by position where known: several may lead to one child
+    return branches[position].label if position is not None else next(b.label for b in branches if b.to == child)
 
 
 def render_reveal(walk, reveal, style: Style) -> list[str]:
