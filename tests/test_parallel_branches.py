@@ -438,3 +438,16 @@ def test_play_with_a_saved_walk(cli_process, bid_file, tmp_path):
 def test_the_format_guide_examples_run():
     check_sessions("docs/scenario-format.md", in_bash(ROOT, COLUMNS="100", NO_COLOR="1"), minimum=4)
     assert scenarios.load(ROOT / "docs/examples/bid-deposit.yaml").solve().choice_labels == {"bid": "Cost low"}
+
+
+def test_the_option_chart_marks_the_chosen_branch_not_the_first_into_its_child():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from scenarios.render import charts
+
+    data = copy.deepcopy(BID)
+    data["nodes"]["bid"]["branches"][0]["payoffs"] = {"firm": -35}  # now "Cost fair" is best
+    ax = charts.option_chart(build(data))
+    shown = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert [t for t in shown if "(chosen)" in t] == ["Cost fair (chosen)"]
