@@ -12,8 +12,8 @@ Semantics implemented (the contract, "Semantics"):
   ``p`` are uniform; ``rest`` is 1 minus the other branches of its node;
 - expected payoff = sum over paths of probability x (node payoffs along the path,
   outcome included, + branch payoffs along the path);
-- ``NODE.CHILD`` overrides pin that branch and rescale the node's other branches in
-  proportion; parameter overrides replace the parameter (dependants recomputed);
+- ``NODE.CHILD`` (or ``NODE.POSITION``, ``NODE.LABEL``) overrides pin that branch and rescale
+  the node's other branches in proportion; parameter overrides replace the parameter (dependants recomputed);
 - strategic mode: backward induction; a non-fixed decision takes the branch with the
   highest (branch payoff + child value) for its actor, ties to the first listed; chance
   nodes and fixed decisions average by ``p``;
@@ -115,6 +115,7 @@ class Path:
     nodes: tuple[str, ...]
     probability: float
     payoffs: dict[str, float]
+    branches: tuple[int, ...] = ()  # position of each branch taken (several may share a child)
 
 
 @dataclass
@@ -133,6 +134,7 @@ class SolveRef:
     ties: set[str]
     ambiguous: bool  # some decision was too close to call against float noise
     belief: BeliefRef  # the outcome distribution and expectations under the choices
+    choice_branches: dict[str, int] = field(default_factory=dict)  # position of each choice
 
 
 class Reference:
@@ -159,16 +161,16 @@ class Reference:
                 self.p[node_id] = self._probabilities(node_id, node)
         by_node: dict[str, dict[int, float]] = {}
         for key, value in branch_over.items():
-            node_id, child = key.split(".", 1)
+            node_id, ref = key.split(".", 1)
             if node_id not in self.nodes:
                 raise RefUnknownName(key)
-            children = [b["to"] for b in self.nodes[node_id].get("branches", [])]
-            if child not in children:
+            position = self._branch_named(node_id, ref)
+            if position is None:
                 raise RefUnknownName(key)
             value = eval_expr(value, base)
             if not 0.0 <= value <= 1.0:
                 raise RefProbabilityError(key)
-            by_node.setdefault(node_id, {})[children.index(child)] = value
+            by_node.setdefault(node_id, {})[position] = value
         for node_id, pins in by_node.items():
             self.p[node_id] = rescale(self.p[node_id], pins)
         self.node_pay = {
@@ -179,6 +181,24 @@ class Reference:
             for node_id, node in self.nodes.items()
             for i, b in enumerate(node.get("branches") or [])
         }
+
+    def _branch_named(self, node_id: str, ref: str) -> int | None:
+        """The branch ``NODE.ref`` names: the one branch to child ``ref``, position ``ref``
+        (from 0) or the one branch labelled ``ref``; None if none or several."""
+        branches = self.nodes[node_id].get("branches", [])
+        to_child = [i for i, b in enumerate(branches) if b["to"] == ref]
+        if to_child:
+            return to_child[0] if len(to_child) == 1 else None
+        if ref.isdigit():
+            return int(ref) if int(ref) < len(branches) else None
+        labelled = [i for i, b in enumerate(branches) if self.branch_label(b) == ref]
+        return labelled[0] if len(labelled) == 1 else None
+
+    def branch_label(self, branch: dict) -> str:
+        """A branch's label: its own, else its child's label, else the child's id."""
+        if "label" in branch:
+            return str(branch["label"])
+        return str(self.nodes.get(branch["to"], {}).get("label", branch["to"]))
 
     # -- binding -----------------------------------------------------------------------
     def _payoffs(self, mapping) -> dict[str, float]:
@@ -213,17 +233,17 @@ class Reference:
         p = self.p if p is None else p
         found: list[Path] = []
 
-        def visit(node_id, nodes, prob, pay):
+        def visit(node_id, nodes, taken, prob, pay):
             pay = add(pay, self.node_pay[node_id])
             nodes = nodes + (node_id,)
             kids = self.children(node_id)
             if not kids:
-                found.append(Path(nodes, prob, pay))
+                found.append(Path(nodes, prob, pay, taken))
                 return
             for i, child in enumerate(kids):
-                visit(child, nodes, prob * p[node_id][i], add(pay, self.branch_pay[(node_id, i)]))
+                visit(child, nodes, taken + (i,), prob * p[node_id][i], add(pay, self.branch_pay[(node_id, i)]))
 
-        visit(self.root, (), 1.0, {a: 0.0 for a in self.actors})
+        visit(self.root, (), (), 1.0, {a: 0.0 for a in self.actors})
         return found
 
     def belief(self, given: str | None = None, p: dict[str, list[float]] | None = None) -> BeliefRef:
@@ -235,7 +255,7 @@ class Reference:
             mass = sum(path.probability for path in paths)
             if mass <= 0.0:
                 raise RefUnreachable(given)
-            paths = [Path(path.nodes, path.probability / mass, path.payoffs) for path in paths]
+            paths = [Path(path.nodes, path.probability / mass, path.payoffs, path.branches) for path in paths]
         outcomes = {n: 0.0 for n, node in self.nodes.items() if node["kind"] == "outcome"}
         expected = {a: 0.0 for a in self.actors}
         reach = {n: 0.0 for n in self.nodes}
@@ -257,6 +277,7 @@ class Reference:
     def solve(self) -> SolveRef:
         values: dict[str, dict[str, float]] = {}
         choices: dict[str, str] = {}
+        positions: dict[str, int] = {}
         ties: set[str] = set()
         ambiguous = False
 
@@ -280,6 +301,7 @@ class Reference:
                     if any(1e-11 * scale < g < AMBIGUOUS_TOL * scale for g in gaps):
                         ambiguous = True
                     choices[node_id] = kids[first]
+                    positions[node_id] = first
                     own = add(own, q[first])
                 else:
                     for prob, v in zip(self.p[node_id], q, strict=False):
@@ -290,9 +312,9 @@ class Reference:
         for node_id in self.nodes:  # every node, on the path or not
             value(node_id)
         played = dict(self.p)
-        for node_id, child in choices.items():
-            played[node_id] = [1.0 if c == child else 0.0 for c in self.children(node_id)]
-        return SolveRef(values, choices, ties, ambiguous, self.belief(p=played))
+        for node_id, first in positions.items():  # by position: several branches may share a child
+            played[node_id] = [1.0 if i == first else 0.0 for i in range(len(self.children(node_id)))]
+        return SolveRef(values, choices, ties, ambiguous, self.belief(p=played), positions)
 
 
 def add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

@@ -142,7 +142,7 @@ def test_to_dict_is_the_contract_json(entry):
     assert data["expected_payoffs"] == pytest.approx({"entrant": 0.2, "incumbent": 1.2}, rel=1e-15)
     assert data["outcomes"][0] == {"id": "stay_out", "label": "stay_out", "probability": 0.5,
                                    "payoffs": {"entrant": 0.0, "incumbent": 2.0}, "tags": []}
-    assert data["paths"][0] == {"nodes": ["entry", "stay_out"], "probability": 0.5,
+    assert data["paths"][0] == {"nodes": ["entry", "stay_out"], "branches": [0], "probability": 0.5,
                                 "payoffs": {"entrant": 0.0, "incumbent": 2.0}}
     assert [o["id"] for o in data["outcomes"]] == ["stay_out", "share", "war"]
 

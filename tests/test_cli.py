@@ -126,7 +126,7 @@ def test_evaluate_json_is_the_contract_document(cli, entry_file):
     assert doc["expected_payoffs"] == pytest.approx({"entrant": 0.2, "incumbent": 1.2}, rel=1e-15)
     assert doc["outcomes"][0] == {"id": "stay_out", "label": "stay_out", "probability": 0.5,
                                   "payoffs": {"entrant": 0.0, "incumbent": 2.0}, "tags": []}
-    assert doc["paths"][0] == {"nodes": ["entry", "stay_out"], "probability": 0.5,
+    assert doc["paths"][0] == {"nodes": ["entry", "stay_out"], "branches": [0], "probability": 0.5,
                                "payoffs": {"entrant": 0.0, "incumbent": 2.0}}
     assert [o["id"] for o in doc["outcomes"]] == ["stay_out", "share", "war"]
     assert len(doc["paths"]) == 3

@@ -258,13 +258,13 @@ def test_node_ids_may_use_hyphens_and_underscores():
     assert s.evaluate().outcomes[0].id == "b-2"
 
 
-def test_graph_is_a_frozen_digraph(entry):
+def test_graph_is_a_frozen_multidigraph(entry):
     g = entry.graph
-    assert isinstance(g, nx.DiGraph) and nx.is_frozen(g)
-    assert set(g.edges) == {("entry", "stay_out"), ("entry", "response"),
-                            ("response", "war"), ("response", "share")}
+    assert isinstance(g, nx.MultiDiGraph) and nx.is_frozen(g)
+    assert set(g.edges(keys=True)) == {("entry", "stay_out", 0), ("entry", "response", 1),
+                                       ("response", "war", 0), ("response", "share", 1)}
     assert g.nodes["response"]["actor"] == "incumbent"
-    assert g.edges["entry", "response"]["index"] == 1
+    assert g.edges["entry", "response", 1]["index"] == 1
     with pytest.raises(nx.NetworkXError):
         g.add_edge("war", "entry")
 

@@ -136,6 +136,8 @@ class NodeBuilder:
                payoffs: Mapping[str, Any] | None = None, text: str | None = None) -> NodeBuilder:
         """Add a branch to node ``to`` (which may be added later).
 
+        Several branches of one node may lead to the same child (give them different labels).
+
         Parameters
         ----------
         to : str

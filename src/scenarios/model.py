@@ -172,7 +172,7 @@ class Scenario:
                  actors: Mapping[str, Actor] | None = None,
                  parameters: Mapping[str, Parameter] | None = None,
                  filename: str = "<string>", warnings: tuple[Diagnostic, ...] = (),
-                 graph: nx.DiGraph | None = None):
+                 graph: nx.MultiDiGraph | None = None):
         self.id = id
         self.title = title
         self.summary = summary
@@ -203,12 +203,13 @@ class Scenario:
 
     # -- views ----------------------------------------------------------------------------
     @property
-    def graph(self) -> nx.DiGraph:
-        """The scenario as a frozen :class:`networkx.DiGraph` (read-only).
+    def graph(self) -> nx.MultiDiGraph:
+        """The scenario as a frozen :class:`networkx.MultiDiGraph` (read-only).
 
         Node attributes: ``kind``, ``label``, ``actor``, ``node`` (the :class:`Node`).
-        Edge attributes: ``label``, ``index`` (position among the parent's branches),
-        ``branch`` (the :class:`Branch`).
+        One edge per branch, keyed by its position among the parent's branches (several
+        branches of a node may lead to the same child): ``graph.edges[parent, child, index]``.
+        Edge attributes: ``label``, ``index`` (that position), ``branch`` (the :class:`Branch`).
         """
         if self._graph is None:
             self._graph = graph_of(self.nodes)
@@ -278,14 +279,15 @@ class Scenario:
         return dumps(self)
 
 
-def graph_of(nodes: Mapping[str, Node]) -> nx.DiGraph:
-    """Build the frozen DiGraph of ``nodes`` (edges to unknown ids are skipped)."""
-    graph = nx.DiGraph()
+def graph_of(nodes: Mapping[str, Node]) -> nx.MultiDiGraph:
+    """Build the frozen MultiDiGraph of ``nodes``: one edge per branch, keyed by its position
+    (edges to unknown ids are skipped)."""
+    graph = nx.MultiDiGraph()
     graph.add_nodes_from(
         (n.id, {"kind": n.kind, "label": n.label, "actor": n.actor, "node": n}) for n in nodes.values()
     )
     graph.add_edges_from(
-        (n.id, b.to, {"label": b.label, "index": i, "branch": b})
+        (n.id, b.to, i, {"label": b.label, "index": i, "branch": b})
         for n in nodes.values()
         for i, b in enumerate(n.branches)
         if b.to in nodes

@@ -152,8 +152,7 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
     choices = []
     for node_id in decision_keys:
         picks = tuple(r.choices.get(node_id) for r in solved)
-        labels = tuple(None if c is None else next(b.label for b in s.nodes[node_id].branches if b.to == c)
-                       for s, c in zip(scenarios, picks, strict=False))
+        labels = tuple(r.choice_labels.get(node_id) for r in solved)  # the chosen branch's, not its child's
         choices.append(ChoiceRow(node_id, _label(scenarios, node_id), picks, labels))
     return Comparison(scenarios, names, outcomes, tags, payoffs(beliefs), payoffs(solved), tuple(choices))
 

@@ -345,19 +345,13 @@ def _bind_settings(scenario: Scenario, columns: dict[str, np.ndarray], overrides
     problem = BatchProblem(None, dict(scenario.parameters), {}, params, branches, compiled_form=scenario.compiled)
     pinned: dict[str, Value] = {**problem.pinned, **{n: c for n, c in columns.items() if "." not in n}}
     values = parameter_values(scenario.parameters, pinned)
-    branch_columns = {_branch_key(n): c for n, c in columns.items() if "." in n}
+    branch_columns = {resolve_setting(scenario, n).pin: c for n, c in columns.items() if "." in n}
 
     def name(row: int) -> str:
         shown = [f"{n}={c[row]:g}" for n, c in columns.items()]
         return ", ".join(shown) if shown else "the base case"
 
     return bind_batch(problem, Draws(k, values), branch_columns=branch_columns, strict=name)
-
-
-def _branch_key(name: str) -> tuple[str, str]:
-    """``NODE.CHILD`` as ``(node, child)``."""
-    node, child = name.split(".", 1)
-    return node, child
 
 
 def _metric_nodes(scenario: Scenario, metric: Metric) -> np.ndarray:

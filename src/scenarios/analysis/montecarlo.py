@@ -93,13 +93,16 @@ class Estimate:
 
 @dataclass(frozen=True)
 class SampledPath:
-    """One sampled path: node ids from the root to the outcome, and the payoff accrued."""
+    """One sampled path: node ids from the root to the outcome, and the payoff accrued;
+    ``branches`` the position of each branch taken among its node's branches (several
+    branches of a node may lead to the same child)."""
 
     nodes: tuple[str, ...]
     payoffs: Mapping[str, float]
+    branches: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"nodes": list(self.nodes), "payoffs": _clean_map(self.payoffs)}
+        return {"nodes": list(self.nodes), "branches": list(self.branches), "payoffs": _clean_map(self.payoffs)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +118,7 @@ class _Plan:
     step: np.ndarray | None  # otherwise: payoff gained by taking each edge (edge + child), (A, E)
     root_payoff: np.ndarray
     record: bool
+    branch: np.ndarray  # per edge, its position among its parent's branches (recorded with the path)
 
 
 def _make_plan(bound, record: bool) -> _Plan:
@@ -144,7 +148,7 @@ def _make_plan(bound, record: bool) -> _Plan:
     else:
         step = np.ascontiguousarray((bound.edge_payoff + bound.node_payoff[c.child]).T)
     return _Plan(c.root, key, last_positive, c.child, c.kind == OUTCOME, prefix, step,
-                 bound.node_payoff[c.root].copy(), record)
+                 bound.node_payoff[c.root].copy(), record, c.branch)
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,6 +159,7 @@ class _Chunk:
     m2: np.ndarray  # (A,) sum of squared deviations from the mean
     nodes: np.ndarray | None  # (levels + 1, n) node index per step, -1 after the end
     totals: np.ndarray | None  # (n, A)
+    branches: np.ndarray | None = None  # as nodes: position of the branch into each (-1 at the root)
 
 
 def _walk(plan_: _Plan, task: Task) -> _Chunk:
@@ -181,7 +186,7 @@ def _walk(plan_: _Plan, task: Task) -> _Chunk:
             for a, row in enumerate(plan_.step):
                 running[a] += row.take(edge)
         if plan_.record:
-            levels.append((active, nxt))
+            levels.append((active, nxt, plan_.branch[edge]))
         done = plan_.is_outcome[nxt]
         end[active[done]] = nxt[done]
         keep = ~done
@@ -198,14 +203,16 @@ def _walk(plan_: _Plan, task: Task) -> _Chunk:
         totals = plan_.prefix[end]
     mean = totals.mean(axis=0)
     m2 = ((totals - mean) ** 2).sum(axis=0)
-    nodes = None
+    nodes = branches = None
     if plan_.record:
         nodes = np.full((len(levels) + 1, n), -1, dtype=np.int32)
+        branches = np.full((len(levels) + 1, n), -1, dtype=np.int32)
         nodes[0] = plan_.root
-        for level, (ids, reached) in enumerate(levels, start=1):
+        for level, (ids, reached, position) in enumerate(levels, start=1):
             nodes[level, ids] = reached
+            branches[level, ids] = position
     return _Chunk(n, np.bincount(end, minlength=len(plan_.last_edge)), mean, m2, nodes,
-                  totals if plan_.record else None)
+                  totals if plan_.record else None, branches)
 
 
 def _merge(chunks: list[_Chunk]) -> _Chunk:
@@ -217,21 +224,23 @@ def _merge(chunks: list[_Chunk]) -> _Chunk:
         mean = mean + delta * (chunk.n / total)
         m2 = m2 + chunk.m2 + delta ** 2 * (n * chunk.n / total)
         n = total
-    nodes = totals = None
+    nodes = totals = branches = None
     if chunks[0].nodes is not None:  # then every chunk recorded its paths
-        recorded = [(chunk.nodes, chunk.totals, chunk.n) for chunk in chunks
-                    if chunk.nodes is not None and chunk.totals is not None]
-        depth = max(steps.shape[0] for steps, _, _ in recorded)
+        recorded = [(chunk.nodes, chunk.totals, chunk.n, chunk.branches) for chunk in chunks
+                    if chunk.nodes is not None and chunk.totals is not None and chunk.branches is not None]
+        depth = max(steps.shape[0] for steps, _, _, _ in recorded)
         nodes = np.full((depth, n), -1, dtype=np.int32)
+        branches = np.full((depth, n), -1, dtype=np.int32)
         at = 0
-        for steps, _, size in recorded:
+        for steps, _, size, taken in recorded:
             nodes[:steps.shape[0], at:at + size] = steps
+            branches[:steps.shape[0], at:at + size] = taken
             at += size
-        totals = np.concatenate([paid for _, paid, _ in recorded])
+        totals = np.concatenate([paid for _, paid, _, _ in recorded])
     ends = chunks[0].ends.copy()
     for chunk in chunks[1:]:
         ends = ends + chunk.ends
-    return _Chunk(n, ends, mean, m2, nodes, totals)
+    return _Chunk(n, ends, mean, m2, nodes, totals, branches)
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,6 +262,7 @@ class SimulationResult:
     labels: Mapping[str, str]
     outcome_tags: Mapping[str, tuple[str, ...]]
     path_nodes: np.ndarray | None = None  # (levels + 1, n) node index per step, -1 after the end
+    path_branches: np.ndarray | None = None  # (levels + 1, n) position of the branch into each step
     path_payoffs: np.ndarray | None = None  # (n, A)
     node_ids: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
@@ -264,11 +274,13 @@ class SimulationResult:
             return None
         ids = self.node_ids
         columns = self.path_nodes.T.tolist()
+        taken = self.path_branches.T.tolist() if self.path_branches is not None else [[]] * len(columns)
         payoffs = self.path_payoffs.tolist()
         out = []
-        for column, pay in zip(columns, payoffs, strict=False):
+        for column, pay, positions in zip(columns, payoffs, taken, strict=False):
             stop = column.index(-1) if -1 in column else len(column)
-            out.append(SampledPath(tuple(ids[i] for i in column[:stop]), dict(zip(self.actors, pay, strict=False))))
+            out.append(SampledPath(tuple(ids[i] for i in column[:stop]), dict(zip(self.actors, pay, strict=False)),
+                                   tuple(positions[1:stop])))
         return tuple(out)
 
     def to_dict(self) -> dict:
@@ -368,7 +380,8 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
         overrides=dict(overrides or {}), outcomes=outcomes, tags=tags, expected_payoffs=payoffs,
         labels={c.ids[i]: scenario.nodes[c.ids[i]].label for i in order},
         outcome_tags={c.ids[i]: scenario.nodes[c.ids[i]].tags for i in order},
-        path_nodes=merged.nodes, path_payoffs=merged.totals, node_ids=c.ids, actors=c.actors,
+        path_nodes=merged.nodes, path_branches=merged.branches, path_payoffs=merged.totals, node_ids=c.ids,
+        actors=c.actors,
     )
 
 

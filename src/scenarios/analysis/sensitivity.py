@@ -116,10 +116,10 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
                 raise AnalysisError(f"branch probability {name} needs a range: --range {name}=LOW:HIGH")
             if bound is None:
                 bound = bind(scenario, overrides)
-            node_id, child = name.split(".", 1)
-            base = float(bound.p[scenario.compiled.edge_of(node_id, child)])
+            node_id, position = resolve_setting(scenario, name).pin  # branches may share a child
+            base = float(bound.p[scenario.compiled.edge_of(node_id, position)])
             node = scenario.nodes[node_id]
-            label = next(b.label for b in node.branches if b.to == child)
+            label = node.branches[int(position)].label
             out.append(Variable(name, "branch", *_bounds(name, ranges[name]), base,
                                 f"probability of {label!r} at {node.label!r}"))
             continue

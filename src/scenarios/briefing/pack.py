@@ -266,15 +266,13 @@ class _Content:
     # shared pieces ------------------------------------------------------------------------------
     def route(self, path) -> list[str]:
         s = self.scenario
-        return [next(b for b in s.nodes[u].branches if b.to == v).label
-                for u, v in zip(path.nodes, path.nodes[1:], strict=False)]
+        return [b.label for b in path.steps(s)]  # by position: branches may share a child
 
     def narrative(self, path) -> str:
         """The branch texts along the path and the outcome's text, in order."""
         s = self.scenario
         parts = []
-        for u, v in zip(path.nodes, path.nodes[1:], strict=False):
-            branch = next(b for b in s.nodes[u].branches if b.to == v)
+        for branch in path.steps(s):
             if branch.text:
                 parts.append(branch.text.strip())
         end = s.nodes[path.nodes[-1]]
@@ -285,9 +283,9 @@ class _Content:
     def choice_rows(self) -> list[list[str]]:
         s, z = self.scenario, self.solved
         rows = []
-        for node_id, child in z.choices.items():
+        for node_id, position in z.choice_branches.items():  # by position: branches may share a child
             node = s.nodes[node_id]
-            branch = next(b for b in node.branches if b.to == child)
+            branch = node.branches[position]
             rows.append([_md(node.label), s.actors[node.actor].name, _md(branch.label),
                          _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else ""])
         return rows

@@ -79,8 +79,9 @@ def add_top(p: argparse.ArgumentParser) -> None:
 def add_set(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], type=_assignment,
                    dest="overrides",
-                   help="override a parameter, or NODE.CHILD for a branch probability (the other "
-                        "branches are rescaled); repeatable")
+                   help="override a parameter, or NODE.CHILD for a branch probability (NODE.POSITION "
+                        "or NODE.LABEL where several branches lead to CHILD; the other branches are "
+                        "rescaled); repeatable")
 
 
 def _assignment(text: str) -> tuple[str, str]:

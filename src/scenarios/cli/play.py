@@ -189,7 +189,7 @@ def render_step(walk, step, style: Style) -> str:
     else:
         what = f"You chose: {step.label} (p = {number(step.probability)})"
     lines = [style.bold(style.wrap("→ " + what, "", "  "))]
-    branch = next(b for b in walk.scenario.nodes[step.at].branches if b.to == step.to)
+    branch = walk.scenario.nodes[step.at].branches[step.branch]  # by position: branches may share a child
     if branch.text:
         lines.append(style.wrap(branch.text, "  "))
     return "\n".join(lines)
@@ -224,9 +224,9 @@ def render_hint(walk, style: Style) -> str:
         lines.append(f"    value of each option for {who}:")
         width = min(max(len(o.label) for o in walk.options), max(20, style.width - 20))
         for option in walk.options:
-            mark = "→" if option.to == hint.choice else " "
+            mark = "→" if option.index == hint.choice_branch else " "
             label = option.label if len(option.label) <= width else option.label[:width - 1] + "…"
-            lines.append(f"    {mark} {label:<{width}}  {number(hint.values[option.to], 3):>8}")
+            lines.append(f"    {mark} {label:<{width}}  {number(hint.branch_values[option.index], 3):>8}")
     elif kind.has_actor:
         lines.append(style.wrap("This decision is fixed: the solution keeps its belief weights here.",
                                 "    "))
@@ -276,7 +276,7 @@ def render_summary(walk, style: Style) -> str:
                                  "  ")]
         for review in summary.decisions:
             node = s.nodes[review.node]
-            took = _branch_label(s, review.node, review.took)
+            took = _branch_label(s, review.node, review.took, review.took_branch)
             who = _actor_name(walk, review.actor)
             you = "the roll took" if review.rolled else "you took"
             if review.strategic is None:
@@ -287,7 +287,7 @@ def render_summary(walk, style: Style) -> str:
             else:
                 text = (f"{node.label} ({who}): {you} “{took}” (value "
                         f"{number(review.value_took, 3)} for {who}); the solution takes "
-                        f"“{_branch_label(s, review.node, review.strategic)}” "
+                        f"“{_branch_label(s, review.node, review.strategic, review.strategic_branch)}” "
                         f"({number(review.value_strategic, 3)}).")
             lines.append(style.wrap("• " + text, "    ", "      "))
         lines.append(style.wrap("If every actor played the solution from the start, the expected "
@@ -317,8 +317,9 @@ def _short(label: str) -> str:
     return head if head else label
 
 
-def _branch_label(scenario, node_id: str, child: str) -> str:
-    return next(b.label for b in scenario.nodes[node_id].branches if b.to == child)
+def _branch_label(scenario, node_id: str, child: str, position: int | None = None) -> str:
+    branches = scenario.nodes[node_id].branches  # by position where known: several may lead to one child
+    return branches[position].label if position is not None else next(b.label for b in branches if b.to == child)
 
 
 def render_reveal(walk, reveal, style: Style) -> list[str]:
@@ -393,17 +394,17 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
             break
         out += ["| # | option | p | |", "| ---: | --- | ---: | --- |"]
         for k, option in enumerate(replay.options, 1):
-            mark = "**taken**" if option.to == step.to else ""
+            mark = "**taken**" if option.index == step.branch else ""
             out.append(f"| {k} | {_md(option.label)} | {number(option.probability)} | {mark} |")
         out.append("")
         how = f"Rolled {step.u:.3f}" if step.how == "rolled" else "Chose"
         out.append(f"**{how}:** {_md(step.label)} (p = {number(step.probability)}); "
                    f"path probability now {probability(replay.path_probability * step.probability)}.")
-        branch = next(b for b in node.branches if b.to == step.to)
+        branch = node.branches[step.branch]
         if branch.text:
             out += ["", _md(branch.text)]
         out.append("")
-        replay.choose(step.to)
+        replay.choose(replay.options[step.branch])
     if not walk.is_finished:
         out += [f"*The walk stopped here ({ended}), at step {len(walk.history) + 1}; path "
                 f"probability so far {probability(walk.path_probability)}.*", ""]

@@ -87,7 +87,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
         for i in range(len(node.branches) - 1, -1, -1):
             branch = node.branches[i]
             last = i == len(node.branches) - 1
-            p = values.get((node_id, branch.to))
+            p = values.get((node_id, i))  # by position: several branches may lead to one child
             label = f"{branch.label}" + (f" (p={p})" if p else "")
             if branch.payoffs:
                 label += " payoffs: " + ", ".join(f"{a} {_quantity(v)}" for a, v in branch.payoffs.items())
@@ -97,7 +97,7 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
 
 
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
-    """Branch probability text per (node, child): the expression and its value.
+    """Branch probability text per (node, branch position): the expression and its value.
 
     The values are the result's bound probabilities (``scenario`` is evaluated once, without
     overrides, when no result is given).
@@ -112,9 +112,9 @@ def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict
             value = number(float(arrays.p[start + j]))
             written = branch.p
             if written is None or (isinstance(written, Expression) and written.is_number):
-                out[(node.id, branch.to)] = value
+                out[(node.id, j)] = value
             else:
-                out[(node.id, branch.to)] = f"{_quantity(written)} = {value}"
+                out[(node.id, j)] = f"{_quantity(written)} = {value}"
     return out
 
 
@@ -161,9 +161,7 @@ def _path_block(result: BeliefResult) -> list[str]:
     lines = ["", f"Most probable paths{cond}; payoffs accrued along the path"]
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     for rank, path in enumerate(result.paths, 1):
-        steps = []
-        for parent, child in zip(path.nodes, path.nodes[1:], strict=False):
-            steps.append(next(b for b in s.nodes[parent].branches if b.to == child).label)
+        steps = [b.label for b in path.steps(s)]  # by position: branches may share a child
         payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
         lines.append(f"  {rank:>2}. p = {number(path.probability)}   ({payoffs})")
         route = " → ".join(steps) + f"  ⇒ {s.nodes[path.nodes[-1]].label}"
@@ -185,9 +183,9 @@ def format_solve(result: SolveResult) -> str:
     s = result.scenario
     lines = _header(result, "strategic mode (backward induction: each actor maximises its expected payoff)")
     rows = []
-    for node_id, child in list(result.choices.items())[:60]:
+    for node_id, position in list(result.choice_branches.items())[:60]:  # branches may share a child
         node = s.nodes[node_id]
-        branch = next(b for b in node.branches if b.to == child)
+        branch = node.branches[position]
         actor = node.actor
         assert actor is not None  # only decisions are chosen, and a decision always has an actor
         own = result.values[node_id][actor]

@@ -99,7 +99,8 @@ def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, 
     paths = tuple(
         PathRow(tuple(compiled.ids[i] for i in nodes), float(prob * scale),
                 dict(zip(actors, map(float, bound.node_payoff[nodes].sum(axis=0)
-                                     + bound.edge_payoff[edges].sum(axis=0)), strict=False)))
+                                     + bound.edge_payoff[edges].sum(axis=0)), strict=False)),
+                tuple(compiled.branch[edges].tolist()))
         for nodes, edges, prob in found
     )
     return result_type(

@@ -136,7 +136,7 @@ def parse_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None
         if setting.node is not None and setting.child is not None:  # a branch
             if not 0.0 <= value <= 1.0:
                 raise ProbabilityError(f"--set {name}={value:g}: a probability must lie in [0, 1]")
-            branches[(setting.node, setting.child)] = value
+            branches[setting.pin] = value  # by position: branches may share a child
         else:
             params[name] = value
     return params, branches

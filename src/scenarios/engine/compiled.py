@@ -155,11 +155,17 @@ class Compiled:
                    slice(self.gen_edges[g], self.gen_edges[g + 1]))
 
     def edge_of(self, parent_id: str, child_id: str) -> int:
-        """Edge index of the branch ``parent_id → child_id`` (KeyError if none)."""
+        """Edge index of the branch ``parent_id → child_id`` (KeyError if none, or if several
+        branches of the parent lead there).  ``child_id`` may instead be the branch's position
+        among the parent's branches, as text (``"2"``: node ids never start with a digit)."""
         i = self.index[parent_id]
-        lo, hi = self.edge_start[i], self.edge_start[i + 1]
+        lo, hi = int(self.edge_start[i]), int(self.edge_start[i + 1])
+        if child_id.isdigit() and child_id.isascii():
+            if int(child_id) >= hi - lo:
+                raise KeyError((parent_id, child_id))
+            return lo + int(child_id)
         hits = np.flatnonzero(self.child[lo:hi] == self.index[child_id])
-        if not len(hits):
+        if len(hits) != 1:  # none, or parallel branches: name one by its position
             raise KeyError((parent_id, child_id))
         return int(lo + hits[0])
 

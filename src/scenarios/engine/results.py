@@ -17,7 +17,7 @@ from ..formatting import json_number
 from .compiled import OUTCOME
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Scenario
+    from ..model import Branch, Scenario
     from .compiled import Compiled
     from .views import BranchView, ResultArrays
 
@@ -47,15 +47,29 @@ class OutcomeRow:
 
 @dataclass(frozen=True, slots=True)
 class PathRow:
-    """A root-to-outcome path: node ids, probability, total payoff accrued along it."""
+    """A root-to-outcome path: node ids, probability, total payoff accrued along it.
+
+    A path is a sequence of branches: ``branches[k]`` is the position (from 0) of the branch
+    taken from ``nodes[k]`` among that node's branches, which tells apart several branches
+    of one node that lead to the same child.
+    """
 
     nodes: tuple[str, ...]
     probability: float
     payoffs: Mapping[str, float]
+    branches: tuple[int, ...] = ()
+
+    def steps(self, scenario: Scenario) -> tuple[Branch, ...]:
+        """The branches taken, in order (the :class:`~scenarios.model.Branch` objects)."""
+        nodes = scenario.nodes
+        if len(self.branches) == len(self.nodes) - 1:
+            return tuple(nodes[u].branches[k] for u, k in zip(self.nodes, self.branches, strict=False))
+        return tuple(next(b for b in nodes[u].branches if b.to == v)  # a path built without positions
+                     for u, v in zip(self.nodes, self.nodes[1:], strict=False))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"nodes": list(self.nodes), "probability": _clean(self.probability),
-                "payoffs": _clean_map(self.payoffs)}
+        return {"nodes": list(self.nodes), "branches": list(self.branches),
+                "probability": _clean(self.probability), "payoffs": _clean_map(self.payoffs)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,6 +304,19 @@ class SolveResult(BeliefResult):
         return {compiled.ids[i]: compiled.ids[compiled.child[self.chosen_edge[i]]] for i in self._solved}
 
     @cached_property
+    def choice_branches(self) -> dict[str, int]:
+        """Every non-fixed decision node id → the position (from 0) of the chosen branch among
+        its branches: :attr:`choices` names the child, which several branches may share."""
+        compiled = self.scenario.compiled
+        return {compiled.ids[i]: int(compiled.branch[self.chosen_edge[i]]) for i in self._solved}
+
+    @cached_property
+    def choice_labels(self) -> dict[str, str]:
+        """Every non-fixed decision node id → the label of the chosen branch."""
+        nodes = self.scenario.nodes
+        return {node_id: nodes[node_id].branches[k].label for node_id, k in self.choice_branches.items()}
+
+    @cached_property
     def ties(self) -> tuple[str, ...]:
         """Decision nodes where a tie was broken in favour of the first listed branch."""
         compiled = self.scenario.compiled
@@ -298,5 +325,7 @@ class SolveResult(BeliefResult):
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         data["choices"] = self.choices
+        data["choice_branches"] = self.choice_branches
+        data["choice_labels"] = self.choice_labels
         data["ties"] = list(self.ties)
         return data

@@ -136,7 +136,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
             if payoff:
                 text += f"\n({payoff})"
             attrs = f"label={quote(text)}"
-            if solved is not None and strategic and solved.choices.get(node_id) == branch.to:
+            if solved is not None and strategic and solved.choice_branches.get(node_id) == i:  # by position
                 assert node.actor is not None  # a decision always has an actor
                 attrs += f", penwidth=2.5, color={quote(colors[node.actor])}"
             lines.append(f"  {quote(node_id)} -> {quote(branch.to)} [{attrs}];")

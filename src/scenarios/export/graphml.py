@@ -42,7 +42,9 @@ def _expression_text(expr) -> str:
 
 def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
                 results: bool = False):
-    """The scenario as a plain :class:`networkx.DiGraph` with scalar attributes only.
+    """The scenario as a plain :class:`networkx.MultiDiGraph` with scalar attributes only: one
+    edge per branch, keyed by its position among the parent's branches (several branches of
+    a node may lead to the same child), as :attr:`~scenarios.model.Scenario.graph`.
 
     Every attribute is a str, int, float or bool (what GraphML and GEXF can hold); absent
     values are left out rather than set to None; text is cleaned of the control characters
@@ -54,7 +56,7 @@ def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
     >>> g = to_networkx(scenarios.load("oil-wildcatter"))
     >>> g.nodes["wet"]["payoff.wildcatter"], g.nodes["wet"]["payoff.wildcatter.value"]
     ('revenue_wet', 120.0)
-    >>> g.edges["start", "drill_now"]["p.value"], g.graph["parameter.drill_cost.value"]
+    >>> g.edges["start", "drill_now", 0]["p.value"], g.graph["parameter.drill_cost.value"]
     (0.5, 70.0)
     """
     import networkx as nx
@@ -62,7 +64,7 @@ def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
     numbers = numbers_of(scenario, overrides)
     colors = actor_colors(scenario)
     actors = list(scenario.actors)
-    graph = nx.DiGraph()
+    graph = nx.MultiDiGraph()
     meta = {"title": scenario.title, "id": scenario.id, "root": scenario.root,
             "summary": scenario.summary, "as_of": scenario.as_of}
     graph.graph.update({k: v for k, v in meta.items() if v is not None})
@@ -93,7 +95,8 @@ def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
         graph.add_node(node_id, **attrs)
     for node_id, node in scenario.nodes.items():
         for i, branch in enumerate(node.branches):
-            attrs = {"label": branch.label, "index": i, "p.value": numbers.p[node_id][i]}
+            # ``branch`` names it as --set does (NODE.POSITION): unique, the edge's id in GraphML.
+            attrs = {"label": branch.label, "index": i, "branch": f"{node_id}.{i}", "p.value": numbers.p[node_id][i]}
             if branch.p is REST:
                 attrs["p"] = "rest"
             elif branch.p is not None:
@@ -101,7 +104,7 @@ def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
             if branch.text is not None:
                 attrs["text"] = branch.text
             _payoffs(attrs, branch.payoffs, numbers.branch_payoffs[node_id][i], actors)
-            graph.add_edge(node_id, branch.to, **attrs)
+            graph.add_edge(node_id, branch.to, key=i, **attrs)
     if results:
         _add_results(scenario, graph, overrides)
     _clean_text(graph)
@@ -111,7 +114,7 @@ def to_networkx(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
 def _clean_text(graph) -> None:
     """Text as XML can hold it (control characters out), in every attribute."""
     for table in (graph.graph, *(d for _, d in graph.nodes(data=True)),
-                  *(d for _, _, d in graph.edges(data=True))):
+                  *(d for _, _, d in graph.edges(data=True))):  # every parallel edge too
         for key, value in table.items():
             if isinstance(value, str):
                 table[key] = xml_safe(value)
@@ -136,8 +139,9 @@ def _add_results(scenario: Scenario, graph, overrides) -> None:
                 data[f"{prefix}.value.{actor}"] = value
     for node_id, child in solved.choices.items():
         graph.nodes[node_id]["solve.choice"] = child
-    for parent, child, data in graph.edges(data=True):
-        data["solve.chosen"] = solved.choices.get(parent) == child
+        graph.nodes[node_id]["solve.choice_branch"] = solved.choice_branches[node_id]
+    for parent, _, index, data in graph.edges(keys=True, data=True):  # by position: branches may share a child
+        data["solve.chosen"] = solved.choice_branches.get(parent) == index
 
 
 def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
@@ -161,5 +165,5 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
 
     buffer = io.BytesIO()
     nx.write_graphml(to_networkx(scenario, overrides=overrides, results=results), buffer,
-                     encoding="utf-8", prettyprint=True)
+                     encoding="utf-8", prettyprint=True, edge_id_from_attribute="branch")
     return buffer.getvalue().decode("utf-8")

@@ -30,6 +30,7 @@ import html
 import json
 import re
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
         branches = [{"to": view.to, "label": view.label, "p": view.probability,
                      "payoffs": list(view.payoffs.values()), "text": branch.text}
                     for view, branch in zip(belief.branches(node_id), node.branches, strict=True)]
-        entry = {"kind": node.kind, "label": node.label, "text": node.text, "actor": node.actor,
+        entry: dict[str, Any] = {"kind": node.kind, "label": node.label, "text": node.text, "actor": node.actor,
                  "fixed": node.fixed, "quote": node.quote, "historical": node.historical,
                  "tags": list(node.tags),
                  "sources": [_source(scenario.sources[k]) for k in node.source],
@@ -122,6 +123,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
             assert actor is not None  # a decision always has an actor
             entry["option_values"] = [view.value[actor] for view in solution.branches(node_id)]
             entry["choice"] = solution.choice(node_id)
+            entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
             entry["tie"] = node_id in solution.ties
         nodes[node_id] = entry
 
@@ -221,11 +223,14 @@ def _tree_svg(scenario: Scenario, data: dict) -> str:
     edges, shapes = [], []
     for node_id, node in data["nodes"].items():
         x1, y1 = xy(node_id)
-        for branch in node["branches"]:
+        targets = [branch["to"] for branch in node["branches"]]
+        for k, branch in enumerate(node["branches"]):
             x2, y2 = xy(branch["to"])
             mid = (x1 + x2) / 2
+            # Several branches into one node: bow them apart so each is its own curve.
+            bow = _DY * 0.45 * (targets[:k].count(branch["to"]) - (targets.count(branch["to"]) - 1) / 2)
             edges.append(f'<path class="edge" data-edge="{html.escape(node_id)}>{html.escape(branch["to"])}" '
-                         f'd="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"><title>'
+                         f'data-branch="{k}" d="M{x1},{y1} C{mid},{y1 + bow:g} {mid},{y2 + bow:g} {x2},{y2}"><title>'
                          f'{html.escape(branch["label"])} (p = {branch["p"]:.4g})</title></path>')
     for node_id, node in data["nodes"].items():
         x, y = xy(node_id)

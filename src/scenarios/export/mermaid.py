@@ -109,7 +109,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
             text = escape(branch.label)
             if not KINDS[node.kind].has_actor or branch.p is not None or node.fixed:
                 text += f" (p = {format_probability(numbers.p[node_id][i])})"
-            chosen = solved is not None and solved.choices.get(node_id) == branch.to
+            chosen = solved is not None and solved.choice_branches.get(node_id) == i  # by position
             arrow = "==>" if chosen else "-->"
             if chosen:
                 thick.append(link)

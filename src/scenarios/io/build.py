@@ -408,15 +408,20 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
         report.error(path + ("branches",) if "branches" in entry else path, "no-branches",
                      f"{what} needs a non-empty list of 'branches'", key="branches" not in entry)
     else:
-        seen_targets: set[str] = set()
+        # Several branches may lead to the same node (a branch is its position and label, not
+        # its target), but two of them to one node need different labels to be told apart.
+        seen: set[tuple[str, str]] = set()
         for index, raw in enumerate(entry["branches"]):
             branch = _branch(report, raw, path + ("branches", index), what, all_nodes, actors)
             if branch is None:
                 continue
-            if branch.to in seen_targets:
-                report.error(path + ("branches", index, "to"), "duplicate-branch",
-                             f"{what} has two branches to {branch.to!r}; give each branch its own child")
-            seen_targets.add(branch.to)
+            if (branch.to, branch.label) in seen:
+                where = path + ("branches", index) + (("label",) if isinstance(raw, dict) and "label" in raw
+                                                      else ("to",))
+                report.error(where, "duplicate-branch",
+                             f"{what} has two branches to {branch.to!r} labelled {branch.label!r}; "
+                             "branches into the same node need different labels")
+            seen.add((branch.to, branch.label))
             branches.append(branch)
 
     tags = entry.get("tags", [])

@@ -22,9 +22,11 @@ The rules, applied per variant in this order (see ``docs/analysis.md``):
 3. ``nodes``: a new id adds the node (listed after the base's nodes).  For an existing
    id the entry merges field by field: ``payoffs`` merge by actor, ``branches`` merge by
    their ``to`` (a listed branch to an existing child merges field by field, a branch to
-   a new child is appended), any other field is replaced, ``null`` deletes a field.  An
+   a new child is appended; where several branches lead to that child, the one with the
+   same ``label``, or a new branch), any other field is replaced, ``null`` deletes a field.  An
    entry with a different ``kind`` replaces the base node wholesale.
-4. ``set: {NAME: VALUE}``: a parameter's value, or ``NODE.CHILD`` for one branch
+4. ``set: {NAME: VALUE}``: a parameter's value, or ``NODE.CHILD`` (``NODE.POSITION`` or
+   ``NODE.LABEL`` where several branches lead to CHILD) for one branch
    probability with the node's other branches rescaled in proportion, exactly as
    ``--set`` does on the command line (several entries on one node pin all of them).
 5. ``remove: [NODE, NODE.CHILD, ...]``: removes a branch (its probability goes to the
@@ -305,19 +307,27 @@ def _merge_node(old: _V, patch: _V, node_id: str, problems: _Problems) -> None:
 
 
 def _merge_branches(old: _V, patch: _V, node_id: str, problems: _Problems) -> None:
-    by_target = {_plain(b.value["to"]): b for b in old.value
-                 if isinstance(b.value, dict) and "to" in b.value}
+    def to_of(b: _V) -> Any:
+        return _plain(b.value["to"]) if isinstance(b.value, dict) and "to" in b.value else None
+
     for branch in patch.value:
         if not isinstance(branch.value, dict) or not isinstance(branch.value.get("to", _V(None, ())).value, str):
             problems.error(branch.at, "variant", f"nodes: {node_id!r}: a branch in a variant needs "
                            "'to' (the child it changes, or a new child it adds)")
             continue
         target = branch.value["to"].value
-        if target in by_target:
-            _merge_fields(by_target[target], branch, merge_maps=("payoffs",))
+        same = [b for b in old.value if to_of(b) == target]
+        if len(same) > 1:  # several branches lead there: the label says which (or adds one)
+            if "label" not in branch.value:
+                problems.error(branch.at, "variant", f"nodes: {node_id!r}: {len(same)} branches lead to "
+                               f"{target!r}; give the 'label' of the one this changes")
+                continue
+            label = _plain(branch.value["label"])
+            same = [b for b in same if "label" in b.value and _plain(b.value["label"]) == label]
+        if same:
+            _merge_fields(same[0], branch, merge_maps=("payoffs",))
         else:
             old.value.append(branch)
-            by_target[target] = branch
 
 
 # -- set and remove ---------------------------------------------------------------------------
@@ -335,7 +345,8 @@ def _known_number(value: Any) -> float:
 
 
 def _branch_of(top: dict, name: str, at: Loc, what: str, problems: _Problems):
-    """``(node _V, branch index)`` for ``NODE.CHILD``, or None after reporting why not."""
+    """``(node _V, branch index)`` for ``NODE.CHILD``, ``NODE.POSITION`` (from 0) or ``NODE.LABEL``
+    (as ``--set`` reads them: several branches may lead to one child), or None after reporting why not."""
     node_id, _, child = name.partition(".")
     nodes = top["nodes"].value if "nodes" in top and isinstance(top["nodes"].value, dict) else {}
     node = nodes.get(node_id)
@@ -343,14 +354,35 @@ def _branch_of(top: dict, name: str, at: Loc, what: str, problems: _Problems):
         problems.error(at, "unknown-node", f"{what} {name}: unknown node {node_id!r}{did_you_mean(node_id, nodes)}")
         return None
     branches = node.value.get("branches") if isinstance(node.value, dict) else None
-    targets = [_plain(b.value.get("to", _V(None, ()))) if isinstance(b.value, dict) else None
-               for b in (branches.value if branches is not None and isinstance(branches.value, list) else [])]
-    if child not in targets:
-        listed = ", ".join(str(t) for t in targets) or "none"
-        problems.error(at, "unknown-node", f"{what} {name}: node {node_id!r} has no branch to {child!r} "
-                       f"(its children: {listed})")
+    raw = [b.value if isinstance(b.value, dict) else {}
+           for b in (branches.value if branches is not None and isinstance(branches.value, list) else [])]
+    targets = [_plain(b.get("to", _V(None, ()))) for b in raw]
+    at_child = [i for i, t in enumerate(targets) if t == child]
+    if len(at_child) == 1:
+        return node, at_child[0]
+    if at_child:
+        named = ", ".join(f"{node_id}.{i}" for i in at_child)
+        problems.error(at, "ambiguous-branch", f"{what} {name}: {len(at_child)} branches of node {node_id!r} "
+                       f"lead to {child!r}; name one by its position or its label: {named}")
         return None
-    return node, targets.index(child)
+    if child.isdigit() and child.isascii() and int(child) < len(targets):
+        return node, int(child)
+    labels = [_plain(b["label"]) if "label" in b else _label_of(nodes, t) for b, t in zip(raw, targets, strict=True)]
+    labelled = [i for i, label in enumerate(labels) if label == child]
+    if len(labelled) == 1:
+        return node, labelled[0]
+    listed = ", ".join(str(t) for t in dict.fromkeys(targets)) or "none"
+    problems.error(at, "unknown-node", f"{what} {name}: node {node_id!r} has no branch to {child!r} "
+                   f"(its children: {listed})")
+    return None
+
+
+def _label_of(nodes: dict, node_id: Any) -> Any:
+    """The label a branch to ``node_id`` shows by default: the node's label, else its id."""
+    target = nodes.get(node_id) if isinstance(node_id, str) else None
+    if target is not None and isinstance(target.value, dict) and "label" in target.value:
+        return _plain(target.value["label"])
+    return node_id
 
 
 def _apply_set(top: dict, patch: _V, problems: _Problems) -> None:
@@ -511,8 +543,9 @@ def _apply_remove(top: dict, patch: _V, problems: _Problems) -> None:
                 branches = parent.value.get("branches") if isinstance(parent.value, dict) else None
                 if branches is None or not isinstance(branches.value, list):
                     continue
-                for index in [i for i, b in enumerate(branches.value)
-                              if isinstance(b.value, dict) and _plain(b.value.get("to", _V(None, ()))) == name]:
+                into = [i for i, b in enumerate(branches.value)
+                        if isinstance(b.value, dict) and _plain(b.value.get("to", _V(None, ()))) == name]
+                for index in reversed(into):  # last first: several branches may lead there
                     _drop_branch(parent, index, f"{parent_id}.{name}", item.at, problems)
     after = _reachable(top)
     for node_id in [n for n in nodes if n in before and n not in after]:

@@ -25,13 +25,13 @@ __all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILI
 PROBABILITY_TOLERANCE = 1e-9
 
 
-def check_graph(report: Report, graph: nx.DiGraph, nodes: dict[str, Node], root: str | None) -> None:
+def check_graph(report: Report, graph: nx.MultiDiGraph, nodes: dict[str, Node], root: str | None) -> None:
     try:
         cycle = nx.find_cycle(graph, source=list(nodes))
     except nx.NetworkXNoCycle:
         cycle = None
     if cycle:
-        ring = [u for u, _ in cycle] + [cycle[0][0]]
+        ring = [step[0] for step in cycle] + [cycle[0][0]]  # (u, v, key) steps of a multigraph
         report.error(("nodes", cycle[0][0]), "cycle", "cycle: " + " → ".join(ring)
                      + " (a scenario must be acyclic)", key=True)
         return

@@ -145,8 +145,8 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
         paths = result.paths or _top_path(scenario, result)
         if not paths:
             return set(), [], "most likely path (none has positive probability)"
-        path = paths[0]
-        edges = [_edge_of(scenario, starts, a, b) for a, b in zip(path.nodes, path.nodes[1:], strict=False)]
+        path = paths[0]  # its branches by position: several may lead to the same child
+        edges = [starts[a] + k for a, k in zip(path.nodes, path.branches, strict=False)]
         return set(edges), edges, f"most likely path (p = {formatting.diagram_probability(path.probability)})"
     if name == "strategic":
         solved = result if result is not None and result.mode == "strategic" else \
@@ -157,8 +157,8 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
             "strategic choices (backward induction)"
     if name == "historical":
         marked = {n.id for n in scenario.nodes.values() if n.historical}
-        on_path = {_edge_of(scenario, starts, n.id, b.to) for n in scenario.nodes.values() if n.id in marked
-                   for b in n.branches if b.to in marked}
+        on_path = {starts[n.id] + j for n in scenario.nodes.values() if n.id in marked
+                   for j, b in enumerate(n.branches) if b.to in marked}
         return on_path, None, "historical path"
     ids = [x for x in re.split(r"[\s,>]+", name) if x]
     if not ids:

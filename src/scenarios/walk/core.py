@@ -150,7 +150,7 @@ class Walk:
         """Payoffs accrued so far: nodes passed (the current one included) and branches taken."""
         arrays = self._belief.arrays
         nodes = [self._position(n) for n in self.path]
-        edges = [self._edge(s.at, s.to) for s in self._steps]
+        edges = [self._edge(s.at, s.branch) for s in self._steps]
         total = arrays.node_payoffs[nodes].sum(axis=0) + arrays.edge_payoffs[edges].sum(axis=0)
         return _frozen(zip(arrays.actors, map(float, total), strict=False))
 
@@ -218,7 +218,7 @@ class Walk:
         return self.node
 
     def _take(self, option: Option, how: str, draw: int | None = None, u: float | None = None) -> Step:
-        step = Step(self.node_id, option.to, option.label, option.probability, how, draw, u)
+        step = Step(self.node_id, option.to, option.label, option.probability, how, draw, u, option.index)
         self._steps.append(step)
         return step
 
@@ -250,23 +250,28 @@ class Walk:
         node = self.node
         deciding = KINDS[node.kind].rule == "choose"
         option_values: dict[str, float] = {}
-        choice = None
+        branch_values: tuple[float, ...] = ()
+        choice = position = None
         if deciding:
             actor = node.actor
             assert actor is not None  # a decision always has an actor
-            option_values = {b.to: b.value[actor] for b in solution.branches(node.id)}
+            views = solution.branches(node.id)
+            branch_values = tuple(b.value[actor] for b in views)
+            for b in views:  # by child: of several branches to one child, the best
+                option_values[b.to] = max(option_values.get(b.to, b.value[actor]), b.value[actor])
             choice = solution.choice(node.id)
+            position = solution.choice_branches.get(node.id)
         arrays, i = solution.arrays, self._position(node.id)
         accrued = np.fromiter(self.accrued.values(), dtype=float, count=len(arrays.actors))
         expected = accrued - arrays.node_payoffs[i] + arrays.values[i]
-        label = next((b.label for b in node.branches if b.to == choice), None)
+        label = None if position is None else node.branches[position].label
         return StrategicHint(
             node=node.id, kind=node.kind, actor=node.actor, choice=choice, choice_label=label,
             values=_frozen(option_values), tie=node.id in solution.ties,
             fixed=deciding and node.fixed,
             expected=_frozen(zip(arrays.actors, map(float, expected), strict=False)),
             outcomes=_frozen(outcomes_from(solution, node.id)),
-            likely_path=solution.played_path(node.id))
+            likely_path=solution.played_path(node.id), choice_branch=position, branch_values=branch_values)
 
     def review(self) -> tuple[DecisionReview, ...]:
         """Each decision the walk passed, with the strategic solution's choice there."""
@@ -278,11 +283,12 @@ class Walk:
                 continue
             actor = node.actor
             assert actor is not None  # a decision always has an actor
-            value = {b.to: b.value[actor] for b in solution.branches(node.id)}
+            value = [b.value[actor] for b in solution.branches(node.id)]  # by position
             strategic = solution.choice(node.id)
-            out.append(DecisionReview(node.id, actor, step.to, strategic, value[step.to],
-                                      value[strategic] if strategic else None,
-                                      step.how == "rolled"))
+            position = solution.choice_branches.get(node.id)
+            out.append(DecisionReview(node.id, actor, step.to, strategic, value[step.branch],
+                                      None if position is None else value[position],
+                                      step.how == "rolled", step.branch, position))
         return tuple(out)
 
     def reveal(self) -> Reveal:
@@ -363,16 +369,16 @@ class Walk:
             self._positions = {n: k for k, n in enumerate(self._belief.arrays.ids)}
         return self._positions[node_id]
 
-    def _edge(self, parent: str, child: str) -> int:
-        """The file position of the branch ``parent`` → ``child`` (rows of ``arrays.edge_payoffs``)."""
-        j = next(k for k, b in enumerate(self.scenario.nodes[parent].branches) if b.to == child)
-        return int(self._belief.arrays.edge_start[self._position(parent)]) + j
+    def _edge(self, parent: str, position: int) -> int:
+        """The file position of branch ``position`` of ``parent`` (rows of ``arrays.edge_payoffs``)."""
+        return int(self._belief.arrays.edge_start[self._position(parent)]) + position
 
     def _options_at(self, node_id: str) -> tuple[Option, ...]:
         branches = self.scenario.nodes[node_id].branches
         return tuple(Option(view.to, view.label, view.probability,
-                            _frozen((a, v) for a, v in view.payoffs.items() if v != 0), branch.text)
-                     for view, branch in zip(self._belief.branches(node_id), branches, strict=True))
+                            _frozen((a, v) for a, v in view.payoffs.items() if v != 0), branch.text, k)
+                     for k, (view, branch) in enumerate(zip(self._belief.branches(node_id), branches,
+                                                            strict=True)))
 
     def _solve(self) -> SolveResult:
         if self._solution is None:
@@ -422,14 +428,17 @@ def pick(options: tuple[Option, ...], u: float) -> Option:
 def _match_option(options: tuple[Option, ...], wanted, node_id: str) -> Option:
     if isinstance(wanted, Option):
         for option in options:
-            if option.to == wanted.to:
+            if option.index == wanted.index and option.to == wanted.to:
                 return option
         wanted = wanted.to
     if not isinstance(wanted, str):
         raise TypeError(f"choose() takes a branch label, a child id or an Option, not {wanted!r}")
-    for option in options:
-        if option.to == wanted:
-            return option
+    by_child = [o for o in options if o.to == wanted]
+    if len(by_child) == 1:
+        return by_child[0]
+    if by_child:  # several branches lead to that child: only the label tells them apart
+        raise UnknownNameError(f"option {wanted!r} at {node_id!r} is ambiguous: {len(by_child)} branches lead "
+                               f"there; choose one by its label ({'; '.join(repr(o.label) for o in by_child)})")
     for test in (lambda o: o.label == wanted,
                  lambda o: o.label.casefold() == wanted.strip().casefold()):
         hits = [o for o in options if test(o)]
@@ -438,7 +447,7 @@ def _match_option(options: tuple[Option, ...], wanted, node_id: str) -> Option:
         if len(hits) > 1:
             raise UnknownNameError(f"option {wanted!r} at {node_id!r} is ambiguous: several "
                                    f"branches have that label; use the child id "
-                                   f"({', '.join(o.to for o in hits)})")
+                                   f"({', '.join(o.to for o in hits)}) or an Option")
     valid = "; ".join(f"{o.label!r} (to {o.to})" for o in options)
     hint = did_you_mean(wanted, [o.label for o in options] + [o.to for o in options])
     raise UnknownNameError(f"no option {wanted!r} at {node_id!r}{hint}; the options are: {valid}")

@@ -31,6 +31,8 @@ class Option:
     """One branch out of the current node, with its bound numbers.
 
     ``probability`` is the belief weight at a decision and the ``p`` of a chance node.
+    ``index`` is the branch's position among the node's branches (from 0): several
+    branches may lead to the same child ``to``, and the position tells them apart.
     """
 
     to: str
@@ -38,10 +40,12 @@ class Option:
     probability: float
     payoffs: Mapping[str, float] = field(default_factory=dict)  # accrued by taking it
     text: str | None = None
+    index: int = 0
 
     def to_dict(self) -> dict:
         return {"to": self.to, "label": self.label, "probability": _clean(self.probability),
-                "payoffs": {a: _clean(v) for a, v in self.payoffs.items()}, "text": self.text}
+                "payoffs": {a: _clean(v) for a, v in self.payoffs.items()}, "text": self.text,
+                "index": self.index}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,8 @@ class Step:
     """One step taken: from ``at`` to ``to``, chosen or rolled.
 
     A roll records ``draw``, its position in the seeded stream, and ``u``, the number
-    drawn (uniform on [0, 1)), so it can be replayed and checked.
+    drawn (uniform on [0, 1)), so it can be replayed and checked.  ``branch`` is the
+    position of the branch taken among ``at``'s branches (several may lead to ``to``).
     """
 
     at: str
@@ -59,9 +64,10 @@ class Step:
     how: str  # "chose" or "rolled"
     draw: int | None = None
     u: float | None = None
+    branch: int = 0
 
     def to_dict(self) -> dict:
-        return {"at": self.at, "to": self.to, "label": self.label,
+        return {"at": self.at, "to": self.to, "label": self.label, "branch": self.branch,
                 "probability": _clean(self.probability), "how": self.how, "draw": self.draw}
 
 
@@ -74,7 +80,9 @@ class StrategicHint:
     value).  ``expected`` is each actor's expected total payoff for the whole path if the
     solution plays on from here (what is accrued so far included); ``outcomes`` the
     outcome probabilities from here under the solution; ``likely_path`` the solved play
-    from here taking the most probable branch at chance and fixed nodes.
+    from here taking the most probable branch at chance and fixed nodes.  ``values`` is
+    keyed by child id; ``branch_values`` has one value per branch in listing order and
+    ``choice_branch`` the chosen position (several branches may lead to one child).
     """
 
     node: str
@@ -88,10 +96,13 @@ class StrategicHint:
     expected: Mapping[str, float]
     outcomes: Mapping[str, float]
     likely_path: tuple[str, ...]
+    choice_branch: int | None = None
+    branch_values: tuple[float, ...] = ()
 
     def to_dict(self) -> dict:
         return {"node": self.node, "kind": self.kind, "actor": self.actor, "choice": self.choice,
-                "choice_label": self.choice_label,
+                "choice_label": self.choice_label, "choice_branch": self.choice_branch,
+                "branch_values": [_clean(v) for v in self.branch_values],
                 "values": {k: _clean(v) for k, v in self.values.items()}, "tie": self.tie,
                 "fixed": self.fixed, "expected": {k: _clean(v) for k, v in self.expected.items()},
                 "outcomes": {k: _clean(v) for k, v in self.outcomes.items()},
@@ -109,13 +120,20 @@ class DecisionReview:
     value_took: float  # for the deciding actor: branch payoff + solved value of the child
     value_strategic: float | None
     rolled: bool = False  # the belief weights decided (a roll), not the student
+    took_branch: int | None = None  # positions among the node's branches (several may share a child)
+    strategic_branch: int | None = None
 
     @property
     def agrees(self) -> bool:
-        return self.strategic is None or self.took == self.strategic
+        if self.strategic is None:
+            return True
+        if self.took_branch is not None and self.strategic_branch is not None:
+            return self.took_branch == self.strategic_branch
+        return self.took == self.strategic
 
     def to_dict(self) -> dict:
         return {"node": self.node, "actor": self.actor, "took": self.took, "rolled": self.rolled,
+                "took_branch": self.took_branch, "strategic_branch": self.strategic_branch,
                 "strategic": self.strategic, "agrees": self.agrees,
                 "value_took": _clean(self.value_took),
                 "value_strategic": None if self.value_strategic is None else _clean(self.value_strategic)}

@@ -1,7 +1,7 @@
 """Saving a walk as JSON and replaying it: the saved form, its checks, the replay.
 
 A saved walk records the scenario id, the seed, the overrides, each step (where it was
-taken, to which child, chosen or rolled, and a roll's number in the seeded stream) and how
+taken, to which child by which branch position, chosen or rolled, and a roll's number in the seeded stream) and how
 many numbers were drawn; replaying re-draws every roll and checks it lands where it did.
 """
 
@@ -36,7 +36,8 @@ def saved_form(walk) -> dict:
     """The saved form of ``walk``: scenario id, seed, overrides, choices and the number of rolls."""
     return {"format": WALK_FORMAT, "version": WALK_VERSION, "scenario": walk.scenario.id,
             "seed": walk.seed, "overrides": dict(walk.overrides),
-            "choices": [{"at": s.at, "to": s.to, "how": s.how, "draw": s.draw} for s in walk.history],
+            "choices": [{"at": s.at, "to": s.to, "branch": s.branch, "how": s.how, "draw": s.draw}
+                        for s in walk.history],
             "rolls": walk.rolls, "path": list(walk.path),
             "probability": _clean(walk.path_probability)}
 
@@ -83,15 +84,25 @@ def replay(walk_class, scenario, data: Any):
         if choice["to"] not in {o.to for o in options}:
             raise SavedWalkError(f"{where}: {walk.node_id!r} has no branch to {choice['to']!r} "
                                  f"(its options: {', '.join(o.to for o in options)})")
+        branch = choice.get("branch")  # its position: several branches may lead to 'to'
         if choice["how"] == "chose":
-            walk._take(next(o for o in options if o.to == choice["to"]), "chose")
+            if branch is not None and not (branch < len(options) and options[branch].to == choice["to"]):
+                raise SavedWalkError(f"{where}: branch {branch} of {walk.node_id!r} does not lead to "
+                                     f"{choice['to']!r}")
+            if branch is None:
+                if sum(o.to == choice["to"] for o in options) > 1:
+                    raise SavedWalkError(f"{where}: several branches of {walk.node_id!r} lead to "
+                                         f"{choice['to']!r}; the choice needs its 'branch' position")
+                branch = next(o.index for o in options if o.to == choice["to"])
+            walk._take(options[branch], "chose")
         else:
             u = float(stream[choice["draw"]])
             picked = pick(options, u)
-            if picked.to != choice["to"]:
+            if picked.to != choice["to"] or (branch is not None and picked.index != branch):
                 raise SavedWalkError(
-                    f"{where}: roll #{choice['draw']} now lands on {picked.to!r}, not "
-                    f"{choice['to']!r} (were the scenario's numbers changed?)")
+                    f"{where}: roll #{choice['draw']} now lands on {picked.to!r} (branch {picked.index}), not "
+                    f"{choice['to']!r}{'' if branch is None else f' (branch {branch})'} "
+                    "(were the scenario's numbers changed?)")
             walk._take(picked, "rolled", choice["draw"], u)
     walk._rng = np.random.default_rng(walk.seed)
     walk._rng.random(rolls)  # advance the stream past the numbers already drawn
@@ -136,3 +147,6 @@ def check_saved(data: Any) -> None:
             bad(f"choice {n}: a roll needs its 'draw' number (>= 0), found {_shown(repr(draw))}")
         if how == "chose" and draw is not None:
             bad(f"choice {n}: a choice has no 'draw', found {_shown(repr(draw))}")
+        branch = choice.get("branch")
+        if branch is not None and (not isinstance(branch, int) or isinstance(branch, bool) or branch < 0):
+            bad(f"choice {n}: 'branch' must be a position >= 0, found {_shown(repr(branch))}")

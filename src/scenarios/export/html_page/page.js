@@ -61,7 +61,7 @@
     const total = D.actor_order.map(() => 0);
     for (const id of path()) D.nodes[id].payoffs.forEach((v, a) => { total[a] += v; });
     for (const s of S.steps) {
-      const b = D.nodes[s.at].branches.find((x) => x.to === s.to);
+      const b = D.nodes[s.at].branches[s.k];  // by position: several branches may lead to one node
       b.payoffs.forEach((v, a) => { total[a] += v; });
     }
     return total;
@@ -76,7 +76,7 @@
   }
   function take(k, how, u) {
     const at = current(), b = D.nodes[at].branches[k];
-    S.steps.push({ at: at, to: b.to, label: b.label, p: b.p, how: how, u: u });
+    S.steps.push({ at: at, to: b.to, k: k, label: b.label, p: b.p, how: how, u: u });
     const what = how === "rolled" ? "Rolled " + u.toFixed(3) + ": " : "You chose: ";
     say(what + b.label + " (p = " + fixed(b.p, 4) + ")" + (b.text ? ". " + b.text : ""));
     render(true);
@@ -146,10 +146,10 @@
       el("p", { class: "muted small", text: "Backward induction: every actor maximises its own expected payoff." }));
     if (n.kind === "decision" && n.choice) {
       const who = actorName(n.actor);
-      box.append(el("p", { text: who + " would choose “" + branchLabel(id, n.choice) + "”" + (n.tie ? " (a tie, broken by listing order)." : ".") }));
+      box.append(el("p", { text: who + " would choose “" + n.branches[n.choice_branch].label + "”" + (n.tie ? " (a tie, broken by listing order)." : ".") }));
       const t = el("table", {}, el("caption", { class: "muted small", text: "value of each option for " + who }));
       n.branches.forEach((b, k) => t.append(el("tr", {},
-        el("td", { text: (b.to === n.choice ? "→ " : "") + b.label }), el("td", { class: "num", text: fixed(n.option_values[k], 3) }))));
+        el("td", { text: (k === n.choice_branch ? "→ " : "") + b.label }), el("td", { class: "num", text: fixed(n.option_values[k], 3) }))));
       box.append(t);
     } else if (n.kind === "decision") {
       box.append(el("p", { text: "This decision is fixed: the solution keeps its belief weights here." }));
@@ -167,9 +167,12 @@
   }
 
   // -- drawing -----------------------------------------------------------------------------------
-  const treeNodes = {}, treeEdges = {};
+  const treeNodes = {}, treeEdges = [];
   document.querySelectorAll("#tree [data-node]").forEach((g) => { treeNodes[g.getAttribute("data-node")] = g; });
-  document.querySelectorAll("#tree [data-edge]").forEach((e) => { treeEdges[e.getAttribute("data-edge")] = e; });
+  document.querySelectorAll("#tree [data-edge]").forEach((e) => {  // [element, "at>to", "at>position"]
+    const key = e.getAttribute("data-edge");
+    treeEdges.push([e, key, key.slice(0, key.lastIndexOf(">")) + ">" + e.getAttribute("data-branch")]);
+  });
 
   function renderTree(finished) {
     const onPath = new Set(path());
@@ -178,11 +181,11 @@
       g.classList.toggle("current", id === current());
       g.classList.toggle("histnode", finished && D.nodes[id].historical);
     }
-    const taken = new Set(S.steps.map((s) => s.at + ">" + s.to));
+    const taken = new Set(S.steps.map((s) => s.at + ">" + s.k));
     const hist = new Set(); const hs = D.reveal.steps;
     for (let i = 0; i + 1 < hs.length; i++) hist.add(hs[i].node + ">" + hs[i + 1].node);
-    for (const [key, e] of Object.entries(treeEdges)) {
-      e.classList.toggle("taken", taken.has(key));
+    for (const [e, key, own] of treeEdges) {
+      e.classList.toggle("taken", taken.has(own));
       e.classList.toggle("hist", finished && hist.has(key));
     }
     $("legend-hist").hidden = !(finished && hs.length);
@@ -211,13 +214,13 @@
     const list = $("decisions"); list.replaceChildren();
     for (const s of S.steps) {
       const n = D.nodes[s.at]; if (n.kind !== "decision") continue;
-      const who = actorName(n.actor), k = n.branches.findIndex((b) => b.to === s.to), v = n.option_values[k];
+      const who = actorName(n.actor), k = s.k, v = n.option_values[k];
       const you = s.how === "rolled" ? "the roll took" : "you took";
       let t;
       if (!n.choice) t = short(n.label) + " (" + who + ", fixed): " + you + " “" + s.label + "”.";
-      else if (n.choice === s.to) t = short(n.label) + " (" + who + "): " + you + " “" + s.label + "”, as the solution does (value " + fixed(v, 3) + " for " + who + ").";
+      else if (n.choice_branch === s.k) t = short(n.label) + " (" + who + "): " + you + " “" + s.label + "”, as the solution does (value " + fixed(v, 3) + " for " + who + ").";
       else {
-        const c = n.branches.findIndex((b) => b.to === n.choice);
+        const c = n.choice_branch;
         t = short(n.label) + " (" + who + "): " + you + " “" + s.label + "” (value " + fixed(v, 3) + " for " + who + "); the solution takes “" +
             n.branches[c].label + "” (" + fixed(n.option_values[c], 3) + ").";
       }
@@ -256,7 +259,7 @@
     else if (common === 0) t = "Your path did not start where history did.";
     else { const at = p[common - 1];
       t = "You left the historical path at “" + D.nodes[at].label + "”: history took “" + branchLabel(at, steps[common].node) +
-          "”, you took “" + branchLabel(at, p[common]) + "”."; }
+          "”, you took “" + S.steps[common - 1].label + "”."; }
     $("departure").textContent = t;
   }
 

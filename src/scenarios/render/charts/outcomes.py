@@ -219,9 +219,7 @@ def option_chart(scenario, node: str | None = None, *, result=None, solved=None,
         solved = scenario.solve(overrides=(result.overrides if result is not None else None) or None, top=0)
     result = result if result is not None else solved
     labels, actors, values = option_values(scenario, node, result)
-    chosen_child = solved.choices.get(node)
-    kids = scenario.nodes[node].children
-    chosen = kids.index(chosen_child) if chosen_child in kids else None
+    chosen = solved.choice_branches.get(node)  # a position: several options may lead to one child
     colors = [a.color for a in scenario.actors.values()]
     mode = "under the strategic solution" if result.mode == "strategic" else "in belief mode"
     return payoffs_by_option(labels, actors, values, chosen=chosen, colors=colors, ax=ax, theme=theme,
