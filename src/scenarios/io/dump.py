@@ -51,7 +51,28 @@ def _quantity(expr: Expression) -> int | float | str:
 
 
 def _payoffs(mapping) -> dict:
-    return {actor: _quantity(expr) for actor, expr in mapping.items()}
+    out: dict[str, Any] = {}
+    for key, expr in mapping.items():
+        actor, dot, measure = key.partition(".")  # an actor's measures: {health: {cost: ...}}
+        if dot:
+            out.setdefault(actor, {})[measure] = _quantity(expr)
+        else:
+            out[key] = _quantity(expr)
+    return out
+
+
+def _actor_criteria(actor, entry: dict[str, Any]) -> None:
+    """The keys of the measures-and-criteria extension (scenarios.io.criteria)."""
+    if actor.minimize:
+        entry["minimize"] = True
+    if actor.measures:
+        entry["measures"] = {key: {**({"name": m.name} if m.name != key else {}),
+                                   **({"minimize": True} if m.minimize else {})}
+                             for key, m in actor.measures.items()}
+    criterion = actor.criterion
+    if criterion is not None and (criterion.kind != "measure" or len(actor.measures) > 1):
+        entry["criterion"] = criterion.measure if criterion.kind == "measure" else {"net_benefit": {
+            "effect": criterion.effect, "cost": criterion.cost, "lambda": _quantity(criterion.wtp)}}
 
 
 def _distribution(dist) -> dict:
@@ -106,6 +127,7 @@ def to_dict(scenario: Scenario) -> dict:
                 entry["color"] = actor.color
             if actor.description is not None:
                 entry["description"] = actor.description
+            _actor_criteria(actor, entry)
             actors[key] = entry
         data["actors"] = actors
     if scenario.parameters:
