@@ -111,8 +111,12 @@ def criterion_of(report: _Report, entry: dict, path: tuple, actor: str,
 
 
 def check_criteria(report: _Report, actors: dict[str, Actor], parameters: dict[str, Parameter]) -> None:
-    """A net benefit's ``lambda`` names only parameters."""
+    """A net benefit's ``lambda`` names only parameters; no actor is named like another's measure."""
     for key, actor in actors.items():
+        for column in actor.columns if actor.measures else ():
+            if column in actors:
+                report.error(("actors", column), "name", f"actor {column!r} has the name of actor {key!r}'s "
+                             "measure: rename one of them", key=True)
         wtp = actor.criterion.wtp if actor.criterion is not None else None
         for name in sorted(wtp.names if wtp is not None else ()):
             if name not in parameters:

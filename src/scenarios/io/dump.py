@@ -50,11 +50,11 @@ def _quantity(expr: Expression) -> int | float | str:
     return _number(expr.source)
 
 
-def _payoffs(mapping) -> dict:
+def _payoffs(mapping, actors) -> dict:
     out: dict[str, Any] = {}
     for key, expr in mapping.items():
         actor, dot, measure = key.partition(".")  # an actor's measures: {health: {cost: ...}}
-        if dot:
+        if dot and key not in actors:
             out.setdefault(actor, {})[measure] = _quantity(expr)
         else:
             out[key] = _quantity(expr)
@@ -170,7 +170,7 @@ def _node(scenario: Scenario, node) -> dict:
     if node.tags:
         entry["tags"] = list(node.tags)
     if node.payoffs:
-        entry["payoffs"] = _payoffs(node.payoffs)
+        entry["payoffs"] = _payoffs(node.payoffs, scenario.actors)
     dist = getattr(node, "dist", None)  # node-level Dirichlet (probabilistic analysis)
     if dist is not None:
         entry["dist"] = _distribution(dist)
@@ -189,7 +189,7 @@ def _branch(scenario: Scenario, branch) -> dict:
     elif branch.p is not None:
         entry["p"] = _quantity(branch.p)
     if branch.payoffs:
-        entry["payoffs"] = _payoffs(branch.payoffs)
+        entry["payoffs"] = _payoffs(branch.payoffs, scenario.actors)
     if branch.text is not None:
         entry["text"] = branch.text
     return entry
