@@ -187,6 +187,10 @@ def _cea(scenario, request):
                seed=request.seed or 0)
 
 
+def _draw_cea(data, request, *, ax, theme):
+    return _charts().cea_chart(data, ax=ax, theme=theme)
+
+
 def _draw_outcomes(data, request, *, ax, theme):
     return _charts().outcome_chart(data[0], psa=data[1], ax=ax, theme=theme)
 
@@ -238,9 +242,8 @@ register("two-way", "where each option is chosen over a grid of two parameters (
          _two_way, _draw_two_way)
 register("psa", "probabilistic sensitivity: 5-95 % intervals of expected payoffs (--psa N, --of, --histogram)",
          _psa, _draw_psa)
-register("cea", "cost-effectiveness plane with the efficient frontier and, with --psa N (default 1000 when the "
-         "file has distributions), the acceptability curve; the actor is the first with a net_benefit criterion",
-         lambda scenario, request: _cea(scenario, request), lambda data, request, *, ax, theme:
-         _charts().cea_chart(data, ax=ax, theme=theme))
 register("compare", "the scenario against variants given with --variant FILE (--of outcomes|tags|payoffs)",
          _compare, _draw_compare)
+register("cea", "cost-effectiveness plane with the efficient frontier and, with --psa N (default 1000 when the "
+         "file has distributions), the acceptability curve; the actor is the first with a net_benefit criterion",
+         _cea, _draw_cea)
