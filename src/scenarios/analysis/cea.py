@@ -28,7 +28,7 @@ any health-economics text):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -139,31 +139,31 @@ def cea(scenario: Scenario, actor: str, *, wtp: float | None = None, strategic: 
     base_draws = Draws(1, parameter_values(scenario.parameters, problem.pinned))
     values = _evaluate(problem, base_draws, compiled, mine, strategies, columns, strategic)[:, :, 0]
     labels = [_label(scenario, compiled, choice) for choice in strategies]
-    rows, front = frontier(values[:, 0], values[:, 1], labels)
+    places, front = frontier(values[:, 0], values[:, 1], labels)
     rows = [Strategy(labels[j], {compiled.ids[d]: compiled.ids[compiled.child[e]] for d, e in choice.items()},
                      float(values[j, 0]), float(values[j, 1]), status, by, icer)
-            for j, (choice, (status, by, icer)) in enumerate(zip(strategies, rows, strict=True))]
+            for j, (choice, (status, by, icer)) in enumerate(zip(strategies, places, strict=True))]
     nb = wtp * values[:, 1] - values[:, 0]
     best = int(np.flatnonzero(nb >= tie_threshold(nb.max()))[0])
-    result = dict(scenario=scenario, actor=actor, cost=cost, effect=effect,
-                  mode="strategic" if strategic else "belief", wtp=float(wtp), strategies=tuple(rows),
-                  frontier=tuple(front), intervals=lambda_intervals(values[:, 0], values[:, 1], front),
-                  net_benefit=tuple(map(float, nb)), best=best)
-    if draws:
-        if draws * len(strategies) > MAX_COLUMNS:
-            raise AnalysisError(f"cea: {draws} draws of {len(strategies)} strategies is more than "
-                                f"{MAX_COLUMNS:,} evaluations (the limit); use fewer draws")
-        sampled = sample(scenario, draws, seed=seed, overrides=overrides)
-        drawn = _evaluate(problem, sampled, compiled, mine, strategies, columns, strategic, valid=True)
-        ok = ~np.isnan(drawn[0, 0])
-        if not ok.any():
-            raise AnalysisError("cea: every draw made the probabilities invalid")
-        top = max((hi if hi != np.inf else lo) for lo, hi, _ in result["intervals"])  # type: ignore[union-attr]
-        lambda_max = lambda_max or _round_up(max(2.0 * top, 2.0 * float(wtp), 1.0))
-        grid = np.linspace(0.0, lambda_max, LAMBDA_STEPS)
-        result.update(lambdas=grid, acceptability=acceptability(drawn[:, 0, ok], drawn[:, 1, ok], grid),
-                      draws=int(draws), invalid=int((~ok).sum()))
-    return CEAResult(**result)  # type: ignore[arg-type]
+    intervals = lambda_intervals(values[:, 0], values[:, 1], front)
+    result = CEAResult(scenario=scenario, actor=actor, cost=cost, effect=effect,
+                       mode="strategic" if strategic else "belief", wtp=float(wtp), strategies=tuple(rows),
+                       frontier=tuple(front), intervals=intervals, net_benefit=tuple(map(float, nb)), best=best)
+    if not draws:
+        return result
+    if draws * len(strategies) > MAX_COLUMNS:
+        raise AnalysisError(f"cea: {draws} draws of {len(strategies)} strategies is more than "
+                            f"{MAX_COLUMNS:,} evaluations (the limit); use fewer draws")
+    sampled = sample(scenario, draws, seed=seed, overrides=overrides)
+    drawn = _evaluate(problem, sampled, compiled, mine, strategies, columns, strategic, valid=True)
+    ok = ~np.isnan(drawn[0, 0])
+    if not ok.any():
+        raise AnalysisError("cea: every draw made the probabilities invalid")
+    top = max((hi if hi != np.inf else lo) for lo, hi, _ in intervals)
+    lambda_max = lambda_max or _round_up(max(2.0 * top, 2.0 * float(wtp), 1.0))
+    grid = np.linspace(0.0, lambda_max, LAMBDA_STEPS)
+    return replace(result, lambdas=grid, acceptability=acceptability(drawn[:, 0, ok], drawn[:, 1, ok], grid),
+                   draws=int(draws), invalid=int((~ok).sum()))
 
 
 def _round_up(x: float) -> float:

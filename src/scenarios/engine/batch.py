@@ -409,7 +409,7 @@ def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows)
     """Per decision node and draw: the position of the first branch within tolerance of the
     best for the node's actor, and how many branches are that good (2 or more: a tie)."""
     owner = c.actor[seg.nodes]
-    sign = c.column_sign[owner] if c.strategic_sign is not None else None  # some actor minimises
+    sign = c.column_sign[owner] if c.strategic_sign is not None and c.column_sign is not None else None
     own: list[np.ndarray] = []
     best: np.ndarray | None = None
     for positions, edges in seg.columns:
