@@ -340,3 +340,30 @@ def test_cea_chart_draws_plane_and_curve(screening, tmp_path):
     assert "ICER 3,333" in texts and "ICER 10,000" in texts
     with pytest.raises(Exception, match="net_benefit"):
         chart_figure(scenarios.load("entry-deterrence"), "cea")
+
+
+def test_threshold_on_willingness_to_pay_finds_the_icers(screening):
+    """Re-solving as lambda moves, the choice flips exactly at the frontier's ICERs
+    (3333.33 and 10000, worked above): two analyses, one answer."""
+    from scenarios.analysis.thresholds import threshold
+
+    t = threshold(screening, "wtp", node="strategy")
+    assert [c.value for c in t.crossings] == pytest.approx([5000 / 1.5, 10000], rel=1e-9)
+
+
+def test_threshold_of_a_minimising_actor():
+    """Road costs `fuel`, rail 25; a minimiser switches to rail where fuel passes 25."""
+    from scenarios.analysis.thresholds import threshold
+
+    s = scenarios.loads("""
+title: Which route?
+parameters: {fuel: {value: 40, low: 0, high: 100}}
+actors: {ops: {name: Operations, minimize: true}}
+nodes:
+  route: {kind: decision, actor: ops, branches: [{to: road}, {to: rail}]}
+  road: {kind: outcome, payoffs: {ops: fuel}}
+  rail: {kind: outcome, payoffs: {ops: 25}}
+""")
+    (crossing,) = threshold(s, "fuel", node="route").crossings
+    assert crossing.value == pytest.approx(25, abs=1e-8)
+    assert (crossing.left, crossing.right) == ("road", "rail")
