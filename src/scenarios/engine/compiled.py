@@ -130,7 +130,7 @@ class Compiled:
     #                            decider's entry in its generation's (actors, width) values
     outcomes: np.ndarray  # outcome nodes in listing order
     tree: bool  # no node has two parents: flows into children can be assigned
-    # Criteria (see _criterion_columns): the payoff columns are ``actors``, one per actor or,
+    # Criteria (scenarios.engine.criteria): the payoff columns are ``actors``, one per actor or,
     # for an actor with measures, one per measure plus the actor's criterion column. A
     # decision maximises ``column_sign * value`` of its actor's column (-1: minimised);
     # ``strategic_sign`` is that sign per strategic branch, None when nothing is minimised.
