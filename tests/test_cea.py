@@ -367,3 +367,16 @@ nodes:
     (crossing,) = threshold(s, "fuel", node="route").crossings
     assert crossing.value == pytest.approx(25, abs=1e-8)
     assert (crossing.left, crossing.right) == ("road", "rail")
+
+
+@pytest.mark.parametrize("argv", [
+    ("show",), ("evaluate", "--given", "drug"), ("simulate", "-n", "300", "--seed", "1"),
+    ("simulate", "--uncertainty", "-n", "300", "--seed", "1", "--quiet"), ("sensitivity", "--spider"),
+    ("threshold", "--param", "wtp", "--node", "strategy"), ("export", "--to", "efg"),
+])
+def test_every_command_reads_a_file_with_measures(cli, argv):
+    """Commands written before criteria see an actor with measures by its criterion's value."""
+    status, out, err = cli(argv[0], str(EXAMPLE), *argv[1:])
+    assert status == 0, err
+    if argv[0] == "simulate":
+        assert "Health service" in out and "health.cost" not in out
