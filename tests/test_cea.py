@@ -380,3 +380,9 @@ def test_every_command_reads_a_file_with_measures(cli, argv):
     assert status == 0, err
     if argv[0] == "simulate":
         assert "Health service" in out and "health.cost" not in out
+
+
+def test_text_output_lists_the_measures(cli):
+    status, out, _ = cli("solve", str(EXAMPLE))
+    assert status == 0 and "follows its criterion" in out
+    assert "health.cost    Cost (GBP)      6000" in out and "health.effect  QALYs           11.5" in out
