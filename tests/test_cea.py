@@ -386,3 +386,17 @@ def test_text_output_lists_the_measures(cli):
     status, out, _ = cli("solve", str(EXAMPLE))
     assert status == 0 and "follows its criterion" in out
     assert "health.cost    Cost (GBP)      6000" in out and "health.effect  QALYs           11.5" in out
+
+
+def test_efg_export_negates_a_minimised_payoff(cli, tmp_path):
+    """Gambit's players maximise: a cost of 40 is written as -40, so the exported game is the same game."""
+    path = tmp_path / "route.yaml"
+    path.write_text("""title: Which route?
+actors: {ops: {name: Operations, minimize: true}, rival: {}}
+nodes:
+  route: {kind: decision, actor: ops, branches: [{to: road}, {to: rail}]}
+  road: {kind: outcome, payoffs: {ops: 40, rival: 1}}
+  rail: {kind: outcome, payoffs: {ops: 25, rival: 2}}
+""", encoding="utf-8")
+    status, out, _ = cli("export", str(path), "--to", "efg")
+    assert status == 0 and "{ -40, 1 }" in out and "{ -25, 2 }" in out and "are negated" in out
