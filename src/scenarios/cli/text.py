@@ -135,10 +135,10 @@ def _payoff_block(result: BeliefResult) -> list[str]:
     rows = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
     lines = ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
     if result.measures:  # actors with several measures: the payoff above is their criterion's value
-        rows = [(s.actors[a].name, f"{a}.{m}", s.actors[a].measures[m].name, number(v))
-                for a, values in result.measures.items() for m, v in values.items()]
+        measured = [(s.actors[a].name, f"{a}.{m}", s.actors[a].measures[m].name, number(v))
+                    for a, values in result.measures.items() for m, v in values.items()]
         lines += ["", "Expected measures (an actor with measures has its criterion's value above)",
-                  table(("actor", "key", "measure", "expected"), rows, "lllr")]
+                  table(("actor", "key", "measure", "expected"), measured, "lllr")]
     return lines
 
 
