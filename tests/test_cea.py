@@ -400,3 +400,16 @@ nodes:
 """, encoding="utf-8")
     status, out, _ = cli("export", str(path), "--to", "efg")
     assert status == 0 and "{ -40, 1 }" in out and "{ -25, 2 }" in out and "are negated" in out
+
+
+def test_the_schema_accepts_the_example_and_rejects_a_bad_criterion():
+    import yaml
+
+    from scenarios.io.schema import validate
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    assert validate(data) == []
+    data["actors"]["health"]["criterion"] = {"net_benefit": {"effect": "effect"}}
+    assert validate(data) and "criterion" in validate(data)[0]
+    with pytest.raises(ScenarioFileError, match="has no 'cost'"):
+        scenarios.Scenario.from_dict(data)
