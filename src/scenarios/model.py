@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine.compiled import Compiled
     from .engine.results import BeliefResult, SolveResult
 
-__all__ = ["REST", "Source", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
+__all__ = ["REST", "Source", "Measure", "Criterion", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
            "NODE_KINDS"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
@@ -69,11 +69,49 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Measure:
+    """One payoff measure of an actor (``cost``, ``effect``): maximised unless ``minimize``."""
+
+    key: str
+    name: str
+    minimize: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """How an actor with several measures chooses: one ``measure`` (in its own direction), or
+    ``net_benefit``: ``wtp * effect - cost`` maximised (``wtp`` a number or an expression)."""
+
+    kind: str  # "measure" or "net_benefit"
+    measure: str | None = None
+    effect: str | None = None
+    cost: str | None = None
+    wtp: Expression | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
+    """An actor.  Without ``measures`` it has one payoff (keyed by the actor), maximised unless
+    ``minimize``; with ``measures`` its payoffs are keyed ``actor.measure`` and ``criterion``
+    says how it chooses (the engine adds a column keyed by the actor: the criterion's value)."""
+
     key: str
     name: str
     color: str | None = None
     description: str | None = None
+    minimize: bool = False
+    measures: Mapping[str, Measure] = field(default_factory=dict)
+    criterion: Criterion | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "measures", _frozen(self.measures))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The payoff keys of this actor: its own key, or ``actor.measure`` per measure."""
+        if not self.measures:
+            return (self.key,)
+        return tuple(f"{self.key}.{m}" for m in self.measures)
 
 
 @dataclass(frozen=True, slots=True)

@@ -372,16 +372,18 @@ def simulate(scenario: Scenario, n: int = 10_000, *, seed: Any = None,
             tag_counts[tag] = tag_counts.get(tag, 0) + int(merged.ends[i])
     tags = {tag: _frequency(tag_counts[tag], int(n), exact.tags[tag]) for tag in sorted(tag_counts)}
     se = np.sqrt(merged.m2 / (n - 1) / n) if n > 1 else np.full(len(c.actors), np.nan)
-    payoffs = {a: Estimate(float(merged.mean[j]), float(se[j]), exact.expected_payoffs[a])
-               for j, a in enumerate(c.actors)}
+    mean, se = c.by_actor(merged.mean), c.by_actor(se)  # by actor, as the results are
+    payoffs = {a: Estimate(float(mean[j]), float(se[j]), exact.expected_payoffs[a])
+               for j, a in enumerate(c.actor_keys)}
     return SimulationResult(
         scenario_id=scenario.id, title=scenario.title, n=int(n),
         seed=int(root.entropy) if reproducible and isinstance(root.entropy, int) else None, chunk_size=chunk_size,
         overrides=dict(overrides or {}), outcomes=outcomes, tags=tags, expected_payoffs=payoffs,
         labels={c.ids[i]: scenario.nodes[c.ids[i]].label for i in order},
         outcome_tags={c.ids[i]: scenario.nodes[c.ids[i]].tags for i in order},
-        path_nodes=merged.nodes, path_branches=merged.branches, path_payoffs=merged.totals, node_ids=c.ids,
-        actors=c.actors,
+        path_nodes=merged.nodes, path_branches=merged.branches,
+        path_payoffs=None if merged.totals is None else c.by_actor(merged.totals),
+        node_ids=c.ids, actors=c.actor_keys,
     )
 
 

@@ -516,8 +516,8 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     base = {
         "outcomes": base_belief.reach_array[outcomes],
         "tags": np.array([base_belief.tags.get(t, 0.0) for t in tag_names]),
-        "belief": np.array([base_belief.expected_payoffs[a] for a in c.actors]),
-        "solved": np.array([base_solved.expected_payoffs[a] for a in c.actors]),
+        "belief": np.array([base_belief.expected_payoffs[a] for a in c.actor_keys]),
+        "solved": np.array([base_solved.expected_payoffs[a] for a in c.actor_keys]),
     }
     stability = _stability(scenario, decisions, merged, base_solved.choices, max(1, n - n_invalid))
     uncertain = {
@@ -535,7 +535,9 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
         outcome_labels=tuple(scenario.nodes[i].label for i in outcome_nodes),
         outcome_tags=tuple(scenario.nodes[i].tags for i in outcome_nodes),
         outcome_draws=merged.outcomes, tag_names=tuple(tag_names), tag_draws=merged.tags,
-        actors=c.actors, belief_draws=merged.belief, solved_draws=merged.solved, base=base,
+        # By actor, as the results are: an actor with measures by its criterion's value.
+        actors=c.actor_keys, belief_draws=c.by_actor(merged.belief.T).T, solved_draws=c.by_actor(merged.solved.T).T,
+        base=base,
         stability=stability,
     )
 

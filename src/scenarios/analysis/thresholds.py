@@ -135,6 +135,9 @@ def threshold(scenario: Scenario, param: str, *, node: str | None = None, policy
                                  node=node, overrides=overrides, base_choices=base_edges)
 
     base = run([variable.base])  # also checks the node
+    compiled = scenario.compiled
+    sign = float(compiled.column_sign[compiled.actor[compiled.index[node]]]) \
+        if compiled.column_sign is not None else 1.0  # -1: the actor minimises (scenarios.engine.criteria)
     xs = np.linspace(variable.low, variable.high, steps) if variable.high > variable.low else \
         np.array([variable.low])
     scan = run(xs)
@@ -142,7 +145,7 @@ def threshold(scenario: Scenario, param: str, *, node: str | None = None, policy
     for i in np.flatnonzero(scan.choice[1:] != scan.choice[:-1]):
         lo, current, goal = xs[i], int(scan.choice[i]), int(scan.choice[i + 1])
         for _ in range(_MAX_CROSSINGS_PER_STEP):
-            crossing, current, lo = _bisect(run, lo, xs[i + 1], current, tolerance)
+            crossing, current, lo = _bisect(run, lo, xs[i + 1], current, tolerance, sign)
             crossings.append(Crossing(
                 crossing[0], crossing[1], _branch_to(scenario, node, crossing[2]), _branch_to(scenario, node, current),
                 crossing[3], crossing[4]))
@@ -159,7 +162,7 @@ def _branch_to(scenario: Scenario, node: str, position: Any) -> str:
     return scenario.nodes[node].branches[int(position)].to
 
 
-def _bisect(run, lo: float, hi: float, current: int, tolerance: float):
+def _bisect(run, lo: float, hi: float, current: int, tolerance: float, sign: float = 1.0):
     """Narrow ``[lo, hi]`` to where option ``current`` stops being the best.
 
     Returns ``((value, bracket, left, left_value, right_value), right, new_lo)``: the
@@ -167,8 +170,8 @@ def _bisect(run, lo: float, hi: float, current: int, tolerance: float):
     """
     def margin(x):
         values = run([x]).option_values[0]
-        others = np.delete(values, current)
-        return values[current] - others.max(), values
+        others = np.delete(sign * values, current)
+        return sign * values[current] - others.max(), values
 
     while hi - lo > tolerance:
         mid = lo + (hi - lo) / 2
@@ -179,7 +182,7 @@ def _bisect(run, lo: float, hi: float, current: int, tolerance: float):
         else:
             hi = mid
     _, values = margin(hi)
-    others = values.copy()
+    others = sign * values
     others[current] = -np.inf
     right = int(np.argmax(others))  # first listed among equals, as the solver breaks ties
     middle = lo + (hi - lo) / 2

@@ -174,6 +174,23 @@ def _compare(scenario, request):
     return compare([scenario, *request.variants])
 
 
+def _cea(scenario, request):
+    from ..analysis.cea import cea
+
+    actors = [k for k, a in scenario.actors.items() if a.criterion is not None and a.criterion.kind == "net_benefit"]
+    if not actors:
+        raise UnknownChartError("cea chart: no actor has a net_benefit criterion (see 'scenarios cea')")
+    uncertain = any(p.dist is not None for p in scenario.parameters.values()) or any(
+        n.dist is not None for n in scenario.nodes.values())
+    draws = request.psa_draws if request.psa_draws is not None else (1000 if uncertain else 0)
+    return cea(scenario, actors[0], strategic=request.solve, overrides=request.overrides, draws=draws,
+               seed=request.seed or 0)
+
+
+def _draw_cea(data, request, *, ax, theme):
+    return _charts().cea_chart(data, ax=ax, theme=theme)
+
+
 def _draw_outcomes(data, request, *, ax, theme):
     return _charts().outcome_chart(data[0], psa=data[1], ax=ax, theme=theme)
 
@@ -227,3 +244,6 @@ register("psa", "probabilistic sensitivity: 5-95 % intervals of expected payoffs
          _psa, _draw_psa)
 register("compare", "the scenario against variants given with --variant FILE (--of outcomes|tags|payoffs)",
          _compare, _draw_compare)
+register("cea", "cost-effectiveness plane with the efficient frontier and, with --psa N (default 1000 when the "
+         "file has distributions), the acceptability curve; the actor is the first with a net_benefit criterion",
+         _cea, _draw_cea)

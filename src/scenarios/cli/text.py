@@ -133,7 +133,13 @@ def _header(result: BeliefResult, what: str) -> list[str]:
 def _payoff_block(result: BeliefResult) -> list[str]:
     s = result.scenario
     rows = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
-    return ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
+    lines = ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
+    if result.measures:  # actors with several measures: the payoff above is their criterion's value
+        measured = [(s.actors[a].name, f"{a}.{m}", s.actors[a].measures[m].name, number(v))
+                    for a, values in result.measures.items() for m, v in values.items()]
+        lines += ["", "Expected measures (an actor with measures has its criterion's value above)",
+                  table(("actor", "key", "measure", "expected"), measured, "lllr")]
+    return lines
 
 
 def _outcome_block(result: BeliefResult, limit: int | None = None) -> list[str]:
@@ -181,7 +187,9 @@ def format_evaluate(result: BeliefResult) -> str:
 
 def format_solve(result: SolveResult) -> str:
     s = result.scenario
-    lines = _header(result, "strategic mode (backward induction: each actor maximises its expected payoff)")
+    criteria = any(a.minimize or a.measures for a in result.scenario.actors.values())
+    lines = _header(result, "strategic mode (backward induction: each actor maximises its expected payoff"
+                    + (", or minimises it, or follows its criterion)" if criteria else ")"))
     rows = []
     for node_id, position in list(result.choice_branches.items())[:60]:  # branches may share a child
         node = s.nodes[node_id]

@@ -186,17 +186,19 @@ class _Structure:
     internal: Segments  # every node with branches
 
 
-_STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict[int | None, _Structure]] = weakref.WeakKeyDictionary()
+_STRUCTURE: weakref.WeakKeyDictionary[Compiled, dict[tuple[int | None, tuple[int, ...]], _Structure]] = (
+    weakref.WeakKeyDictionary())
 
 
-def _structure(c: Compiled, solved: int | None = None) -> _Structure:
+def _structure(c: Compiled, solved: int | None = None, keep: tuple[int, ...] = ()) -> _Structure:
     """Index arrays the batched passes need, built once per compiled scenario.
 
     The decisions solved by backward induction are every non-fixed decision, or only node
-    ``solved`` (the others then average their branches by the weights given).
+    ``solved`` (the others then average their branches by the weights given); the decisions
+    in ``keep`` are never solved (they average by the weights: a strategy played as given).
     """
     cache = _STRUCTURE.setdefault(c, {})
-    cached = cache.get(solved)
+    cached = cache.get((solved, keep))
     if cached is None:
         generations: list[_Generation] = []
         if solved is None:
@@ -204,6 +206,9 @@ def _structure(c: Compiled, solved: int | None = None) -> _Structure:
         else:
             strategic_node = np.zeros(c.n_nodes, dtype=bool)
             strategic_node[solved] = True
+        if keep:
+            strategic_node = strategic_node.copy()
+            strategic_node[list(keep)] = False
         for g in range(len(c.gen_nodes) - 1):
             es = slice(int(c.gen_edges[g]), int(c.gen_edges[g + 1]))
             if es.start == es.stop:
@@ -221,7 +226,7 @@ def _structure(c: Compiled, solved: int | None = None) -> _Structure:
                                            Segments.of(c, nodes[strategic])))
         internal = np.flatnonzero(c.edge_start[1:] > c.edge_start[:-1])
         cached = _Structure(tuple(generations), Segments.of(c, internal))
-        cache[solved] = cached
+        cache[(solved, keep)] = cached
     return cached
 
 
@@ -292,7 +297,8 @@ class BatchSolution:
     tied: np.ndarray
 
 
-def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | None = None) -> BatchSolution:
+def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | None = None,
+                keep: tuple[int, ...] = ()) -> BatchSolution:
     """Strategic mode for every draw: the rollback of :func:`scenarios.engine.strategic.solve`.
 
     At a non-fixed decision node the actor takes the branch with the highest value for them
@@ -302,7 +308,8 @@ def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | N
     values, so those are compared first and the chosen branch's values for every actor are
     gathered once afterwards. ``p`` replaces the bound weights (the base choices pinned in,
     say); ``only`` solves that decision node alone, the others averaging their branches by
-    ``p``.
+    ``p``; the decision nodes in ``keep`` (indices) average by ``p`` too (a strategy pinned
+    into ``p`` is played, not re-solved).
 
     Examples
     --------
@@ -323,7 +330,7 @@ def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | N
     chosen = np.full((c.n_nodes, k), -1, dtype=np.int64)
     tied = np.zeros((c.n_nodes, k), dtype=bool)
     weights = bound.p if p is None else p
-    for gen in reversed(_structure(c, only).generations):
+    for gen in reversed(_structure(c, only, tuple(sorted(keep))).generations):
         seg = gen.averaged
         if len(seg.nodes):
             average = None
@@ -402,11 +409,14 @@ def _first_best(seg: Segments, c: Compiled, values: np.ndarray, edge_pay: _Rows)
     """Per decision node and draw: the position of the first branch within tolerance of the
     best for the node's actor, and how many branches are that good (2 or more: a tie)."""
     owner = c.actor[seg.nodes]
+    sign = c.column_sign[owner] if c.strategic_sign is not None and c.column_sign is not None else None
     own: list[np.ndarray] = []
     best: np.ndarray | None = None
     for positions, edges in seg.columns:
         actor = owner if positions is None else owner[positions]
         mine = values[c.child[edges], actor] + edge_pay.actor(edges, actor)  # (m, K)
+        if sign is not None:
+            mine *= (sign if positions is None else sign[positions])[:, None]
         own.append(mine)
         if best is None:
             best = mine.copy()

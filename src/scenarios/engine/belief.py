@@ -95,17 +95,18 @@ def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, 
         found = top_paths(compiled, p, top, through=g, to_through=to_g)
         scale = 1.0 / reach_g  # listed paths' probabilities are conditional on passing g
     order = outcome_order(compiled, reach)
-    actors = compiled.actors
+    actors, view = compiled.actor_keys, compiled.by_actor  # measures: see expected_columns
     paths = tuple(
         PathRow(tuple(compiled.ids[i] for i in nodes), float(prob * scale),
-                dict(zip(actors, map(float, bound.node_payoff[nodes].sum(axis=0)
-                                     + bound.edge_payoff[edges].sum(axis=0)), strict=False)),
+                dict(zip(actors, map(float, view(bound.node_payoff[nodes].sum(axis=0)
+                                                 + bound.edge_payoff[edges].sum(axis=0))), strict=False)),
                 tuple(compiled.branch[edges].tolist()))
         for nodes, edges, prob in found
     )
     return result_type(
         scenario=scenario, mode=mode, given=given, overrides=dict(overrides or {}),
-        expected_payoffs=dict(zip(actors, map(float, expected), strict=False)), paths=paths, reach_array=reach,
+        expected_payoffs=dict(zip(actors, map(float, view(expected)), strict=False)), paths=paths,
+        expected_columns=dict(zip(compiled.actors, map(float, expected), strict=True)), reach_array=reach,
         values_array=values, outcome_order=order, node_payoff=bound.node_payoff, edge_payoff=bound.edge_payoff,
         p_array=bound.p, played_array=p, given_index=None if given is None else g, parameters=bound.parameters,
         **extra)

@@ -44,6 +44,7 @@ import numpy as np
 from ..expressions import Expression
 from ..kinds import CHANCE, DECISION, KINDS, OUTCOME
 from ..model import REST, Scenario
+from .criteria import criterion_columns, payoff_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Node, _Rest
@@ -129,6 +130,20 @@ class Compiled:
     #                            decider's entry in its generation's (actors, width) values
     outcomes: np.ndarray  # outcome nodes in listing order
     tree: bool  # no node has two parents: flows into children can be assigned
+    # Criteria (scenarios.engine.criteria): the payoff columns are ``actors``, one per actor or,
+    # for an actor with measures, one per measure plus the actor's criterion column. A
+    # decision maximises ``column_sign * value`` of its actor's column (-1: minimised);
+    # ``strategic_sign`` is that sign per strategic branch, None when nothing is minimised.
+    column_sign: np.ndarray | None = None
+    strategic_sign: np.ndarray | None = None
+    # The views keyed by actor (expected payoffs, outcome rows, branch views, ResultArrays)
+    # show ``actor_keys``: the columns ``actor_columns`` (None: every column, no measures).
+    actor_keys: tuple[str, ...] = ()
+    actor_columns: np.ndarray | None = None
+
+    def by_actor(self, array: np.ndarray) -> np.ndarray:
+        """``array``'s last axis (payoff columns) cut to the actors' own columns."""
+        return array if self.actor_columns is None else array[..., self.actor_columns]
 
     @property
     def node_payoff_const(self) -> np.ndarray:
@@ -191,9 +206,9 @@ def compiled_form(scenario: Scenario) -> Compiled:
 
 def compile_scenario(scenario: Scenario) -> Compiled:
     """Build the :class:`Compiled` arrays of ``scenario``."""
-    actors = tuple(scenario.actors)
+    actors, decider, sign, derived = payoff_columns(scenario)
     a = len(actors)
-    columns = _sweep(scenario, actors)
+    columns = _sweep(scenario, actors, decider)
     n, e = len(columns.kind), len(columns.p)
     ids_file = list(scenario.nodes)
     finder = _HashFinder(ids_file)
@@ -240,6 +255,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     edge_payoff.ravel()[columns.edge_cols * e + new_edge[columns.edge_rows]] = columns.edge_values
     node_symbolic = tuple(sorted((int(new_of_old[r]), c, x) for r, c, x in columns.node_symbolic))
     edge_symbolic = tuple(sorted((int(new_edge[r]), c, x) for r, c, x in columns.edge_symbolic))
+    if derived:
+        node_symbolic = criterion_columns(node_payoff, node_symbolic, derived)
+        edge_symbolic = criterion_columns(edge_payoff, edge_symbolic, derived)
 
     ids = tuple(map(ids_file.__getitem__, order.tolist()))
     outcomes = new_of_old[np.flatnonzero(columns.kind == OUTCOME)]  # in listing order
@@ -251,12 +269,20 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                   branch=branch, edge_start=edge_start, gen_nodes=gen_nodes, gen_edges=gen_edges,
                   p_const=p_const, p_rest=p_rest, node_payoff_by_actor=node_payoff,
                   edge_payoff_by_actor=edge_payoff, outcomes=outcomes)
+    column_sign = np.asarray(sign, dtype=float)
+    strategic_sign = None
+    if (column_sign < 0).any():
+        strategic_sign = column_sign[actor[parent[structure["strategic_edges"]]]]
+        strategic_sign.setflags(write=False)
+    column_sign.setflags(write=False)
     for array in (*arrays.values(), *(v for v in structure.values() if isinstance(v, np.ndarray))):
         array.setflags(write=False)
     return Compiled(
         ids=ids, index=NodeIndex(ids, finder.renumbered(new_of_old)),
         root=int(new_of_old[finder.position(scenario.root)]), actors=actors, p_symbolic=p_symbolic,
         node_payoff_symbolic=node_symbolic, edge_payoff_symbolic=edge_symbolic, **arrays, **structure,
+        column_sign=column_sign, strategic_sign=strategic_sign, actor_keys=tuple(scenario.actors),
+        actor_columns=None if len(decider) == a else np.array(list(decider.values()), dtype=np.int64),
     )
 
 
@@ -280,7 +306,7 @@ class _Columns(NamedTuple):
     edge_symbolic: list[tuple[int, int, Expression]]
 
 
-def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
+def _sweep(scenario: Scenario, actors: tuple[str, ...], decider: Mapping[str, int]) -> _Columns:
     """Read every node and branch once, in file order, into flat columns.
 
     One Python loop touching each object once beats a ``map`` per attribute: at 10^6
@@ -337,7 +363,7 @@ def _sweep(scenario: Scenario, actors: tuple[str, ...]) -> _Columns:
     actor = np.full(n, -1, dtype=np.int64)
     fixed = np.zeros(n, dtype=bool)
     at = np.flatnonzero(np.isin(kind, _ACTOR_CODES))
-    actor[at] = np.fromiter(map(code.__getitem__, map(attrgetter("actor"), deciders)), dtype=np.int64,
+    actor[at] = np.fromiter(map(decider.__getitem__, map(attrgetter("actor"), deciders)), dtype=np.int64,
                             count=len(deciders))
     fixed[at] = np.fromiter(map(attrgetter("fixed"), deciders), dtype=np.bool_, count=len(deciders))
 

@@ -98,6 +98,8 @@ class BeliefResult:
     played_array: np.ndarray = field(repr=False)  # the weights of this mode
     given_index: int | None = field(default=None, repr=False)
     parameters: Mapping[str, float] = field(default_factory=dict, repr=False)  # bound values
+    #: Expected value of every payoff column: the actors', and ``actor.measure`` for measures.
+    expected_columns: Mapping[str, float] = field(default_factory=dict, repr=False)
 
     # -- views by id (scenarios.engine.views) ---------------------------------------------
     @property
@@ -152,8 +154,8 @@ class BeliefResult:
 
     def node_payoffs(self, node_id: str) -> dict[str, float]:
         """The payoffs of ``node_id`` itself, per actor (bound)."""
-        row = np.asarray(self.node_payoff)[self.node_index(node_id)]
-        return dict(zip(self.compiled.actors, map(float, row), strict=True))
+        row = self.compiled.by_actor(np.asarray(self.node_payoff)[self.node_index(node_id)])
+        return dict(zip(self.compiled.actor_keys, map(float, row), strict=True))
 
     def played_path(self, start: str | None = None) -> tuple[str, ...]:
         """From ``start`` (the root by default) to an outcome, taking at every node the first
@@ -206,14 +208,27 @@ class BeliefResult:
         """Every outcome, most probable first (ties in listing order), with its own payoffs."""
         compiled = self.scenario.compiled
         order = np.asarray(self.outcome_order)
-        nodes, ids, actors = self.scenario.nodes, compiled.ids, compiled.actors
+        nodes, ids, actors = self.scenario.nodes, compiled.ids, compiled.actor_keys
         # Whole columns converted at once; the loop only assembles the rows.
         return tuple(
             OutcomeRow(node.id, node.label, probability, dict(zip(actors, payoffs, strict=False)), node.tags)
             for node, probability, payoffs in zip(
                 (nodes[ids[i]] for i in order.tolist()), self.reach_array.take(order).tolist(),
-                np.asarray(self.node_payoff).take(order, axis=0).tolist(), strict=False)
+                compiled.by_actor(np.asarray(self.node_payoff).take(order, axis=0)).tolist(), strict=False)
         )
+
+    @cached_property
+    def measures(self) -> dict[str, dict[str, float]]:
+        """For each actor with ``measures``, the expected value of each (the criterion's value,
+        e.g. the net benefit, is ``expected_payoffs[actor]``); empty when no actor has measures.
+
+        >>> import scenarios
+        >>> r = scenarios.load("docs/examples/screening-cea.yaml").solve()  # doctest: +SKIP
+        >>> r.measures  # doctest: +SKIP
+        {'health': {'cost': 6000.0, 'effect': 11.5}}
+        """
+        return {key: {m: self.expected_columns[f"{key}.{m}"] for m in actor.measures}
+                for key, actor in self.scenario.actors.items() if actor.measures}
 
     @cached_property
     def reach(self) -> dict[str, float]:
@@ -223,9 +238,9 @@ class BeliefResult:
     @cached_property
     def values(self) -> dict[str, dict[str, float]]:
         """Expected payoff per actor from each node on (the node's own payoff included)."""
-        actors = self.scenario.compiled.actors
-        return {node_id: dict(zip(actors, map(float, row), strict=False))
-                for node_id, row in zip(self.scenario.compiled.ids, self.values_array, strict=False)}
+        compiled = self.scenario.compiled
+        return {node_id: dict(zip(compiled.actor_keys, map(float, row), strict=False))
+                for node_id, row in zip(compiled.ids, compiled.by_actor(self.values_array), strict=False)}
 
     @cached_property
     def tags(self) -> dict[str, float]:
@@ -266,6 +281,8 @@ class BeliefResult:
             "outcomes": [row.to_dict() for row in self.outcomes],
             "tags": _clean_map(self.tags),
             "paths": [path.to_dict() for path in self.paths],
+            **({"expected_measures": {a: _clean_map(m) for a, m in self.measures.items()}}
+               if self.measures else {}),
         }
 
 

@@ -1,7 +1,9 @@
 """Strategic mode: backward induction (Kuhn's theorem; any decision-analysis text's rollback).
 
 At every decision node that is not ``fixed`` its actor takes the branch with the highest
-expected payoff for that actor (branch payoff + the child's value); chance nodes and
+expected payoff for that actor (branch payoff + the child's value; the lowest for an actor
+that minimises, and by its criterion's column for an actor with measures: see
+:mod:`scenarios.engine.criteria`); chance nodes and
 fixed decisions average their branches by ``p``.  Ties go to the branch listed first and
 are reported.  The rollback is vectorised per generation: a generation's branch values are
 one ``(actors, edges)`` array; each solved decision's best is found with
@@ -89,6 +91,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
     solved, solved_edges, solved_offset, owner_of, own_at = (
         compiled.strategic_node, compiled.strategic_edges, compiled.strategic_offset,
         compiled.strategic_owner, compiled.strategic_own)
+    sign = compiled.strategic_sign  # None unless some actor minimises its column
     for lv in reversed(compiled.levels):
         lo, hi, n0, n1, s0, s1, single = lv.lo, lv.hi, lv.n0, lv.n1, lv.s0, lv.s1, lv.single
         t0, t1, u0, u1 = lv.t0, lv.t1, lv.u0, lv.u1
@@ -98,7 +101,7 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
         w = weights[lo:hi]
         if t1 > t0:  # pick: the first branch within tolerance of the decider's best
             if single >= 0:  # the generation's one node with branches: no segments
-                own = q[actor[single]]
+                own = q[actor[single]] if sign is None else q[actor[single]] * sign[u0]
                 candidate = own >= tie_threshold(own.max())
                 first = int(candidate.argmax())
                 w[first] = 1.0
@@ -106,6 +109,8 @@ def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_pa
                 tied[single] = np.count_nonzero(candidate) > 1
             else:
                 own = q.take(own_at[u0:u1])  # the decider's value of each of its branches
+                if sign is not None:
+                    own *= sign[u0:u1]
                 owner = owner_of[u0:u1]
                 hits = np.flatnonzero(
                     own >= tie_threshold(np.maximum.reduceat(own, solved_offset[t0:t1])).take(owner))

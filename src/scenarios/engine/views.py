@@ -126,7 +126,7 @@ def branch_views(result: BeliefResult, node_id: str) -> tuple[BranchView, ...]:
     compiled = result.compiled
     i = result.node_index(node_id)
     lo, hi = int(compiled.edge_start[i]), int(compiled.edge_start[i + 1])
-    actors = compiled.actors
+    actors, view = compiled.actor_keys, compiled.by_actor
     branches = result.scenario.nodes[node_id].branches
     chosen = result.chosen_array[i] if result.chosen_array is not None else -1
     flows = result.flow_array
@@ -137,8 +137,8 @@ def branch_views(result: BeliefResult, node_id: str) -> tuple[BranchView, ...]:
         views.append(BranchView(
             node=node_id, index=j, to=branches[j].to, label=branches[j].label,
             probability=float(result.p_array[e]), played=float(result.played_array[e]), flow=float(flows[e]),
-            payoffs=MappingProxyType(dict(zip(actors, map(float, edge_payoff[e]), strict=True))),
-            value=MappingProxyType(dict(zip(actors, map(float, edge_payoff[e] + values[c]), strict=True))),
+            payoffs=MappingProxyType(dict(zip(actors, map(float, view(edge_payoff[e])), strict=True))),
+            value=MappingProxyType(dict(zip(actors, map(float, view(edge_payoff[e] + values[c])), strict=True))),
             chosen=bool(chosen == e)))
     return tuple(views)
 
@@ -162,10 +162,12 @@ def result_arrays(result: BeliefResult) -> ResultArrays:
     arrays = dict(
         edge_start=edge_start, child=file_of[compiled.child[edges]], p=np.asarray(result.p_array)[edges],
         played=np.asarray(result.played_array)[edges], flow=np.asarray(result.flow_array)[edges],
-        reach=np.asarray(result.reach_array)[compiled_of], values=np.asarray(result.values_array)[compiled_of],
-        node_payoffs=np.asarray(result.node_payoff)[compiled_of], edge_payoffs=np.asarray(result.edge_payoff)[edges],
+        reach=np.asarray(result.reach_array)[compiled_of],
+        values=compiled.by_actor(np.asarray(result.values_array)[compiled_of]),
+        node_payoffs=compiled.by_actor(np.asarray(result.node_payoff)[compiled_of]),
+        edge_payoffs=compiled.by_actor(np.asarray(result.edge_payoff)[edges]),
         chosen=chosen)
     for array in arrays.values():
         array.setflags(write=False)
-    return ResultArrays(ids=tuple(result.scenario.nodes), actors=compiled.actors,
+    return ResultArrays(ids=tuple(result.scenario.nodes), actors=compiled.actor_keys,
                         root=int(file_of[compiled.root]), **arrays)

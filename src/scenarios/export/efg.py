@@ -213,9 +213,14 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
                        for i, (key, a) in enumerate(scenario.actors.items())],
                       [_label(key, f"player {i + 1}") for i, key in enumerate(actors)])
 
+    # Gambit's players maximise: an actor that minimises its payoff (a cost) is written negated.
+    sign = {key: -1.0 if a.minimize or (a.criterion is not None and a.criterion.kind == "measure"
+                                        and a.measures[a.criterion.measure or ""].minimize) else 1.0
+            for key, a in scenario.actors.items()}
     comment = [scenario.summary or "", f"Exported from scenario '{scenario.id}' by scenarios. Fixed "
                "decisions are chance moves with the belief weights; payoffs accrued along a path "
-               "are included in its outcome."]
+               "are included in its outcome." + (" Payoffs of actors that minimise (costs) are negated, so "
+                                                 "every player maximises." if -1.0 in sign.values() else "")]
     lines = [f"EFG 2 R {_quote(_label(scenario.title, scenario.id))} "
              f"{{ {' '.join(_quote(p) for p in players)} }}",
              _quote("\n\n".join(c for c in comment if c)), ""]
@@ -238,7 +243,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         node_id, accrued = stack.pop()
         node = scenario.nodes[node_id]
         own = numbers.node_payoffs[node_id]
-        total = [accrued[j] + own[a] for j, a in enumerate(actors)]
+        total = [accrued[j] + sign[a] * own[a] for j, a in enumerate(actors)]
         copies[node_id] = copies.get(node_id, 0) + 1
         name = node_id if copies[node_id] == 1 else f"{node_id}#{copies[node_id]}"
         text = _label(node.label, node_id)
@@ -263,5 +268,5 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         for i in range(len(node.branches) - 1, -1, -1):
             branch = node.branches[i]
             paid = numbers.branch_payoffs[node_id][i]
-            stack.append((branch.to, [total[j] + paid[a] for j, a in enumerate(actors)]))
+            stack.append((branch.to, [total[j] + sign[a] * paid[a] for j, a in enumerate(actors)]))
     return "\n".join(lines) + "\n"

@@ -31,7 +31,8 @@ __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes")
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
-ACTOR_KEYS = ("name", "color", "description")
+ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion")
+
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
 NODE_KEYS = kinds.NODE_KEYS  # the node-kind table lists each kind's keys
 BRANCH_KEYS = ("to", "label", "p", "payoffs", "text")
@@ -94,6 +95,9 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     parameters = _parameters(report, data)
     check_parameter_order(report, parameters)
     parameters_ok = report.errors == before
+    from .criteria import check_criteria  # imports this module's helpers: loaded on first use
+
+    check_criteria(report, actors, parameters)
     nodes, broken = _nodes(report, data, actors, parameters, sources)
 
     root = None
@@ -247,8 +251,17 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
         if color is not None and not _is_color(color):
             report.error(path + ("color",), "color", f"actor {key!r}: {color!r} is not a colour "
                          "(use a name such as 'tab:blue' or a hex code such as '#0072b2')")
+        from .criteria import criterion_of, measures_of  # the measures and criteria of actors
+
+        measures = measures_of(report, entry, path, str(key))
+        minimize = _bool(report, entry, path + ("minimize",))
+        if minimize and measures:
+            report.error(path + ("minimize",), "criterion", f"actor {key!r} has 'measures': say "
+                         "'minimize: true' on the measure that is minimised, not on the actor", key=True)
         actors[str(key)] = Actor(key=str(key), name=_string(report, entry, path + ("name",)) or str(key),
-                                 color=color, description=_string(report, entry, path + ("description",)))
+                                 color=color, description=_string(report, entry, path + ("description",)),
+                                 minimize=minimize and not measures, measures=measures,
+                                 criterion=criterion_of(report, entry, path, str(key), measures))
     return actors
 
 
@@ -332,11 +345,30 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
 
 def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str) -> dict[str, Expression]:
     section = _mapping(report, entry.get("payoffs"), path, f"payoffs of {owner}")
-    payoffs = {}
-    for actor, value in (section or {}).items():
+    payoffs: dict[str, Expression] = {}
+    if not section:
+        return payoffs
+    from .criteria import measure_payoffs, new_payoff
+
+    for actor, value in section.items():
         if actor not in actors:
+            head, dot, measure = str(actor).partition(".")
+            if dot and head in actors and measure in actors[head].measures:  # the flat form health.cost
+                expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
+                if expr is not None and new_payoff(report, payoffs, actor, path + (actor,), owner):
+                    payoffs[actor] = expr
+                continue
+            known = [*actors, *(c for a in actors.values() if a.measures for c in a.columns)]
             report.error(path + (actor,), "unknown-actor", f"payoffs of {owner}: unknown actor {actor!r}"
-                         f"{did_you_mean(actor, actors)}", key=True)
+                         f"{did_you_mean(actor, known)}", key=True)
+            continue
+        measures = actors[actor].measures
+        if measures:
+            measure_payoffs(report, value, path + (actor,), actors[actor], owner, payoffs)
+            continue
+        if isinstance(value, dict):
+            report.error(path + (actor,), "type", f"payoff of {owner} for {actor!r} must be a number or an "
+                         f"expression, not a mapping (actor {actor!r} declares no 'measures')")
             continue
         expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
         if expr is not None:

@@ -50,8 +50,29 @@ def _quantity(expr: Expression) -> int | float | str:
     return _number(expr.source)
 
 
-def _payoffs(mapping) -> dict:
-    return {actor: _quantity(expr) for actor, expr in mapping.items()}
+def _payoffs(mapping, actors) -> dict:
+    out: dict[str, Any] = {}
+    for key, expr in mapping.items():
+        actor, dot, measure = key.partition(".")  # an actor's measures: {health: {cost: ...}}
+        if dot and key not in actors:
+            out.setdefault(actor, {})[measure] = _quantity(expr)
+        else:
+            out[key] = _quantity(expr)
+    return out
+
+
+def _actor_criteria(actor, entry: dict[str, Any]) -> None:
+    """The keys of the measures-and-criteria extension (scenarios.io.criteria)."""
+    if actor.minimize:
+        entry["minimize"] = True
+    if actor.measures:
+        entry["measures"] = {key: {**({"name": m.name} if m.name != key else {}),
+                                   **({"minimize": True} if m.minimize else {})}
+                             for key, m in actor.measures.items()}
+    criterion = actor.criterion
+    if criterion is not None and (criterion.kind != "measure" or len(actor.measures) > 1):
+        entry["criterion"] = criterion.measure if criterion.kind == "measure" else {"net_benefit": {
+            "effect": criterion.effect, "cost": criterion.cost, "lambda": _quantity(criterion.wtp)}}
 
 
 def _distribution(dist) -> dict:
@@ -106,6 +127,7 @@ def to_dict(scenario: Scenario) -> dict:
                 entry["color"] = actor.color
             if actor.description is not None:
                 entry["description"] = actor.description
+            _actor_criteria(actor, entry)
             actors[key] = entry
         data["actors"] = actors
     if scenario.parameters:
@@ -148,7 +170,7 @@ def _node(scenario: Scenario, node) -> dict:
     if node.tags:
         entry["tags"] = list(node.tags)
     if node.payoffs:
-        entry["payoffs"] = _payoffs(node.payoffs)
+        entry["payoffs"] = _payoffs(node.payoffs, scenario.actors)
     dist = getattr(node, "dist", None)  # node-level Dirichlet (probabilistic analysis)
     if dist is not None:
         entry["dist"] = _distribution(dist)
@@ -167,7 +189,7 @@ def _branch(scenario: Scenario, branch) -> dict:
     elif branch.p is not None:
         entry["p"] = _quantity(branch.p)
     if branch.payoffs:
-        entry["payoffs"] = _payoffs(branch.payoffs)
+        entry["payoffs"] = _payoffs(branch.payoffs, scenario.actors)
     if branch.text is not None:
         entry["text"] = branch.text
     return entry

@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib
 
 from ...errors import UnknownChartError
+from .cea import acceptability_curve, ce_plane, cea_chart
 from .compare import comparison_chart, variant_comparison
 from .outcomes import (
     option_chart,
@@ -44,7 +45,8 @@ from .sensitivity import spider, spider_chart, tornado, tornado_chart, two_way, 
 __all__ = ["outcome_distribution", "tag_probabilities", "payoffs_by_option", "tornado", "spider",
            "two_way", "psa_histograms", "interval_plot", "variant_comparison", "outcome_chart",
            "tag_chart", "option_chart", "option_values", "tornado_chart", "spider_chart",
-           "two_way_chart", "psa_chart", "comparison_chart", "UnknownChartError"]
+           "two_way_chart", "psa_chart", "comparison_chart", "ce_plane", "acceptability_curve", "cea_chart",
+           "UnknownChartError"]
 
 #: Names that moved to the chart registry (they run analyses, which drawing code does not);
 #: still readable here, imported on first use.
