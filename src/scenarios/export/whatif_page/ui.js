@@ -1,0 +1,409 @@
+// The what-if page's interface: sliders in, bars, choices, differences and the tree out.
+// Every number shown comes from WhatIfEngine (above); text from the scenario is only ever
+// put in with textContent or setAttribute, never parsed as HTML.
+(function () {
+  const D = JSON.parse(document.getElementById("whatif-data").textContent);
+  const X = WhatIfEngine.create(D);
+  const A = D.actors.length;
+  const $ = (id) => document.getElementById(id);
+  const S = { set: {}, mode: "belief", focus: null, current: null, problem: null };
+  const base = { belief: X.compute({}, "belief"), strategic: X.compute({}, "strategic") };
+
+  window.scenario = {
+    evaluate: (o) => X.evaluate(o),
+    solve: (o) => X.solve(o),
+    state: () => ({ set: Object.assign({}, S.set), mode: S.mode, problem: S.problem }),
+    apply: (set, mode) => { S.set = Object.assign({}, set || {}); if (mode) setMode(mode); update(); },
+    timing: { last: 0 },
+  };
+
+  // -- formatting -------------------------------------------------------------------------------
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+    return e;
+  }
+  function sig(x, n) {
+    if (!Number.isFinite(x)) return String(x);
+    if (Math.abs(x) < 1e-12) return "0";
+    return X.fmtG(Number(x.toPrecision(n)), n);
+  }
+  function pct(x) {
+    if (x <= 0) return "0%";
+    if (x < 0.0005) return "<0.1%";
+    if (x > 0.9995 && x < 1) return ">99.9%";
+    return (100 * x).toFixed(1).replace(/\.0$/, "") + "%";
+  }
+  function signed(x, f) { return (x > 0 ? "+" : x < 0 ? "−" : "±") + f(Math.abs(x)); }
+  const label = (i) => D.labels[i];
+  const edgeOf = (i, to) => { for (let e = X.start[i]; e < X.start[i + 1]; e++) if (D.ids[X.child[e]] === to) return e; return -1; };
+  const settingName = (e) => D.ids[X.parent[e]] + "." + D.ids[X.child[e]];
+  const nodeIndex = new Map(D.ids.map((id, i) => [id, i]));
+
+  // -- settings: parameters and branches ---------------------------------------------------------
+  const controls = new Map();             // setting name -> {range, box, row, kind}
+  function stepOf(lo, hi) { const s = (hi - lo) / 200; const m = Math.pow(10, Math.floor(Math.log10(s))); return m; }
+
+  function control(name, lo, hi, step, text, note) {
+    const id = "c-" + controls.size;
+    const range = el("input", { type: "range", id: id, min: lo, max: hi, step: step, "aria-label": name });
+    const box = el("input", { type: "number", step: "any", "aria-label": name + " (type a value)", class: "box" });
+    const unset = el("button", { type: "button", class: "unset", title: "Back to the base value", "aria-label": "Unset " + name, text: "×" });
+    const row = el("div", { class: "control" },
+      el("label", { for: id }, el("span", { class: "name", text: text }), note ? el("span", { class: "muted small", text: " " + note }) : null),
+      el("div", { class: "inputs" }, range, box, unset));
+    const c = { range, box, unset, row, name };
+    controls.set(name, c);
+    range.addEventListener("input", () => { set(name, Number(range.value)); box.value = range.value; });
+    box.addEventListener("change", () => { if (box.value.trim() !== "" && Number.isFinite(Number(box.value))) set(name, Number(box.value)); });
+    unset.addEventListener("click", () => { delete S.set[name]; update(); });
+    return c;
+  }
+  function set(name, value) { S.set[name] = value; if (S.focus !== name) { S.focus = name; scheduleFlips(true); } update(); }
+
+  const params = $("params");
+  if (!D.parameters.length) params.append(el("p", { class: "muted", text: "This scenario has no parameters." }));
+  D.parameters.forEach((p) => {
+    const [lo, hi] = p.range;
+    const c = control(p.name, lo, hi, stepOf(lo, hi), p.name, (p.description || "") + " (base " + sig(p.value, 6) + (p.derived ? ", computed" : "") + ")");
+    c.kind = "param"; c.slot = D.parameters.indexOf(p);
+    params.append(c.row);
+  });
+
+  const branchesBox = $("branches");
+  const groups = [];
+  for (let i = 0; i < X.N; i++) {
+    if (X.start[i + 1] - X.start[i] < 2) continue;
+    const who = D.actor[i] >= 0 ? D.actor_names[D.actor[i]] + " decides" : "chance";
+    const summary = el("summary", {}, el("span", { class: "name", text: label(i) }), el("span", { class: "muted small", text: " " + D.ids[i] + " · " + who }));
+    const details = el("details", { class: "node" }, summary);
+    const g = { i, details, built: false, text: (D.ids[i] + " " + label(i)).toLowerCase() };
+    details.addEventListener("toggle", () => { if (details.open) build(g); });
+    groups.push(g);
+  }
+  const SHOWN = 150;
+  function build(g) {
+    if (g.built) return;
+    g.built = true;
+    for (let e = X.start[g.i]; e < X.start[g.i + 1]; e++) {
+      const c = control(settingName(e), 0, 1, 0.001, "→ " + D.edge_labels[e], null);
+      c.kind = "branch"; c.edge = e;
+      g.details.append(c.row);
+    }
+    refreshControls();
+  }
+  function filterGroups() {
+    const q = $("filter").value.trim().toLowerCase();
+    let shown = 0;
+    for (const g of groups) {
+      const ok = (!q || g.text.indexOf(q) >= 0) && shown < SHOWN;
+      if (ok) { shown++; if (!g.details.isConnected) branchesBox.append(g.details); }
+      g.details.hidden = !ok;
+    }
+    $("filter").hidden = groups.length < 8;
+  }
+  $("filter").addEventListener("input", filterGroups);
+  filterGroups();
+  if (groups.length) { groups[0].details.open = true; build(groups[0]); }
+  if (!groups.length) branchesBox.append(el("p", { class: "muted", text: "No node has two or more branches." }));
+
+  function refreshControls() {
+    const r = S.current;
+    for (const c of controls.values()) {
+      const pinned = Object.prototype.hasOwnProperty.call(S.set, c.name);
+      c.row.classList.toggle("pinned", pinned);
+      c.unset.hidden = !pinned;
+      let v = pinned ? S.set[c.name] : null;
+      if (v === null && r) v = c.kind === "param" ? r.bound.params[c.slot] : r.bound.p[c.edge];
+      if (v === null) continue;
+      if (document.activeElement !== c.box) c.box.value = String(Number(v.toPrecision(10)));
+      if (document.activeElement !== c.range) c.range.value = String(v);
+    }
+  }
+
+  // -- results -----------------------------------------------------------------------------------
+  function bar(name, value, baseValue, text, color, title) {
+    const w = Math.max(0, Math.min(1, value));
+    const b = Math.max(0, Math.min(1, baseValue));
+    const fill = el("span", { class: "fill", style: "width:" + (100 * w).toFixed(2) + "%" + (color ? ";background:" + color : "") });
+    const ghost = el("span", { class: "ghost", style: "left:" + (100 * b).toFixed(2) + "%", title: "base case" });
+    return el("div", { class: "row", title: title || null },
+      el("span", { class: "label", text: name }), el("span", { class: "track" }, fill, ghost),
+      el("span", { class: "num", text: text }));
+  }
+  function baseReach(i) { return base[S.mode].reach[i]; }
+
+  function showOutcomes(r) {
+    const box = $("outcomes");
+    const rows = [];
+    const limit = 14;
+    r.order.slice(0, limit).forEach((i) => {
+      const d = r.reach[i] - baseReach(i);
+      const delta = Math.abs(d) > 5e-10 ? " (" + signed(d * 100, (x) => x.toFixed(1)) + " pts)" : "";
+      rows.push(bar(label(i), r.reach[i], baseReach(i), pct(r.reach[i]) + delta, null, D.ids[i]));
+    });
+    if (r.order.length > limit) rows.push(el("p", { class: "muted small", text: "… and " + (r.order.length - limit) + " more outcomes" }));
+    box.replaceChildren(...rows);
+    const tags = X.allTags;
+    $("tags-title").hidden = !tags.length;
+    const tagValue = (res, t) => { let s = 0; for (const i of X.tagged) if (D.tags[i].indexOf(t) >= 0) s += res.reach[i]; return s; };
+    $("tags").replaceChildren(...tags.map((t) => {
+      const v = tagValue(r, t), b = tagValue(base[S.mode], t);
+      return bar("P(" + t + ")", v, b, pct(v) + (Math.abs(v - b) > 5e-10 ? " (" + signed((v - b) * 100, (x) => x.toFixed(1)) + " pts)" : ""), "#6a51a3");
+    }));
+    return tagValue;
+  }
+
+  function showPayoffs(r) {
+    const root = D.root;
+    const vals = D.actors.map((a, k) => r.values[root * A + k]);
+    const bases = D.actors.map((a, k) => base[S.mode].values[root * A + k]);
+    const scale = Math.max(1e-12, ...vals.map(Math.abs), ...bases.map(Math.abs));
+    $("payoffs").replaceChildren(...D.actors.map((a, k) => {
+      const v = vals[k], b = bases[k];
+      const left = 50 + 50 * Math.min(0, v) / scale, width = 50 * Math.abs(v) / scale;
+      const fill = el("span", { class: "fill", style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + D.colors[k] });
+      const ghost = el("span", { class: "ghost", style: "left:" + (50 + 50 * b / scale).toFixed(2) + "%", title: "base case" });
+      const d = v - b;
+      return el("div", { class: "row signed" }, el("span", { class: "label", text: D.actor_names[k] }),
+        el("span", { class: "track" }, el("span", { class: "axis" }), fill, ghost),
+        el("span", { class: "num", text: sig(v, 4) + (Math.abs(d) > 1e-9 * (1 + Math.abs(b)) ? " (" + signed(d, (x) => sig(x, 3)) + ")" : "") }));
+    }));
+  }
+
+  const DECISIONS_SHOWN = 40;
+  function showDecisions(s) {
+    const rows = [];
+    X.decisions.slice(0, DECISIONS_SHOWN).forEach((i) => {
+      const a = D.actor[i], e0 = s.chosen[i];
+      const opts = [];
+      for (let e = X.start[i]; e < X.start[i + 1]; e++) {
+        const v = s.values[X.child[e] * A + a] + s.bound.ep[e * A + a];
+        opts.push(el("li", { class: e === e0 ? "chosen" : null }, el("span", { text: D.edge_labels[e] }), el("span", { class: "num", text: sig(v, 4) })));
+      }
+      const changed = base.strategic.chosen[i] !== e0;
+      const flips = el("p", { class: "flip small", "data-node": D.ids[i] });
+      flips.textContent = flipText(i);
+      rows.push(el("div", { class: "decision" + (changed ? " changed" : "") },
+        el("div", { class: "head" }, el("span", { class: "dot", style: "background:" + D.colors[a] }),
+          el("b", { text: label(i) }), el("span", { class: "muted small", text: " · " + D.actor_names[a] })),
+        el("p", {}, el("span", { text: "Chooses " }), el("b", { text: D.edge_labels[e0] }),
+          el("span", { text: ", worth " + sig(s.values[i * A + a], 4) + " to " + D.actor_names[a] + (s.tied[i] ? " (a tie: the first listed branch is taken)" : "") + (changed ? " — changed from the base case (" + D.edge_labels[base.strategic.chosen[i]] + ")" : "") })),
+        el("ul", { class: "options" }, ...opts), flips));
+    });
+    if (X.decisions.length > DECISIONS_SHOWN) rows.push(el("p", { class: "muted small", text: "… and " + (X.decisions.length - DECISIONS_SHOWN) + " more decisions" }));
+    if (!X.decisions.length) rows.push(el("p", { class: "muted", text: "No decision is solved by backward induction in this scenario." }));
+    $("decisions").replaceChildren(...rows);
+  }
+
+  function showDiff(r, s, tagValue) {
+    const items = [];
+    const keys = Object.keys(S.set);
+    if (!keys.length) { $("diff").replaceChildren(el("p", { class: "muted", text: "Nothing is set: this is the base case. Move a slider to see what changes." })); return; }
+    const setList = el("ul", {}, ...keys.map((k) => {
+      const c = controls.get(k);
+      let was = "";
+      if (c && c.kind === "param") was = sig(base.belief.bound.params[c.slot], 6);
+      else if (k.indexOf(".") >= 0) { const i = nodeIndex.get(k.split(".")[0]); const e = i === undefined ? -1 : edgeOf(i, k.slice(k.indexOf(".") + 1)); if (e >= 0) was = sig(base.belief.bound.p[e], 6); }
+      return el("li", { text: k + ": " + was + " → " + sig(S.set[k], 6) });
+    }));
+    items.push(el("h3", { text: "Set" }), setList);
+    const b = base[S.mode];
+    const moved = D.outcomes.map((i) => [i, r.reach[i] - b.reach[i]]).filter(([, d]) => Math.abs(d) > 5e-10)
+      .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 8);
+    if (moved.length) items.push(el("h3", { text: "Outcomes" }), el("ul", {}, ...moved.map(([i, d]) =>
+      el("li", { text: label(i) + ": " + pct(b.reach[i]) + " → " + pct(r.reach[i]) + " (" + signed(d * 100, (x) => x.toFixed(1)) + " pts)" }))));
+    const tagRows = X.allTags.map((t) => [t, tagValue(b, t), tagValue(r, t)]).filter(([, x, y]) => Math.abs(x - y) > 5e-10);
+    if (tagRows.length) items.push(el("h3", { text: "Tags" }), el("ul", {}, ...tagRows.map(([t, x, y]) => el("li", { text: "P(" + t + "): " + pct(x) + " → " + pct(y) }))));
+    const pays = D.actors.map((a, k) => [k, b.values[D.root * A + k], r.values[D.root * A + k]]).filter(([, x, y]) => Math.abs(x - y) > 1e-9 * (1 + Math.abs(x)));
+    if (pays.length) items.push(el("h3", { text: "Expected payoffs" }), el("ul", {}, ...pays.map(([k, x, y]) => el("li", { text: D.actor_names[k] + ": " + sig(x, 4) + " → " + sig(y, 4) }))));
+    const flipped = X.decisions.filter((i) => base.strategic.chosen[i] !== s.chosen[i]);
+    items.push(el("h3", { text: "Strategic choices" }), flipped.length
+      ? el("ul", {}, ...flipped.slice(0, 12).map((i) => el("li", { text: label(i) + ": " + D.edge_labels[base.strategic.chosen[i]] + " → " + D.edge_labels[s.chosen[i]] })))
+      : el("p", { class: "muted", text: "No choice changed." }));
+    $("diff").replaceChildren(...items);
+  }
+
+  // The tree drawing (small scenarios): line width by the flow, the most likely path marked.
+  const svg = document.getElementById("tree");
+  const treeEdges = [], treeNodes = new Map();
+  if (svg) {
+    for (const path of svg.querySelectorAll(".edge")) {
+      const [from, to] = path.getAttribute("data-edge").split(">");
+      const i = nodeIndex.get(from);
+      const e = i === undefined ? -1 : edgeOf(i, to);
+      if (e >= 0) treeEdges.push({ e, path, title: path.querySelector("title") });
+    }
+    for (const g of svg.querySelectorAll(".node")) treeNodes.set(nodeIndex.get(g.getAttribute("data-node")), g);
+  }
+  function showTree(r) {
+    if (!svg) return;
+    const best = new Set(r.paths.length ? r.paths[0].edges : []);
+    const on = new Set(r.paths.length ? r.paths[0].nodes : []);
+    for (const { e, path, title } of treeEdges) {
+      const flow = r.reach[X.parent[e]] * r.w[e];
+      path.style.strokeWidth = (1 + 7 * flow).toFixed(2);
+      path.style.opacity = (0.25 + 0.75 * Math.min(1, Math.sqrt(flow))).toFixed(3);
+      path.classList.toggle("best", best.has(e));
+      if (title) title.textContent = D.edge_labels[e] + " (p = " + sig(r.bound.p[e], 4) + ", flow " + pct(flow) + ")";
+    }
+    for (const [i, g] of treeNodes) g.classList.toggle("on-path", on.has(i));
+  }
+
+  // -- where each choice flips as the focus setting moves ----------------------------------------
+  const flips = new Map();                // node -> [[x, from edge, to edge]] for the focus
+  let flipTimer = 0, flipState = "";
+  function focusRange(name) {
+    const c = controls.get(name);
+    if (name.indexOf(".") >= 0) return [0, 1];
+    const p = D.parameters.find((q) => q.name === name);
+    return p ? p.range : (c ? [Number(c.range.min), Number(c.range.max)] : [0, 1]);
+  }
+  function choicesAt(name, x) {
+    const set = Object.assign({}, S.set); set[name] = x;
+    try { return X.passes(X.bind(set), true).chosen; } catch (err) { return null; }
+  }
+  function computeFlips() {
+    flips.clear();
+    const name = S.focus;
+    if (!name || !X.decisions.length) { flipState = "none"; return; }
+    const [lo, hi] = focusRange(name);
+    const steps = X.N > 3000 ? 16 : 40;
+    const xs = [], cs = [];
+    for (let k = 0; k <= steps; k++) { const x = lo + (hi - lo) * k / steps; xs.push(x); cs.push(choicesAt(name, x)); }
+    for (const i of X.decisions.slice(0, DECISIONS_SHOWN)) {
+      const found = [];
+      for (let k = 0; k < steps; k++) {
+        if (!cs[k] || !cs[k + 1] || cs[k][i] === cs[k + 1][i]) continue;
+        let a = xs[k], b = xs[k + 1];
+        for (let t = 0; t < 30 && b - a > 1e-9 * (1 + Math.abs(a)); t++) {
+          const m = (a + b) / 2, c = choicesAt(name, m);
+          if (c && c[i] === cs[k][i]) a = m; else b = m;
+        }
+        found.push([(a + b) / 2, cs[k][i], cs[k + 1][i]]);
+      }
+      flips.set(i, found);
+    }
+    flipState = name + "|" + JSON.stringify(S.set);
+  }
+  function flipText(i) {
+    const name = S.focus;
+    if (!name) return "";
+    if (!flips.has(i)) return "Where it flips as " + name + " moves: computing…";
+    const f = flips.get(i);
+    const [lo, hi] = focusRange(name);
+    if (!f.length) return "No flip as " + name + " moves over [" + sig(lo, 4) + ", " + sig(hi, 4) + "].";
+    return "Flips as " + name + " moves: " + f.slice(0, 3).map(([x, a, b]) => D.edge_labels[a] + " → " + D.edge_labels[b] + " at " + name + " ≈ " + sig(x, 4)).join("; ") + (f.length > 3 ? "; …" : "");
+  }
+  function scheduleFlips(clear) {
+    if (clear) flips.clear();
+    clearTimeout(flipTimer);
+    flipTimer = setTimeout(() => {
+      if (S.problem) return;
+      computeFlips();
+      for (const p of document.querySelectorAll("#decisions .flip")) p.textContent = flipText(nodeIndex.get(p.getAttribute("data-node")));
+    }, 120);
+  }
+
+  // -- the state in the address ------------------------------------------------------------------
+  function writeHash() {
+    const parts = Object.keys(S.set).map((k) => "s." + encodeURIComponent(k) + "=" + encodeURIComponent(String(S.set[k])));
+    if (S.mode !== "belief") parts.push("mode=" + S.mode);
+    if (S.focus) parts.push("focus=" + encodeURIComponent(S.focus));
+    const hash = parts.length ? "#" + parts.join("&") : "";
+    if (location.hash === hash || (!hash && !location.hash)) return;
+    try { history.replaceState(null, "", hash || location.pathname + location.search); } catch (err) { location.hash = hash; }
+  }
+  function readHash() {
+    const text = location.hash.replace(/^#/, "");
+    if (!text) return false;
+    const set = {};
+    let mode = "belief", focus = null;
+    const ignored = [];
+    for (const part of text.split("&")) {
+      const eq = part.indexOf("=");
+      if (eq < 0) continue;
+      let k, v;
+      try { k = decodeURIComponent(part.slice(0, eq)); v = decodeURIComponent(part.slice(eq + 1)); } catch (err) { continue; }
+      if (k === "mode") mode = v === "strategic" ? "strategic" : "belief";
+      else if (k === "focus") focus = v;
+      else if (k.startsWith("s.")) {
+        const name = k.slice(2), x = Number(v);
+        if (v.trim() !== "" && Number.isFinite(x) && knownSetting(name)) set[name] = x; else ignored.push(name);
+      }
+    }
+    S.set = set; S.focus = focus && knownSetting(focus) ? focus : S.focus;
+    setMode(mode);
+    if (ignored.length) $("status").textContent = "Ignored from the address: " + ignored.join(", ");
+    return true;
+  }
+  function knownSetting(name) {
+    if (D.parameters.some((p) => p.name === name)) return true;
+    const dot = name.indexOf(".");
+    if (dot < 0) return false;
+    const i = nodeIndex.get(name.slice(0, dot));
+    return i !== undefined && edgeOf(i, name.slice(dot + 1)) >= 0;
+  }
+  window.addEventListener("hashchange", () => { if (readHash()) { scheduleFlips(true); update(); } });
+
+  // -- one update ---------------------------------------------------------------------------------
+  function setMode(mode) {
+    S.mode = mode;
+    for (const r of document.querySelectorAll('input[name="mode"]')) r.checked = r.value === mode;
+    $("mode-note").textContent = mode === "strategic" ? "(when every actor takes its best branch)" : "(decisions weighted by their p)";
+  }
+  for (const r of document.querySelectorAll('input[name="mode"]')) r.addEventListener("change", () => { setMode(r.value); update(); });
+
+  function update() {
+    const t0 = performance.now();
+    let r = null, s = null;
+    try {
+      s = X.compute(S.set, "strategic");
+      r = S.mode === "strategic" ? s : X.compute(S.set, "belief");
+      S.problem = null;
+    } catch (err) {
+      if (!(err instanceof X.ProblemError)) throw err;
+      S.problem = err.message;
+    }
+    document.body.classList.toggle("invalid", !!S.problem);
+    $("problem").hidden = !S.problem;
+    if (S.problem) {
+      $("problem").textContent = "These settings cannot be computed: " + S.problem + ". Change or unset a value (or Reset); no numbers are shown meanwhile.";
+      for (const id of ["outcomes", "tags", "payoffs", "decisions", "diff"]) $(id).replaceChildren(el("p", { class: "muted", text: "—" }));
+    } else {
+      S.current = r;
+      const tagValue = showOutcomes(r);
+      showPayoffs(r);
+      showDecisions(s);
+      showDiff(r, s, tagValue);
+      showTree(r);
+      refreshControls();
+    }
+    for (const c of controls.values()) {
+      const pinned = Object.prototype.hasOwnProperty.call(S.set, c.name);
+      c.row.classList.toggle("pinned", pinned); c.unset.hidden = !pinned;
+    }
+    $("focus-name").textContent = S.focus || "a setting";
+    writeHash();
+    window.scenario.timing.last = performance.now() - t0;
+    if (!S.problem && flipState !== S.focus + "|" + JSON.stringify(S.set)) scheduleFlips(false);
+  }
+
+  $("reset").addEventListener("click", () => { S.set = {}; $("status").textContent = "Back to the base case."; update(); });
+  $("copy-link").addEventListener("click", () => {
+    const url = location.href;
+    const done = () => { $("status").textContent = "Link copied: " + url; };
+    try { navigator.clipboard.writeText(url).then(done, () => { $("status").textContent = "Copy this link: " + url; }); }
+    catch (err) { $("status").textContent = "Copy this link: " + url; }
+  });
+  if (D.as_of) $("as-of").textContent = "As of " + D.as_of + ".";
+
+  S.focus = (D.parameters.find((p) => !p.derived) || {}).name || (groups.length ? settingName(X.start[groups[0].i]) : null);
+  if (!readHash()) S.set = Object.assign({}, D.initial);
+  update();
+  document.body.setAttribute("data-ready", "1");
+})();
