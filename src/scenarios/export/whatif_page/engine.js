@@ -291,7 +291,7 @@ const WhatIfEngine = (function () {
     function describe(set) {
       const keys = Object.keys(set || {});
       if (!keys.length) return "under the base case";
-      return "under --set " + keys.map((k) => k + "=" + String(set[k])).join(" ");
+      return "under --set " + keys.map((k) => k + "=" + (typeof set[k] === "number" ? pyFloat(set[k]) : String(set[k]))).join(" ");
     }
 
     function bind(set) {

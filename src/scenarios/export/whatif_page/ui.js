@@ -15,6 +15,7 @@
     state: () => ({ set: Object.assign({}, S.set), mode: S.mode, problem: S.problem }),
     apply: (set, mode) => { S.set = Object.assign({}, set || {}); if (mode) setMode(mode); update(); },
     timing: { last: 0 },
+    flips: () => { const out = {}; for (const [i, f] of flips) out[D.ids[i]] = f.map(([x, a, b]) => [x, D.ids[X.child[a]], D.ids[X.child[b]]]); return out; },
   };
 
   // -- formatting -------------------------------------------------------------------------------
@@ -46,14 +47,17 @@
 
   // -- settings: parameters and branches ---------------------------------------------------------
   const controls = new Map();             // setting name -> {range, box, row, kind}
-  function stepOf(lo, hi) { const s = (hi - lo) / 200; const m = Math.pow(10, Math.floor(Math.log10(s))); return m; }
+  function stepOf(lo, hi) {                // about 200 steps, a round number: 1, 2 or 5 times a power of ten
+    const s = (hi - lo) / 200, m = Math.pow(10, Math.floor(Math.log10(s))), r = s / m;
+    return Number(((r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * m).toPrecision(6));
+  }
 
   function control(name, lo, hi, step, text, note) {
     const id = "c-" + controls.size;
     const range = el("input", { type: "range", id: id, min: lo, max: hi, step: step, "aria-label": name });
     const box = el("input", { type: "number", step: "any", "aria-label": name + " (type a value)", class: "box" });
     const unset = el("button", { type: "button", class: "unset", title: "Back to the base value", "aria-label": "Unset " + name, text: "×" });
-    const row = el("div", { class: "control" },
+    const row = el("div", { class: "control", "data-setting": name },
       el("label", { for: id }, el("span", { class: "name", text: text }), note ? el("span", { class: "muted small", text: " " + note }) : null),
       el("div", { class: "inputs" }, range, box, unset));
     const c = { range, box, unset, row, name };
@@ -309,6 +313,22 @@
     }, 120);
   }
 
+  const focusBox = $("focus");
+  let focusOptions = "";
+  function showFocus() {
+    const names = D.parameters.map((p) => p.name);
+    if (X.E <= 300) for (let e = 0; e < X.E; e++) if (X.start[X.parent[e] + 1] - X.start[X.parent[e]] > 1) names.push(settingName(e));
+    for (const k of Object.keys(S.set).concat(S.focus ? [S.focus] : [])) if (names.indexOf(k) < 0) names.push(k);
+    const key = names.join("\n");
+    if (key !== focusOptions) {
+      focusOptions = key;
+      focusBox.replaceChildren(...names.map((n) => el("option", { value: n, text: n })));
+    }
+    if (S.focus) focusBox.value = S.focus;
+    focusBox.hidden = !names.length;
+  }
+  focusBox.addEventListener("change", () => { S.focus = focusBox.value; scheduleFlips(true); update(); });
+
   // -- the state in the address ------------------------------------------------------------------
   function writeHash() {
     const parts = Object.keys(S.set).map((k) => "s." + encodeURIComponent(k) + "=" + encodeURIComponent(String(S.set[k])));
@@ -387,7 +407,7 @@
       const pinned = Object.prototype.hasOwnProperty.call(S.set, c.name);
       c.row.classList.toggle("pinned", pinned); c.unset.hidden = !pinned;
     }
-    $("focus-name").textContent = S.focus || "a setting";
+    showFocus();
     writeHash();
     window.scenario.timing.last = performance.now() - t0;
     if (!S.problem && flipState !== S.focus + "|" + JSON.stringify(S.set)) scheduleFlips(false);
