@@ -257,7 +257,8 @@ def test_export_from_the_command_line(cli, tmp_path):
     target = tmp_path / "page.html"
     status, out, err = cli("export", "oil-wildcatter", "--to", "whatif", "-o", str(target), "--set", "drill_cost=80")
     assert status == 0 and out == "", err
-    assert page_data(scenarios.load("oil-wildcatter"), overrides={"drill_cost": "80"})["initial"] == {"drill_cost": 80.0}
+    initial = page_data(scenarios.load("oil-wildcatter"), overrides={"drill_cost": "80"})["initial"]
+    assert initial == {"drill_cost": 80.0}
     assert '"initial":{"drill_cost":80.0}' in target.read_text(encoding="utf-8")
     status, _, err = cli("export", "oil-wildcatter", "--to", "whatif", "-o", str(tmp_path / "x.html"),
                          "--set", "start.drill_now=1.5")

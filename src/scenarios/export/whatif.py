@@ -88,22 +88,23 @@ def compile_expression(expr: Expression, slots: Mapping[str, int]) -> list[float
     [0, 0.0, 0, 1.0, 1, 0, 4, 9, 2]
     """
     code: list[float] = []
-    for op in expr.program:
+    for step in expr.program:
+        op: tuple[Any, ...] = tuple(step)
         what = op[0]
         if what == "const":
-            code += [OPCODES["CONST"], float(op[1])]  # type: ignore[arg-type]
+            code += [OPCODES["CONST"], float(op[1])]
         elif what == "name":
             if op[1] not in slots:
                 raise WhatIfCompileError(f"expression {expr.source!r}: unknown parameter {op[1]!r}")
-            code += [OPCODES["NAME"], slots[op[1]]]  # type: ignore[index]
+            code += [OPCODES["NAME"], slots[op[1]]]
         elif what == "neg":
             code.append(OPCODES["NEG"])
         elif what == "not":
             code.append(OPCODES["NOT"])
-        elif what in ("bin", "cmp", "bool") and op[1] in _BINARY:  # type: ignore[misc]
-            code.append(OPCODES[_BINARY[op[1]]])  # type: ignore[index]
-        elif what == "call" and op[1] in _CALLS:  # type: ignore[misc]
-            name, count = op[1], op[2]  # type: ignore[misc]
+        elif what in ("bin", "cmp", "bool") and op[1] in _BINARY:
+            code.append(OPCODES[_BINARY[op[1]]])
+        elif what == "call" and op[1] in _CALLS:
+            name, count = op[1], op[2]
             opcode, least, most = _CALLS[name]
             if count < least or (most is not None and count > most):
                 raise WhatIfCompileError(f"expression {expr.source!r}: {name}() with {count} arguments")
@@ -168,7 +169,13 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
             exprs.append([str(x.source), compile_expression(x, slots)])
         return expr_at[key]
 
-    kinds, actor_of, solved, start, child, labels, edge_labels = [], [], [], [0], [], [], []
+    kinds: list[int] = []
+    actor_of: list[int] = []
+    solved: list[bool] = []
+    start: list[int] = [0]
+    child: list[int] = []
+    labels: list[str] = []
+    edge_labels: list[str] = []
     pk: list[int] = []
     pv: list[float] = []
     node_pay: list[list[float]] = []  # [node, actor, kind (0 number, 2 expression), value]

@@ -440,6 +440,18 @@ const WhatIfEngine = (function () {
       return r;
     }
 
+    // For the page: one bind, the solved choices (always shown) and the shown mode's full result.
+    function computeView(set, mode) {
+      const b = bind(set);
+      const s = passes(b, true);
+      s.bound = b; s.mode = "strategic";
+      const r = mode === "strategic" ? s : passes(b, false);
+      r.bound = b; r.mode = mode;
+      r.paths = topPaths(r.w, D.constants.top);
+      r.order = outcomeOrder(r.reach);
+      return { r, s };
+    }
+
     function toDict(r) {
       const row = (i) => { const o = {}; D.actors.forEach((a, k) => { o[a] = clean(r.bound.np[i * A + k]); }); return o; };
       const expected = {};
@@ -481,7 +493,7 @@ const WhatIfEngine = (function () {
     }
     return {
       N, E, A, start, child, parent, kind, actor, solved, pk, decisions, allTags, tagged,
-      bind, passes, topPaths, outcomeOrder, compute, toDict, describe, ProblemError, fmtG,
+      bind, passes, topPaths, outcomeOrder, compute, computeView, toDict, describe, ProblemError, fmtG,
       evaluate(o) { o = options(o); return toDict(compute(o.set, "belief", o.top)); },
       solve(o) { o = options(o); return toDict(compute(o.set, "strategic", o.top)); },
     };

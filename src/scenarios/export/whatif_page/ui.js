@@ -14,7 +14,7 @@
     solve: (o) => X.solve(o),
     state: () => ({ set: Object.assign({}, S.set), mode: S.mode, problem: S.problem }),
     apply: (set, mode) => { S.set = Object.assign({}, set || {}); if (mode) setMode(mode); update(); },
-    timing: { last: 0 },
+    timing: { last: 0, flips: 0 },
     flips: () => { const out = {}; for (const [i, f] of flips) out[D.ids[i]] = f.map(([x, a, b]) => [x, D.ids[X.child[a]], D.ids[X.child[b]]]); return out; },
   };
 
@@ -130,81 +130,109 @@
   }
 
   // -- results -----------------------------------------------------------------------------------
-  function bar(name, value, baseValue, text, color, title) {
-    const w = Math.max(0, Math.min(1, value));
-    const b = Math.max(0, Math.min(1, baseValue));
-    const fill = el("span", { class: "fill", style: "width:" + (100 * w).toFixed(2) + "%" + (color ? ";background:" + color : "") });
-    const ghost = el("span", { class: "ghost", style: "left:" + (100 * b).toFixed(2) + "%", title: "base case" });
-    return el("div", { class: "row", title: title || null },
-      el("span", { class: "label", text: name }), el("span", { class: "track" }, fill, ghost),
-      el("span", { class: "num", text: text }));
+  // Rows are made once and then only their texts, widths and classes change: a slider step
+  // must not rebuild the page (at 10^3 nodes the engine takes a few ms, a rebuilt DOM ten times that).
+  function barRow(color) {
+    const fill = el("span", { class: "fill" }), ghost = el("span", { class: "ghost", title: "base case" });
+    if (color) fill.style.background = color;
+    const name = el("span", { class: "label" }), num = el("span", { class: "num" });
+    return { row: el("div", { class: "row" }, name, el("span", { class: "track" }, fill, ghost), num), fill, ghost, name, num };
   }
+  function setBar(b, name, value, baseValue, text, title) {
+    if (b.name.textContent !== name) b.name.textContent = name;
+    b.fill.style.width = (100 * Math.max(0, Math.min(1, value))).toFixed(2) + "%";
+    b.ghost.style.left = (100 * Math.max(0, Math.min(1, baseValue))).toFixed(2) + "%";
+    b.num.textContent = text;
+    if (title !== undefined) b.row.title = title;
+  }
+  const points = (d) => (Math.abs(d) > 5e-10 ? " (" + signed(d * 100, (x) => x.toFixed(1)) + " pts)" : "");
   function baseReach(i) { return base[S.mode].reach[i]; }
+  const OUTCOMES_SHOWN = 14;
+  const outcomeRows = [];
+  for (let k = 0; k < Math.min(OUTCOMES_SHOWN, D.outcomes.length); k++) outcomeRows.push(barRow(null));
+  const moreOutcomes = el("p", { class: "muted small" });
+  const tagRows = X.allTags.map(() => barRow("#6a51a3"));
+  const tagValue = (res, t) => { let s = 0; for (const i of X.tagged) if (D.tags[i].indexOf(t) >= 0) s += res.reach[i]; return s; };
+  $("tags-title").hidden = !X.allTags.length;
 
   function showOutcomes(r) {
     const box = $("outcomes");
-    const rows = [];
-    const limit = 14;
-    r.order.slice(0, limit).forEach((i) => {
-      const d = r.reach[i] - baseReach(i);
-      const delta = Math.abs(d) > 5e-10 ? " (" + signed(d * 100, (x) => x.toFixed(1)) + " pts)" : "";
-      rows.push(bar(label(i), r.reach[i], baseReach(i), pct(r.reach[i]) + delta, null, D.ids[i]));
+    if (box.firstChild !== (outcomeRows[0] || {}).row) box.replaceChildren(...outcomeRows.map((b) => b.row), moreOutcomes);
+    outcomeRows.forEach((b, k) => {
+      const i = r.order[k];
+      setBar(b, label(i), r.reach[i], baseReach(i), pct(r.reach[i]) + points(r.reach[i] - baseReach(i)), D.ids[i]);
     });
-    if (r.order.length > limit) rows.push(el("p", { class: "muted small", text: "… and " + (r.order.length - limit) + " more outcomes" }));
-    box.replaceChildren(...rows);
-    const tags = X.allTags;
-    $("tags-title").hidden = !tags.length;
-    const tagValue = (res, t) => { let s = 0; for (const i of X.tagged) if (D.tags[i].indexOf(t) >= 0) s += res.reach[i]; return s; };
-    $("tags").replaceChildren(...tags.map((t) => {
+    moreOutcomes.textContent = r.order.length > OUTCOMES_SHOWN ? "… and " + (r.order.length - OUTCOMES_SHOWN) + " more outcomes" : "";
+    const tags = $("tags");
+    if (tags.firstChild !== (tagRows[0] || {}).row) tags.replaceChildren(...tagRows.map((b) => b.row));
+    X.allTags.forEach((t, k) => {
       const v = tagValue(r, t), b = tagValue(base[S.mode], t);
-      return bar("P(" + t + ")", v, b, pct(v) + (Math.abs(v - b) > 5e-10 ? " (" + signed((v - b) * 100, (x) => x.toFixed(1)) + " pts)" : ""), "#6a51a3");
-    }));
-    return tagValue;
+      setBar(tagRows[k], "P(" + t + ")", v, b, pct(v) + points(v - b));
+    });
   }
 
+  const payRows = D.actors.map((a, k) => {
+    const fill = el("span", { class: "fill" }), ghost = el("span", { class: "ghost", title: "base case" });
+    fill.style.background = D.colors[k];
+    const num = el("span", { class: "num" });
+    const row = el("div", { class: "row signed" }, el("span", { class: "label", text: D.actor_names[k] }),
+      el("span", { class: "track" }, el("span", { class: "axis" }), fill, ghost), num);
+    return { row, fill, ghost, num };
+  });
   function showPayoffs(r) {
-    const root = D.root;
-    const vals = D.actors.map((a, k) => r.values[root * A + k]);
-    const bases = D.actors.map((a, k) => base[S.mode].values[root * A + k]);
+    const box = $("payoffs");
+    if (box.firstChild !== (payRows[0] || {}).row) box.replaceChildren(...payRows.map((x) => x.row));
+    const vals = D.actors.map((a, k) => r.values[D.root * A + k]);
+    const bases = D.actors.map((a, k) => base[S.mode].values[D.root * A + k]);
     const scale = Math.max(1e-12, ...vals.map(Math.abs), ...bases.map(Math.abs));
-    $("payoffs").replaceChildren(...D.actors.map((a, k) => {
-      const v = vals[k], b = bases[k];
-      const left = 50 + 50 * Math.min(0, v) / scale, width = 50 * Math.abs(v) / scale;
-      const fill = el("span", { class: "fill", style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + D.colors[k] });
-      const ghost = el("span", { class: "ghost", style: "left:" + (50 + 50 * b / scale).toFixed(2) + "%", title: "base case" });
-      const d = v - b;
-      return el("div", { class: "row signed" }, el("span", { class: "label", text: D.actor_names[k] }),
-        el("span", { class: "track" }, el("span", { class: "axis" }), fill, ghost),
-        el("span", { class: "num", text: sig(v, 4) + (Math.abs(d) > 1e-9 * (1 + Math.abs(b)) ? " (" + signed(d, (x) => sig(x, 3)) + ")" : "") }));
-    }));
+    payRows.forEach((x, k) => {
+      const v = vals[k], b = bases[k], d = v - b;
+      x.fill.style.left = (50 + 50 * Math.min(0, v) / scale).toFixed(2) + "%";
+      x.fill.style.width = (50 * Math.abs(v) / scale).toFixed(2) + "%";
+      x.ghost.style.left = (50 + 50 * b / scale).toFixed(2) + "%";
+      x.num.textContent = sig(v, 4) + (Math.abs(d) > 1e-9 * (1 + Math.abs(b)) ? " (" + signed(d, (y) => sig(y, 3)) + ")" : "");
+    });
   }
 
   const DECISIONS_SHOWN = 40;
+  const decisionRows = X.decisions.slice(0, DECISIONS_SHOWN).map((i) => {
+    const a = D.actor[i];
+    const options = [];
+    for (let e = X.start[i]; e < X.start[i + 1]; e++) {
+      const num = el("span", { class: "num" });
+      options.push({ e, num, li: el("li", {}, el("span", { text: D.edge_labels[e] }), num) });
+    }
+    const choice = el("b"), worth = el("span"), flip = el("p", { class: "flip small", "data-node": D.ids[i] });
+    const row = el("div", { class: "decision" },
+      el("div", { class: "head" }, el("span", { class: "dot", style: "background:" + D.colors[a] }),
+        el("b", { text: label(i) }), el("span", { class: "muted small", text: " · " + D.actor_names[a] })),
+      el("p", {}, el("span", { text: "Chooses " }), choice, worth),
+      el("ul", { class: "options" }, ...options.map((o) => o.li)), flip);
+    return { i, a, row, choice, worth, options, flip };
+  });
+  const moreDecisions = el("p", { class: "muted small", text: X.decisions.length > DECISIONS_SHOWN
+    ? "… and " + (X.decisions.length - DECISIONS_SHOWN) + " more decisions" : "" });
   function showDecisions(s) {
-    const rows = [];
-    X.decisions.slice(0, DECISIONS_SHOWN).forEach((i) => {
-      const a = D.actor[i], e0 = s.chosen[i];
-      const opts = [];
-      for (let e = X.start[i]; e < X.start[i + 1]; e++) {
-        const v = s.values[X.child[e] * A + a] + s.bound.ep[e * A + a];
-        opts.push(el("li", { class: e === e0 ? "chosen" : null }, el("span", { text: D.edge_labels[e] }), el("span", { class: "num", text: sig(v, 4) })));
+    const box = $("decisions");
+    if (!X.decisions.length) { box.replaceChildren(el("p", { class: "muted", text: "No decision is solved by backward induction in this scenario." })); return; }
+    if (box.firstChild !== decisionRows[0].row) box.replaceChildren(...decisionRows.map((d) => d.row), moreDecisions);
+    for (const d of decisionRows) {
+      const i = d.i, a = d.a, e0 = s.chosen[i], was = base.strategic.chosen[i];
+      const changed = was !== e0;
+      d.row.classList.toggle("changed", changed);
+      d.choice.textContent = D.edge_labels[e0];
+      d.worth.textContent = ", worth " + sig(s.values[i * A + a], 4) + " to " + D.actor_names[a] +
+        (s.tied[i] ? " (a tie: the first listed branch is taken)" : "") +
+        (changed ? " — changed from the base case (" + D.edge_labels[was] + ")" : "");
+      for (const o of d.options) {
+        o.li.classList.toggle("chosen", o.e === e0);
+        o.num.textContent = sig(s.values[X.child[o.e] * A + a] + s.bound.ep[o.e * A + a], 4);
       }
-      const changed = base.strategic.chosen[i] !== e0;
-      const flips = el("p", { class: "flip small", "data-node": D.ids[i] });
-      flips.textContent = flipText(i);
-      rows.push(el("div", { class: "decision" + (changed ? " changed" : "") },
-        el("div", { class: "head" }, el("span", { class: "dot", style: "background:" + D.colors[a] }),
-          el("b", { text: label(i) }), el("span", { class: "muted small", text: " · " + D.actor_names[a] })),
-        el("p", {}, el("span", { text: "Chooses " }), el("b", { text: D.edge_labels[e0] }),
-          el("span", { text: ", worth " + sig(s.values[i * A + a], 4) + " to " + D.actor_names[a] + (s.tied[i] ? " (a tie: the first listed branch is taken)" : "") + (changed ? " — changed from the base case (" + D.edge_labels[base.strategic.chosen[i]] + ")" : "") })),
-        el("ul", { class: "options" }, ...opts), flips));
-    });
-    if (X.decisions.length > DECISIONS_SHOWN) rows.push(el("p", { class: "muted small", text: "… and " + (X.decisions.length - DECISIONS_SHOWN) + " more decisions" }));
-    if (!X.decisions.length) rows.push(el("p", { class: "muted", text: "No decision is solved by backward induction in this scenario." }));
-    $("decisions").replaceChildren(...rows);
+      d.flip.textContent = flipText(i);
+    }
   }
 
-  function showDiff(r, s, tagValue) {
+  function showDiff(r, s) {
     const items = [];
     const keys = Object.keys(S.set);
     if (!keys.length) { $("diff").replaceChildren(el("p", { class: "muted", text: "Nothing is set: this is the base case. Move a slider to see what changes." })); return; }
@@ -272,6 +300,10 @@
     try { return X.passes(X.bind(set), true).chosen; } catch (err) { return null; }
   }
   function computeFlips() {
+    const t0 = performance.now();
+    try { scanFlips(); } finally { window.scenario.timing.flips = performance.now() - t0; }
+  }
+  function scanFlips() {
     flips.clear();
     const name = S.focus;
     if (!name || !X.decisions.length) { flipState = "none"; return; }
@@ -330,6 +362,10 @@
   focusBox.addEventListener("change", () => { S.focus = focusBox.value; scheduleFlips(true); update(); });
 
   // -- the state in the address ------------------------------------------------------------------
+  // Writing the address costs a round trip to the browser (about 10 ms for a file:// page), so
+  // it is done once the reader pauses, not on every step of a slider.
+  let hashTimer = 0;
+  function scheduleHash() { clearTimeout(hashTimer); hashTimer = setTimeout(writeHash, 250); }
   function writeHash() {
     const parts = Object.keys(S.set).map((k) => "s." + encodeURIComponent(k) + "=" + encodeURIComponent(String(S.set[k])));
     if (S.mode !== "belief") parts.push("mode=" + S.mode);
@@ -382,8 +418,7 @@
     const t0 = performance.now();
     let r = null, s = null;
     try {
-      s = X.compute(S.set, "strategic");
-      r = S.mode === "strategic" ? s : X.compute(S.set, "belief");
+      ({ r, s } = X.computeView(S.set, S.mode));
       S.problem = null;
     } catch (err) {
       if (!(err instanceof X.ProblemError)) throw err;
@@ -396,10 +431,10 @@
       for (const id of ["outcomes", "tags", "payoffs", "decisions", "diff"]) $(id).replaceChildren(el("p", { class: "muted", text: "—" }));
     } else {
       S.current = r;
-      const tagValue = showOutcomes(r);
+      showOutcomes(r);
       showPayoffs(r);
       showDecisions(s);
-      showDiff(r, s, tagValue);
+      showDiff(r, s);
       showTree(r);
       refreshControls();
     }
@@ -408,13 +443,14 @@
       c.row.classList.toggle("pinned", pinned); c.unset.hidden = !pinned;
     }
     showFocus();
-    writeHash();
+    scheduleHash();
     window.scenario.timing.last = performance.now() - t0;
     if (!S.problem && flipState !== S.focus + "|" + JSON.stringify(S.set)) scheduleFlips(false);
   }
 
   $("reset").addEventListener("click", () => { S.set = {}; $("status").textContent = "Back to the base case."; update(); });
   $("copy-link").addEventListener("click", () => {
+    clearTimeout(hashTimer); writeHash();
     const url = location.href;
     const done = () => { $("status").textContent = "Link copied: " + url; };
     try { navigator.clipboard.writeText(url).then(done, () => { $("status").textContent = "Copy this link: " + url; }); }
