@@ -277,3 +277,14 @@ def test_page_size_for_a_thousand_nodes():
 def test_help_lists_the_format():
     done = subprocess.run([sys.executable, "-m", "scenarios", "export", "--help"], capture_output=True, text=True)
     assert "whatif" in done.stdout
+
+
+def test_the_guides_commands_run(tmp_path):
+    from doc_examples import commands, run_scenarios
+
+    lines = [c for c in commands("docs/analysis.md") + commands("README.md") if "--to whatif" in c]
+    assert len(lines) >= 3
+    for line in lines:
+        done = run_scenarios(line.split()[1:], cwd=tmp_path)
+        assert done.returncode == 0, (line, done.stderr)
+    assert (tmp_path / "whatif.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -333,7 +333,7 @@
     const f = flips.get(i);
     const [lo, hi] = focusRange(name);
     if (!f.length) return "No flip as " + name + " moves over [" + sig(lo, 4) + ", " + sig(hi, 4) + "].";
-    return "Flips as " + name + " moves: " + f.slice(0, 3).map(([x, a, b]) => D.edge_labels[a] + " → " + D.edge_labels[b] + " at " + name + " ≈ " + sig(x, 4)).join("; ") + (f.length > 3 ? "; …" : "");
+    return "Flips as " + name + " rises: " + f.slice(0, 3).map(([x, a, b]) => D.edge_labels[a] + " → " + D.edge_labels[b] + " at " + name + " ≈ " + sig(x, 4)).join("; ") + (f.length > 3 ? "; …" : "");
   }
   function scheduleFlips(clear) {
     if (clear) flips.clear();
@@ -441,6 +441,12 @@
     for (const c of controls.values()) {
       const pinned = Object.prototype.hasOwnProperty.call(S.set, c.name);
       c.row.classList.toggle("pinned", pinned); c.unset.hidden = !pinned;
+    }
+    const withSet = new Set(Object.keys(S.set).filter((k) => k.indexOf(".") >= 0).map((k) => nodeIndex.get(k.split(".")[0])));
+    for (const g of groups) {
+      const on = withSet.has(g.i);
+      if (on && !g.built) { g.details.open = true; build(g); }
+      if (on !== !!g.hasSet) { g.hasSet = on; g.details.classList.toggle("has-set", on); }
     }
     showFocus();
     scheduleHash();
