@@ -14,6 +14,7 @@ message.  Then the interface: keyboard, invalid settings, hostile text, the addr
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import pytest
@@ -107,9 +108,10 @@ def open_page(browser, path, scenario=None, *, hash_: str = ""):  # noqa: F811
     if scenario is not None:
         path.write_text(export(scenario), encoding="utf-8")
     page = browser.new_page()
+    page.set_default_timeout(60_000)  # the machine may be busy
     guard = Guard(page)
     page.goto(path.as_uri() + hash_)
-    page.wait_for_selector("body[data-ready]", timeout=10_000)
+    page.wait_for_selector("body[data-ready]")
     return page, guard
 
 
@@ -132,17 +134,19 @@ def scratch(tmp_path_factory):
 @pytest.mark.parametrize("dag", [False, True], ids=["trees", "dags"])
 def test_random_scenarios_at_random_settings(browser, scratch, dag):  # noqa: F811
     page = browser.new_page()
+    page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     target = scratch / f"random-{dag}.html"
 
     @given(data=builders.scenario_data(dag=dag), seed=st.integers(0, 2**32 - 1))
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=int(os.environ.get("WHATIF_EXAMPLES", "30")), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
     def check(data, seed):
         scenario = builders.build(data)
         target.write_text(export(scenario), encoding="utf-8")
         page.goto(target.as_uri())
-        page.wait_for_selector("body[data-ready]", timeout=10_000)
+        page.wait_for_selector("body[data-ready]")
         check_page(page, scenario, random_settings(scenario, random.Random(seed), 8))
         assert not errors
 
