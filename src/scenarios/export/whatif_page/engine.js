@@ -56,13 +56,8 @@ const WhatIfEngine = (function () {
     return t.replace(/e([+-])(\d)$/, "e$10$2");
   }
   const clean = (x) => parseFloat(x.toPrecision(15));  // results.py _clean: 15 significant digits
-  const TEN = [];
-  for (let k = 0; k <= 22; k++) TEN.push(parseFloat("1e" + k));
-  function powerOfTen(n) {                 // numpy's power_of_ten (exact up to 10**22)
-    if (n <= 22) return TEN[n];
-    let r = TEN[22];
-    for (let k = 22; k < n; k++) r *= 10;
-    return r;
+  function powerOfTen(n) {                 // 10.0 ** n, correctly rounded (as C's pow gives it)
+    return parseFloat("1e" + n);
   }
   function rint(y) {                       // round half to even, as numpy.rint
     if (!Number.isFinite(y)) return y;
@@ -71,14 +66,14 @@ const WhatIfEngine = (function () {
     if (d > 0.5) return f + 1;
     return (f % 2 === 0) ? f : f + 1;
   }
-  function roundTo(x, n) {                 // numpy.round(x, n)
+  function roundTo(x, n) {                 // numpy.round's method: scale, round half to even, scale back
     if (n >= 0) { const f = powerOfTen(n); return rint(x * f) / f; }
     const f = powerOfTen(-n);
     return rint(x / f) * f;
   }
   function roundSignificant(x, digits) {   // belief.py _round_significant, x > 0
     const k = digits - 1 - Math.floor(Math.log10(x));
-    const scale = k >= 0 ? powerOfTen(k) : 1 / powerOfTen(-k);
+    const scale = powerOfTen(k);
     const r = rint(x * scale) / scale;
     return Number.isFinite(r) ? r : x;
   }
