@@ -165,6 +165,10 @@ def test_ties_take_the_first_listed_branch(browser, tmp_path):  # noqa: F811
     page, _ = open_page(browser, tmp_path / "page.html", scenario)
     check_page(page, scenario, [{}])
     assert page.evaluate("window.scenario.solve({}).ties") == ["c4"]
+    for top in (0, 1, 3):  # the number of paths listed, as --top
+        assert_same(page.evaluate(f"window.scenario.evaluate({{top: {top}}})"), scenario.evaluate(top=top).to_dict())
+    assert_same(page.evaluate("window.scenario.solve({set: {'c1.take1': '0.25'}})"),
+                scenario.solve(overrides={"c1.take1": "0.25"}).to_dict())  # text values, kept as given
 
 
 def test_sibling_rescaling_and_its_problems(browser, tmp_path):  # noqa: F811

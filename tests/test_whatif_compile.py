@@ -296,3 +296,8 @@ def test_the_guides_commands_run(tmp_path):
         done = run_scenarios(line.split()[1:], cwd=tmp_path)
         assert done.returncode == 0, (line, done.stderr)
     assert (tmp_path / "whatif.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_large_scenarios_get_no_tree_drawing():
+    page = export(builders.build(builders.deep_chain(450)))
+    assert 'id="tree"' not in page and "too many to draw" in page
