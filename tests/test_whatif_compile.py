@@ -301,3 +301,9 @@ def test_the_guides_commands_run(tmp_path):
 def test_large_scenarios_get_no_tree_drawing():
     page = export(builders.build(builders.deep_chain(450)))
     assert 'id="tree"' not in page and "too many to draw" in page
+
+
+def test_json_numbers_follow_the_engines_rule():
+    data = builders.coin_flip("0.1 + 0.2")  # 0.30000000000000004
+    want = builders.build(data).evaluate().to_dict()["outcomes"][0]["probability"]
+    assert (whatif.JSON_DIGITS is None) == (want == 0.1 + 0.2)

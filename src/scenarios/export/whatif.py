@@ -32,6 +32,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..engine.results import _clean as _json_number
 from ..errors import ExpressionError, ScenarioError
 from ..expressions import Expression
 from ..kinds import KINDS
@@ -45,7 +46,7 @@ SUFFIX = ".html"
 DESCRIPTION = "single-file what-if page: live sliders, computed in the browser (no network access)"
 
 __all__ = ["FORMAT", "SUFFIX", "DESCRIPTION", "export", "page_data", "compile_expression", "OPCODES",
-           "WhatIfCompileError", "TOLERANCE", "TIE_TOLERANCE", "REST_SNAP", "TIE_DIGITS", "TOP"]
+           "WhatIfCompileError", "TOLERANCE", "TIE_TOLERANCE", "REST_SNAP", "TIE_DIGITS", "TOP", "JSON_DIGITS"]
 
 # The engine's constants, mirrored for the page (tests/test_whatif_compile.py checks that
 # they equal engine/rescale.py's, engine/strategic.py's, engine/bind.py's and engine/belief.py's;
@@ -55,6 +56,9 @@ TIE_TOLERANCE = 1e-9  # strategic ties, relative (tie_threshold)
 REST_SNAP = 1e-12  # a 'rest' closer to 0 than this is 0
 TIE_DIGITS = 12  # outcome probabilities equal to this many digits are listed in file order
 TOP = 10  # paths listed, as the command line's --top default
+# How --json writes numbers (engine/results.py's one rule, read rather than restated): rounded
+# to 15 significant digits, or in full (None) once the full-precision JSON of issue 17.4 is in.
+JSON_DIGITS = None if _json_number(0.1 + 0.2) == 0.1 + 0.2 else 15
 
 
 class WhatIfCompileError(ScenarioError):
@@ -248,7 +252,7 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
         "parameters": parameters, "param_order": [slots[n] for n in _parameter_order(scenario)],
         "initial": _initial(scenario, overrides, base.parameters),
         "constants": {"tolerance": TOLERANCE, "tie_tolerance": TIE_TOLERANCE, "rest_snap": REST_SNAP,
-                      "tie_digits": TIE_DIGITS, "top": TOP},
+                      "tie_digits": TIE_DIGITS, "top": TOP, "json_digits": JSON_DIGITS},
         "drawn": drawn,
     }
 

@@ -55,7 +55,8 @@ const WhatIfEngine = (function () {
     let t = String(x);
     return t.replace(/e([+-])(\d)$/, "e$10$2");
   }
-  const clean = (x) => parseFloat(x.toPrecision(15));  // results.py _clean: 15 significant digits
+  // results.py's rule for JSON numbers: 15 significant digits (digits 15), or in full (null).
+  const cleaner = (digits) => (digits ? (x) => parseFloat(x.toPrecision(digits)) : (x) => x + 0);
   function powerOfTen(n) {                 // 10.0 ** n, correctly rounded (as C's pow gives it)
     return parseFloat("1e" + n);
   }
@@ -221,6 +222,7 @@ const WhatIfEngine = (function () {
     const N = D.ids.length, E = D.child.length, A = D.actors.length, P = D.parameters.length;
     const TOL = D.constants.tolerance, TIE = D.constants.tie_tolerance, SNAP = D.constants.rest_snap;
     const DIGITS = D.constants.tie_digits;
+    const clean = cleaner(D.constants.json_digits);
     const start = Int32Array.from(D.start), child = Int32Array.from(D.child), kind = Int8Array.from(D.kind);
     const actor = Int32Array.from(D.actor), solved = Uint8Array.from(D.solved.map(Number));
     const pk = Int8Array.from(D.pk), pv = Float64Array.from(D.pv);
