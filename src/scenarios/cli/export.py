@@ -46,7 +46,7 @@ def register(add) -> None:
     p = add("export", "write the scenario in another format (see --to)", cmd_export)
     add_file(p)
     p.add_argument("--to", metavar="FORMAT", required=True,
-                   help="output format: json, efg, graphml, gexf, dot, mermaid, html")
+                   help="output format: json, efg, graphml, gexf, dot, mermaid, html, whatif")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     p.add_argument("--results", action="store_true",
                    help="include evaluation and solve results (formats that support it)")
