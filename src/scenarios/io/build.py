@@ -161,11 +161,12 @@ def _string(report: _Report, mapping: dict, path: tuple, *, required: bool = Fal
     return str(value)
 
 
-#: Control characters other than tab, newline and carriage return.  YAML refuses them
+#: C0 control characters other than tab, newline and carriage return (ESC among them: the
+#: start of every terminal control sequence).  YAML refuses them
 #: raw but not as escapes ("\e", "\x1b") and JSON as "\u001b": shown in a terminal they
 #: could clear it, retitle it or hide text, so scenario text may not hold them.
 #: Lone surrogates (JSON's "\ud800") are not Unicode text at all: no font draws them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def _check_printable(report: _Report, text: str, path: tuple, what: str, *, key: bool = False) -> None:
