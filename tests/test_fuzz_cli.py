@@ -13,6 +13,7 @@ traceback, bounded messages, nothing written on failure, no temporary file left.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -95,7 +96,7 @@ def mutated_json(draw, seed: object) -> bytes:
         if not holders:
             break
         container, key = draw(st.sampled_from(holders))
-        container[key] = draw(HOSTILE_VALUES)
+        container[key] = copy.deepcopy(draw(HOSTILE_VALUES))  # st.just gives one object: never share it
     return json.dumps(doc).replace(json.dumps(BIG), "1" + "0" * 5000).encode()
 
 

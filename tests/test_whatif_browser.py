@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -336,3 +337,21 @@ def test_opens_with_the_exported_settings(browser, tmp_path):  # noqa: F811
     page, _ = open_page(browser, path)
     assert page.evaluate("window.scenario.state()")["set"] == {"drill_cost": 85}
     assert json.loads(json.dumps(page.evaluate("window.scenario.evaluate({})")))["overrides"] == {}
+
+
+def test_parallel_branches_match_the_engine(browser, tmp_path):  # noqa: F811
+    """Several branches into one node (docs/examples/bid-deposit.yaml): paths carry their
+    branch positions, choices their branch and label, and --set names a branch by position."""
+    scenario = scenarios.load(Path(__file__).parents[1] / "docs" / "examples" / "bid-deposit.yaml")
+    page, guard = open_page(browser, tmp_path / "page.html", scenario)
+    sets = [{}, {"bid.1": 0.6}, {"bid.Cost high": 0.2}, {"bid.deposit": 0.5}]
+    valid, invalid = check_page(page, scenario, sets)
+    assert (valid, invalid) == (6, 2)  # bid.deposit is ambiguous: refused alike, word for word
+    assert not guard.errors and not guard.blocked
+    page.close()
+
+
+def test_measures_are_refused_in_one_line(tmp_path):
+    path = Path(__file__).parents[1] / "docs" / "examples" / "screening-cea.yaml"
+    with pytest.raises(ScenarioError, match="does not compute measures"):
+        export(scenarios.load(path))

@@ -33,7 +33,7 @@ from typing import Any
 import networkx as nx
 
 from ..engine.results import _clean as _json_number
-from ..errors import ExpressionError, ScenarioError
+from ..errors import ExportOptionError, ExpressionError, ScenarioError
 from ..expressions import Expression
 from ..kinds import KINDS
 from ..model import REST, Scenario
@@ -155,6 +155,10 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
     >>> d["ids"], d["start"], d["pv"]
     (['entry', 'response', 'stay_out', 'war', 'share'], [0, 2, 4, 4, 4, 4], [0.5, 0.5, 0.3, 0.7])
     """
+    unsupported = [key for key, actor in scenario.actors.items() if actor.measures or actor.minimize]
+    if unsupported:  # the page's engine maximises one payoff per actor
+        raise ExportOptionError(f"--to whatif: the what-if page does not compute measures, criteria or "
+                                f"minimize yet (actor {unsupported[0]!r}); use scenarios evaluate/solve/cea")
     generation = generations(scenario)
     file_pos = {node_id: k for k, node_id in enumerate(scenario.nodes)}
     order = sorted(scenario.nodes, key=lambda n: (generation[n], file_pos[n]))

@@ -52,8 +52,12 @@ const WhatIfEngine = (function () {
     if (Number.isNaN(x)) return "nan";
     if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
     if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-    let t = String(x);
-    return t.replace(/e([+-])(\d)$/, "e$10$2");
+    // Python's repr: the shortest digits, in exponent form below 1e-4 or from 1e16 (JS
+    // switches at 1e-7 and 1e21).
+    const [mantissa, ex] = x.toExponential().split("e");
+    const exp = Number(ex);
+    if (exp < -4 || exp >= 16) return mantissa + "e" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+    return String(x);
   }
   // results.py's rule for JSON numbers: 15 significant digits (digits 15), or in full (null).
   const cleaner = (digits) => (digits ? (x) => parseFloat(x.toPrecision(digits)) : (x) => x + 0);
@@ -259,8 +263,23 @@ const WhatIfEngine = (function () {
           const nodeId = name.slice(0, dot), to = name.slice(dot + 1);
           const i = nodeIndex.get(nodeId);
           if (i === undefined) throw new ProblemError("--set " + name + ": unknown node " + pyRepr(nodeId), "name");
+          // As engine/overrides.py: the child's id (when one branch leads there), else the
+          // branch's position, else its label.
           let edge = -1;
-          for (let e = start[i]; e < start[i + 1]; e++) if (D.ids[child[e]] === to) { edge = e; break; }
+          const into = [];
+          for (let e = start[i]; e < start[i + 1]; e++) if (D.ids[child[e]] === to) into.push(e);
+          if (into.length > 1) {
+            throw new ProblemError("--set " + name + ": " + into.length + " branches of node " + pyRepr(nodeId) +
+              " lead to " + pyRepr(to) + "; name one by its position or its label: " +
+              into.map((e) => nodeId + "." + (e - start[i]) + " (" + pyRepr(D.edge_labels[e]) + ")").join(", "), "name");
+          }
+          if (into.length === 1) edge = into[0];
+          else if (/^\d+$/.test(to) && Number(to) < start[i + 1] - start[i]) edge = start[i] + Number(to);
+          else {
+            const labelled = [];
+            for (let e = start[i]; e < start[i + 1]; e++) if (D.edge_labels[e] === to) labelled.push(e);
+            if (labelled.length === 1) edge = labelled[0];
+          }
           if (edge < 0) {
             const kids = [];
             for (let e = start[i]; e < start[i + 1]; e++) kids.push(D.ids[child[e]]);
@@ -472,12 +491,19 @@ const WhatIfEngine = (function () {
             for (const e of path.edges) t += r.bound.ep[e * A + k];
             pay[a] = clean(s + t);
           });
-          return { nodes: path.nodes.map((i) => D.ids[i]), probability: clean(path.prob), payoffs: pay };
+          return { nodes: path.nodes.map((i) => D.ids[i]), branches: path.edges.map((e) => e - start[parent[e]]),
+            probability: clean(path.prob), payoffs: pay };
         }),
       };
       if (r.mode === "strategic") {
         out.choices = {};
-        for (const i of decisions) out.choices[D.ids[i]] = D.ids[child[r.chosen[i]]];
+        out.choice_branches = {};
+        out.choice_labels = {};
+        for (const i of decisions) {
+          out.choices[D.ids[i]] = D.ids[child[r.chosen[i]]];
+          out.choice_branches[D.ids[i]] = r.chosen[i] - start[i];
+          out.choice_labels[D.ids[i]] = D.edge_labels[r.chosen[i]];
+        }
         out.ties = decisions.filter((i) => r.tied[i]).map((i) => D.ids[i]);
       }
       return out;

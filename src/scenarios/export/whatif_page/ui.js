@@ -42,7 +42,13 @@
   function signed(x, f) { return (x > 0 ? "+" : x < 0 ? "−" : "±") + f(Math.abs(x)); }
   const label = (i) => D.labels[i];
   const edgeOf = (i, to) => { for (let e = X.start[i]; e < X.start[i + 1]; e++) if (D.ids[X.child[e]] === to) return e; return -1; };
-  const settingName = (e) => D.ids[X.parent[e]] + "." + D.ids[X.child[e]];
+  // NODE.CHILD, or NODE.POSITION where several branches of NODE lead to CHILD (as --set).
+  const settingName = (e) => {
+    const i = X.parent[e];
+    let into = 0;
+    for (let f = D.start[i]; f < D.start[i + 1]; f++) if (X.child[f] === X.child[e]) into++;
+    return D.ids[i] + "." + (into > 1 ? String(e - D.start[i]) : D.ids[X.child[e]]);
+  };
   const nodeIndex = new Map(D.ids.map((id, i) => [id, i]));
 
   // -- settings: parameters and branches ---------------------------------------------------------
