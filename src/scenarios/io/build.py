@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import Expression, is_identifier
-from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
+from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
 from .document import Document
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
@@ -44,6 +44,9 @@ class _Report:
     def __init__(self, doc: Document):
         self.doc = doc
         self.items: list[Diagnostic] = []
+        #: Expressions already read, by their number or text: a big tree repeats a few
+        #: values millions of times, and an Expression is immutable, so they are shared.
+        self.expressions: dict[Any, Expression] = {}
 
     def error(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
         self._add("error", path, code, message, key)
@@ -105,10 +108,8 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     elif nodes:
         root = next(iter(nodes))
 
-    graph = None
-    if nodes:
-        graph = graph_of(nodes)
-        check_graph(report, graph, nodes, root)
+    if nodes:  # the networkx graph is built only if a problem is found (or scenario.graph is asked)
+        check_graph(report, None, nodes, root)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
@@ -118,7 +119,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     assert root is not None  # no nodes, or a bad root, is an error reported above
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
                     actors=actors, parameters=parameters, root=root, nodes=nodes,
-                    filename=doc.filename, warnings=tuple(report.items), graph=graph)
+                    filename=doc.filename, warnings=tuple(report.items))
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -181,17 +182,31 @@ def _number(report: _Report, value: Any, path: tuple, what: str) -> float | None
 
 def _expression(report: _Report, value: Any, path: tuple, what: str) -> Expression | None:
     """A number or an expression string, parsed (names are checked later)."""
+    cached = report.expressions.get(value) if value.__class__ in _SHAREABLE and value else None
+    if cached is not None:
+        return cached
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         report.error(path, "type", f"{what} must be a number or an expression, not {_kind(value)}")
         return None
     if isinstance(value, str):
         try:
-            return Expression.parse(value)
+            expression = report.expressions[value] = Expression.parse(value)
         except ExpressionError as exc:
             report.error(path, "expression", f"{what}: {exc}")
             return None
+        return expression
     number = _number(report, value, path, what)
-    return None if number is None else Expression.number(number)
+    if number is None:
+        return None
+    expression = Expression.number(number)
+    if value:  # 0.0 and -0.0 are equal keys but keep their sign in the file; never shared
+        report.expressions[value] = expression
+    return expression
+
+
+#: Value types whose equal values give equal expressions (bool is not one: it is an error;
+#: 1 and 1.0 both give the number 1.0).
+_SHAREABLE = frozenset((int, float, str))
 
 
 # -- sections ---------------------------------------------------------------------------------
@@ -310,6 +325,8 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
 
 
 def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str) -> dict[str, Expression]:
+    if "payoffs" not in entry:  # most branches (a shortcut: nothing to check)
+        return {}
     section = _mapping(report, entry.get("payoffs"), path, f"payoffs of {owner}")
     payoffs = {}
     for actor, value in (section or {}).items():

@@ -11,7 +11,8 @@ from ..errors import Diagnostic, ScenarioFileError, ScenarioWarning
 from ..model import Scenario
 from .build import build_scenario
 from .catalog import bundled_names, bundled_path
-from .document import parse_document
+from .document import Document, parse_document
+from .fast import NotFast, fast_document
 from .files import InputFileError, read_text_file
 from .variants import is_variant, resolve_variant
 
@@ -102,7 +103,13 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = parse_document(text, filename)
+        document: Document | None = None
+        try:  # the fast reading (io/fast.py): C parsers, positions only if a problem needs them
+            document = fast_document(text, filename)
+        except NotFast:
+            pass
+        if document is None or is_variant(document.data):
+            document = parse_document(text, filename)  # the careful reading, positions and all
         if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate
             document = resolve_variant(document)
         scenario = build_scenario(document, default_id=default_id)
