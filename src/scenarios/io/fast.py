@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .document import _Loader, MAX_DEPTH, Document, _json_int, parse_document
+from .document import MAX_DEPTH, Document, _json_int, _Loader, parse_document
 
 __all__ = ["NotFast", "LazyDocument", "fast_document", "plain_yaml", "plain_json"]
 
