@@ -97,9 +97,10 @@ def plain_json(text: str) -> Any:
 # -- YAML ----------------------------------------------------------------------------------------
 _TAG = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
-#: An anchor (&a) or alias (*a) begins a token: at a line's start, after white space or a
-#: flow indicator.  A match may be a false alarm ("R &D"): the careful reading then decides.
-_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?\-\"'])[&*]", re.MULTILINE)
+#: An anchor (&a) or alias (*a) begins a token (at a line's start, after white space or a
+#: flow indicator) and has a name.  A match may be a false alarm ("R &D", "p *q"): the
+#: careful reading then decides.  ("p * q" is no match: a bare & or * is no anchor.)
+_ANCHOR = re.compile(r"(?:^|[\s\ufeff\[\]{},:?\-\"'])[&*](?=[^\s,\[\]{}])", re.MULTILINE)
 
 
 def _scalar_readers() -> dict[str, Callable[[yaml.ScalarNode], Any]]:
