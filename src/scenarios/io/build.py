@@ -182,7 +182,7 @@ def _number(report: _Report, value: Any, path: tuple, what: str) -> float | None
 
 def _expression(report: _Report, value: Any, path: tuple, what: str) -> Expression | None:
     """A number or an expression string, parsed (names are checked later)."""
-    cached = report.expressions.get(value) if value.__class__ in _SHAREABLE and value else None
+    cached = _shared(report, value)
     if cached is not None:
         return cached
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -202,6 +202,12 @@ def _expression(report: _Report, value: Any, path: tuple, what: str) -> Expressi
     if value:  # 0.0 and -0.0 are equal keys but keep their sign in the file; never shared
         report.expressions[value] = expression
     return expression
+
+
+def _shared(report: _Report, value: Any) -> Expression | None:
+    """The expression already read for an equal number or text, if any (callers use it to
+    skip even the words of a message that cannot be needed)."""
+    return report.expressions.get(value) if value.__class__ in _SHAREABLE and value else None
 
 
 #: Value types whose equal values give equal expressions (bool is not one: it is an error;
@@ -339,7 +345,8 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
             report.error(path + (actor,), "unknown-actor", f"payoffs of {owner}: unknown actor {actor!r}"
                          f"{did_you_mean(actor, actors)}", key=True)
             continue
-        expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
+        expr = _shared(report, value) or _expression(report, value, path + (actor,),
+                                                     f"payoff of {owner} for {actor!r}")
         if expr is not None:
             payoffs[actor] = expr
     return payoffs
@@ -503,7 +510,8 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
         if raw["p"] == "rest":
             p = REST
         else:
-            p = _expression(report, raw["p"], path + ("p",), f"{owner}: probability to {to!r}")
+            p = _shared(report, raw["p"]) or _expression(report, raw["p"], path + ("p",),
+                                                         f"{owner}: probability to {to!r}")
             if p is None:
                 return None
     label = _string(report, raw, path + ("label",))
