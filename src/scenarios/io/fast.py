@@ -103,11 +103,11 @@ _STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
 _ANCHOR = re.compile(r"(?:^|[\s\ufeff\[\]{},:?\-\"'])[&*](?=[^\s,\[\]{}])", re.MULTILINE)
 
 
-def _scalar_readers() -> dict[str, Callable[[yaml.ScalarNode], Any]]:
+def _scalar_readers() -> dict[str, Callable[[Any], Any]]:
     """Tag -> reader for the standard scalar tags, with the careful reading's constructor."""
     constructor = SafeConstructor()
 
-    def timestamp(node: yaml.ScalarNode) -> str:
+    def timestamp(node: Any) -> str:
         return constructor.construct_yaml_timestamp(node).isoformat()
 
     return {_TAG + "int": constructor.construct_yaml_int, _TAG + "float": constructor.construct_yaml_float,
