@@ -237,3 +237,17 @@ def test_every_anchor_or_alias_libyaml_sees_is_caught_by_the_text_check(text):
         return
     if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events):
         assert fast._ANCHOR.search(text)
+
+
+@pytest.mark.parametrize("argv", [["evaluate", "donbas-recognition-2022", "--json"], ["solve", "entry-deterrence"],
+                                  ["validate", "oil-wildcatter"], ["show", "donbas-recognition-2022"]])
+def test_core_commands_import_neither_networkx_nor_matplotlib(argv):
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io\nfrom scenarios.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({argv!r}) == 0\n"
+            "print(sorted(m for m in ('networkx', 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
