@@ -11,8 +11,8 @@ parser s           the C parser alone on the text already in memory: ``json.load
                    JSON, ``yaml.load(text, Loader=yaml.CSafeLoader)`` for YAML (the garbage
                    collector off, as ``scenarios.load`` has it); best of R
 load s             ``scenarios.load(path)``: read, parse, validate, build the Scenario; best of R
-ratio              load s / parser s (wall); "cpu ratio" the same on process CPU time, which
-                   a machine shared with other work disturbs less
+ratio              load s / parser s (wall); "parser cpu s", "load cpu s" and "cpu ratio" the
+                   same on process CPU time, which a machine shared with other work disturbs less
 peak MB            RSS high-water mark of the load alone, minus the RSS before it
 +eval+solve MB     the same high-water mark after ``evaluate()`` and ``solve()`` of the
                    loaded scenario as well (issue 10 asks: 10^6 nodes within 4 GB)
@@ -154,7 +154,7 @@ def main(argv=None) -> int:
 
 def _header() -> str:
     return (f"{'nodes':>9} {'format':>6} {'file MB':>8} {'parser s':>9} {'load s':>8} {'ratio':>6} "
-            f"{'cpu ratio':>9} {'peak MB':>8} {'+eval+solve MB':>14}")
+            f"{'parser cpu s':>12} {'load cpu s':>10} {'cpu ratio':>9} {'peak MB':>8} {'+eval+solve MB':>14}")
 
 
 def _row(n: dict) -> str:
@@ -162,7 +162,8 @@ def _row(n: dict) -> str:
     if "error" in n:
         return f"{head}  {n['error']}"
     return (f"{head} {n['parse']:>9.3f} {n['load']:>8.3f} {n['load'] / n['parse']:>6.2f} "
-            f"{n['load_cpu'] / n['parse_cpu']:>9.2f} {n['peak'] / 2**20:>8.0f} {n['peak_all'] / 2**20:>14.0f}")
+            f"{n['parse_cpu']:>12.3f} {n['load_cpu']:>10.3f} {n['load_cpu'] / n['parse_cpu']:>9.2f} "
+            f"{n['peak'] / 2**20:>8.0f} {n['peak_all'] / 2**20:>14.0f}")
 
 
 def _verdicts(rows: list[dict]) -> list[str]:
