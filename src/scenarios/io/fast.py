@@ -127,6 +127,7 @@ def plain_yaml(text: str) -> Any:
     limit = MAX_DEPTH - 1  # stay clear of the careful reading's depth rule
     holder: list[Any] = [None]
     todo: list[tuple[yaml.Node, Any, Any, int]] = [(root, holder, 0, 0)]
+    del root
     pop, push = todo.pop, todo.append
     while todo:
         node, container, slot, depth = pop()
@@ -160,11 +161,13 @@ def plain_yaml(text: str) -> Any:
                     raise NotFast("duplicate key")
                 mapping[key] = None
                 push((value_node, mapping, key, depth))
+            node.value = ()  # let the walked part of the node tree go (peak memory: tree + data)
         elif cls is sequence_node and node.tag == _SEQ:
             items = [None] * len(node.value)
             container[slot] = items
             for index, item in enumerate(node.value):
                 push((item, items, index, depth))
+            node.value = ()
         else:
             raise NotFast(f"tag {node.tag!r}")
     return holder[0]
