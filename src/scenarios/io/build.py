@@ -519,6 +519,5 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
         child = all_nodes.get(to)
         label = child.get("label", to) if isinstance(child, dict) else to
         label = str(label) if isinstance(label, (str, int, float)) else to
-    return Branch(to=to, label=label, p=p, payoffs=_payoffs(report, raw, path + ("payoffs",), actors,
-                                                             f"{owner} → {to!r}"),
-                  text=_string(report, raw, path + ("text",)))
+    payoffs = _payoffs(report, raw, path + ("payoffs",), actors, f"{owner} → {to!r}") if "payoffs" in raw else {}
+    return Branch(to=to, label=label, p=p, payoffs=payoffs, text=_string(report, raw, path + ("text",)))
