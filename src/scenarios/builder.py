@@ -327,14 +327,20 @@ class ScenarioBuilder:
 
         from .errors import ScenarioWarning
         from .io.build import build_scenario
-        from .io.document import Document
+        from .io.fast import LazyDocument
 
         data = self.to_dict()
-        paths = _all_paths(data)
-        # Each path gets a distinct synthetic "line", so every diagnostic the file
-        # validator reports can be traced back to the path, and from it to Python.
-        positions = {path: (i + 1, 0) for i, path in enumerate(paths)}
-        doc = Document(BUILDER, data, positions=positions, key_positions=dict(positions))
+        paths: list[tuple] = []
+
+        def locate() -> tuple[dict, dict]:
+            # Each path gets a distinct synthetic "line", so every diagnostic the file
+            # validator reports can be traced back to the path, and from it to Python.
+            # Only done if there is a diagnostic (the loader's fast path, io/fast.py).
+            paths.extend(_all_paths(data))
+            positions = {path: (i + 1, 0) for i, path in enumerate(paths)}
+            return positions, dict(positions)
+
+        doc = LazyDocument(BUILDER, data, locate=locate)
         try:
             scenario = build_scenario(doc, default_id="scenario")
         except ScenarioFileError as exc:

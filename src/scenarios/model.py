@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
-
 from .errors import Diagnostic
 from .expressions import Expression
 from .kinds import KIND_NAMES, KINDS, NodeKind
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from .engine.compiled import Compiled
     from .engine.results import BeliefResult, SolveResult
 
@@ -319,7 +319,12 @@ class Scenario:
 
 def graph_of(nodes: Mapping[str, Node]) -> nx.MultiDiGraph:
     """Build the frozen MultiDiGraph of ``nodes``: one edge per branch, keyed by its position
-    (edges to unknown ids are skipped)."""
+    (edges to unknown ids are skipped).
+
+    networkx is imported here, on first use: loading and evaluating need no graph object.
+    """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(
         (n.id, {"kind": n.kind, "label": n.label, "actor": n.actor, "node": n}) for n in nodes.values()

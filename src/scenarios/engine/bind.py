@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
-import networkx as nx
 import numpy as np
 
 from ..errors import ExpressionError, ProbabilityError
@@ -78,13 +77,18 @@ def parameter_values(parameters: Mapping[str, Parameter],
     {'b': 0.5, 'a': 1.0}
     """
     fixed = dict(fixed or {})
-    deps = nx.DiGraph()
-    deps.add_nodes_from(parameters)
-    deps.add_edges_from((ref, name) for name, p in parameters.items() for ref in p.value.names
-                        if ref in parameters)
+    edges = [(ref, name) for name, p in parameters.items() for ref in p.value.names if ref in parameters]
+    order: Any = list(parameters)  # no parameter refers to another: file order, and no networkx import
+    if edges:
+        import networkx as nx
+
+        deps = nx.DiGraph()
+        deps.add_nodes_from(parameters)
+        deps.add_edges_from(edges)
+        order = nx.lexicographical_topological_sort(deps, key=list(parameters).index)
     values: dict[str, Value] = {}
     skipped: set[str] = set()
-    for name in nx.lexicographical_topological_sort(deps, key=list(parameters).index):
+    for name in order:
         if name in fixed:
             values[name] = fixed[name]
             continue

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import Expression, is_identifier
-from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
+from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
 from .document import Document
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
@@ -45,6 +45,9 @@ class _Report:
     def __init__(self, doc: Document):
         self.doc = doc
         self.items: list[Diagnostic] = []
+        #: Expressions already read, by their number or text: a big tree repeats a few
+        #: values millions of times, and an Expression is immutable, so they are shared.
+        self.expressions: dict[Any, Expression] = {}
 
     def error(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
         self._add("error", path, code, message, key)
@@ -109,10 +112,8 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     elif nodes:
         root = next(iter(nodes))
 
-    graph = None
-    if nodes:
-        graph = graph_of(nodes)
-        check_graph(report, graph, nodes, root)
+    if nodes:  # the networkx graph is built only if a problem is found (or scenario.graph is asked)
+        check_graph(report, None, nodes, root)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
@@ -122,7 +123,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     assert root is not None  # no nodes, or a bad root, is an error reported above
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
                     actors=actors, parameters=parameters, root=root, nodes=nodes,
-                    filename=doc.filename, warnings=tuple(report.items), graph=graph)
+                    filename=doc.filename, warnings=tuple(report.items))
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -205,17 +206,37 @@ def _number(report: _Report, value: Any, path: tuple, what: str) -> float | None
 
 def _expression(report: _Report, value: Any, path: tuple, what: str) -> Expression | None:
     """A number or an expression string, parsed (names are checked later)."""
+    cached = _shared(report, value)
+    if cached is not None:
+        return cached
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         report.error(path, "type", f"{what} must be a number or an expression, not {_kind(value)}")
         return None
     if isinstance(value, str):
         try:
-            return Expression.parse(value)
+            expression = report.expressions[value] = Expression.parse(value)
         except ExpressionError as exc:
             report.error(path, "expression", f"{what}: {exc}")
             return None
+        return expression
     number = _number(report, value, path, what)
-    return None if number is None else Expression.number(number)
+    if number is None:
+        return None
+    expression = Expression.number(number)
+    if value:  # 0.0 and -0.0 are equal keys but keep their sign in the file; never shared
+        report.expressions[value] = expression
+    return expression
+
+
+def _shared(report: _Report, value: Any) -> Expression | None:
+    """The expression already read for an equal number or text, if any (callers use it to
+    skip even the words of a message that cannot be needed)."""
+    return report.expressions.get(value) if value.__class__ in _SHAREABLE and value else None
+
+
+#: Value types whose equal values give equal expressions (bool is not one: it is an error;
+#: 1 and 1.0 both give the number 1.0).
+_SHAREABLE = frozenset((int, float, str))
 
 
 # -- sections ---------------------------------------------------------------------------------
@@ -266,8 +287,13 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
     return actors
 
 
+_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z")
+
+
 def _is_color(text: str) -> bool:
-    # matplotlib is imported only for files that name colours; --help never gets here.
+    if _HEX_COLOR.match(text):  # what matplotlib accepts as hex, without importing it (0.3 s)
+        return True
+    # matplotlib is imported only for files that name colours by name; --help never gets here.
     from matplotlib.colors import is_color_like
 
     return is_color_like(text)
@@ -345,6 +371,8 @@ def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distri
 
 
 def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str) -> dict[str, Expression]:
+    if "payoffs" not in entry:  # most branches (a shortcut: nothing to check)
+        return {}
     section = _mapping(report, entry.get("payoffs"), path, f"payoffs of {owner}")
     payoffs: dict[str, Expression] = {}
     if not section:
@@ -371,7 +399,8 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
             report.error(path + (actor,), "type", f"payoff of {owner} for {actor!r} must be a number or an "
                          f"expression, not a mapping (actor {actor!r} declares no 'measures')")
             continue
-        expr = _expression(report, value, path + (actor,), f"payoff of {owner} for {actor!r}")
+        expr = _shared(report, value) or _expression(report, value, path + (actor,),
+                                                     f"payoff of {owner} for {actor!r}")
         if expr is not None:
             payoffs[actor] = expr
     return payoffs
@@ -543,7 +572,8 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
         if raw["p"] == "rest":
             p = REST
         else:
-            p = _expression(report, raw["p"], path + ("p",), f"{owner}: probability to {to!r}")
+            p = _shared(report, raw["p"]) or _expression(report, raw["p"], path + ("p",),
+                                                         f"{owner}: probability to {to!r}")
             if p is None:
                 return None
     label = _string(report, raw, path + ("label",))
@@ -551,6 +581,5 @@ def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:
         child = all_nodes.get(to)
         label = child.get("label", to) if isinstance(child, dict) else to
         label = str(label) if isinstance(label, (str, int, float)) else to
-    return Branch(to=to, label=label, p=p, payoffs=_payoffs(report, raw, path + ("payoffs",), actors,
-                                                             f"{owner} → {to!r}"),
-                  text=_string(report, raw, path + ("text",)))
+    payoffs = _payoffs(report, raw, path + ("payoffs",), actors, f"{owner} → {to!r}") if "payoffs" in raw else {}
+    return Branch(to=to, label=label, p=p, payoffs=payoffs, text=_string(report, raw, path + ("text",)))

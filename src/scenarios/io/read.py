@@ -11,7 +11,8 @@ from ..errors import Diagnostic, ScenarioFileError, ScenarioWarning
 from ..model import Scenario
 from .build import build_scenario
 from .catalog import bundled_names, bundled_path
-from .document import parse_document
+from .document import Document, parse_document
+from .fast import NotFast, fast_document
 from .files import InputFileError, read_text_file
 from .variants import is_variant, resolve_variant
 
@@ -95,24 +96,39 @@ def loads(text: str, *, filename: str = "<string>", default_id: str | None = Non
     if not isinstance(text, str):
         raise TypeError(f"loads() takes text, not {type(text).__name__}")
     try:
-        text.encode("utf-8")
+        if not text.isascii():  # (no copy of a big ASCII text just to look for surrogates)
+            text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: a str that is not valid Unicode text
         line = text.count("\n", 0, exc.start) + 1
         col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         raise ScenarioFileError([Diagnostic(filename, line, col, "error", "encoding",
                                             "not valid Unicode text (a lone surrogate character)")]) from None
+    scenario = _read(text, filename, default_id, extends_anywhere=extends_anywhere)
+    for diagnostic in scenario.warnings:
+        warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=2)
+    return scenario
+
+
+def _read(text: str, filename: str, default_id: str | None, *, fast: bool = True,
+          extends_anywhere: bool = False) -> Scenario:
+    """Parse and validate ``text``: the fast reading first (io/fast.py), unless ``fast`` is
+    False or it cannot vouch for the text, then the careful one; the same validation after."""
     # Loading allocates millions of small acyclic objects; the cyclic garbage collector would
     # rescan them again and again for nothing (half the load time of a 10^4-node file).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = parse_document(text, filename)
+        document: Document | None = None
+        if fast:
+            try:  # C parsers, no positions: looked up (by the careful reading) only for a diagnostic
+                document = fast_document(text, filename)
+            except NotFast:
+                pass
+        if document is None or is_variant(document.data):
+            document = parse_document(text, filename)  # the careful reading, positions and all
         if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate
             document = resolve_variant(document, anywhere=extends_anywhere)
-        scenario = build_scenario(document, default_id=default_id)
+        return build_scenario(document, default_id=default_id)
     finally:
         if collecting:
             gc.enable()
-    for diagnostic in scenario.warnings:
-        warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=2)
-    return scenario

@@ -6,16 +6,17 @@ each problem is reported with its position like every other.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
-
-import networkx as nx
 
 from ..errors import ExpressionError, did_you_mean
 from ..expressions import Expression
 from ..model import REST, Node, Parameter
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from .build import _Report as Report
 
 __all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILITY_TOLERANCE"]
@@ -25,7 +26,22 @@ __all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILI
 PROBABILITY_TOLERANCE = 1e-9
 
 
-def check_graph(report: Report, graph: nx.MultiDiGraph, nodes: dict[str, Node], root: str | None) -> None:
+def check_graph(report: Report, graph: nx.MultiDiGraph | None, nodes: dict[str, Node], root: str | None) -> None:
+    """Cycles (an error) and nodes the root cannot reach (warnings).
+
+    A plain-Python pass over index lists settles the common case (acyclic, everything
+    reachable: nothing to report) without building a networkx graph; only when it finds
+    a problem is the graph built (if ``graph`` is None) and searched, by the same code as
+    ever, so the messages (which cycle, in which order) stay exactly the same.
+    """
+    if _acyclic_and_reachable(nodes, root):
+        return
+    import networkx as nx
+
+    if graph is None:
+        from ..model import graph_of
+
+        graph = graph_of(nodes)
     try:
         cycle = nx.find_cycle(graph, source=list(nodes))
     except nx.NetworkXNoCycle:
@@ -44,19 +60,74 @@ def check_graph(report: Report, graph: nx.MultiDiGraph, nodes: dict[str, Node], 
                            f"node {node_id!r} cannot be reached from the root {root!r}", key=True)
 
 
+def _acyclic(count: int, children: Sequence[Iterable[int]]) -> bool:
+    """Kahn's algorithm on index lists: True if the ``count`` vertices have no cycle."""
+    indegree = [0] * count
+    for kids in children:
+        for k in kids:
+            indegree[k] += 1
+    todo = [i for i in range(count) if not indegree[i]]
+    done = 0
+    while todo:
+        i = todo.pop()
+        done += 1
+        for k in children[i]:
+            indegree[k] -= 1
+            if not indegree[k]:
+                todo.append(k)
+    return done == count
+
+
+def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
+    """True if the graph of ``nodes`` has no cycle and (given a root) every node is reachable."""
+    index = {node_id: i for i, node_id in enumerate(nodes)}
+    try:
+        children = [[index[b.to] for b in node.branches] for node in nodes.values()]
+    except KeyError:  # a branch to a node that could not be built: let the full check judge
+        return False
+    if not _acyclic(len(children), children):
+        return False
+    if root is None:
+        return True
+    if root not in index:
+        return False
+    seen = bytearray(len(children))
+    start = index[root]
+    seen[start] = 1
+    todo, reached = [start], 1
+    while todo:
+        for k in children[todo.pop()]:
+            if not seen[k]:
+                seen[k] = 1
+                reached += 1
+                todo.append(k)
+    return reached == len(children)
+
+
 def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> None:
-    deps = nx.DiGraph()
+    names = list(parameters)
+    index = {name: i for i, name in enumerate(names)}
+    children: list[list[int]] = [[] for _ in names]
     for name, param in parameters.items():
-        deps.add_node(name)
         for ref in param.value.names:
             if ref not in parameters:
                 report.error(("parameters", name), "unknown-parameter", f"parameter {name!r} refers to "
                              f"unknown parameter {ref!r}{did_you_mean(ref, parameters)}", key=True)
             else:
+                children[index[ref]].append(index[name])
+    if _acyclic(len(names), children):  # the common case: no networkx needed
+        return
+    import networkx as nx
+
+    deps = nx.DiGraph()  # built in the same order as ever, so the same cycle is named
+    for name, param in parameters.items():
+        deps.add_node(name)
+        for ref in param.value.names:
+            if ref in parameters:
                 deps.add_edge(ref, name)
     try:
         cycle = nx.find_cycle(deps)
-    except nx.NetworkXNoCycle:
+    except nx.NetworkXNoCycle:  # pragma: no cover - Kahn's algorithm found one
         return
     ring = [u for u, _ in cycle] + [cycle[0][0]]
     report.error(("parameters", cycle[0][0]), "parameter-cycle",
@@ -82,28 +153,47 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
             report.error(("parameters", name), "range", f"parameter {name!r}: value {base_value:g} is outside "
                          f"its range [{param.low:g}, {param.high:g}]", key=True)
 
+    # Loading a big tree evaluates millions of expressions, mostly plain numbers and mostly
+    # the same few objects (io/build.py shares equal expressions): a number is read off its
+    # program, and any other expression is evaluated once.  Problems are never cached, so
+    # each place reports its own.
+    known: dict[int, float] = {}
+
     def number(expr: Expression, path: tuple, what: str) -> float | None:
         if expr.names & not_computed:
             return None
+        value = known.get(id(expr))
+        if value is not None:
+            return value
+        program = expr.program
+        if len(program) == 1 and program[0][0] == "const" and not expr.names:
+            value = float(program[0][1])
+            if math.isfinite(value):
+                known[id(expr)] = value
+                return value
         unknown = sorted(expr.names - values.keys())
         if unknown:
             report.error(path, "unknown-parameter", f"{what}: unknown parameter {unknown[0]!r}"
                          f"{did_you_mean(unknown[0], values)}")
             return None
         try:
-            return expr.evaluate(values)
+            value = expr.evaluate(values)
         except ExpressionError as exc:
             report.error(path, "expression", f"{what}: {exc}")
             return None
+        known[id(expr)] = value
+        return value
 
     for node in nodes.values():
         path = ("nodes", node.id)
         what = f"{node.kind} node {node.id!r}"
         for actor, expr in node.payoffs.items():
-            number(expr, path + ("payoffs", actor), f"{what}: payoff for {actor!r}")
+            if id(expr) not in known:  # (the test only saves building the message's words)
+                number(expr, path + ("payoffs", actor), f"{what}: payoff for {actor!r}")
         for i, branch in enumerate(node.branches):
             for actor, expr in branch.payoffs.items():
-                number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
+                if id(expr) not in known:
+                    number(expr, path + ("branches", i, "payoffs", actor), f"{what} → {branch.to!r}: payoff")
         if not node.branches or node.id in skip:
             continue
         given = [b.p is not None for b in node.branches]
@@ -130,7 +220,9 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         for i, branch in enumerate(node.branches):
             if not isinstance(branch.p, Expression):  # REST (every branch has a 'p' here)
                 continue
-            value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
+            value = known.get(id(branch.p))
+            if value is None:
+                value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
             if value is None:
                 ok = False
             elif not 0.0 <= value <= 1.0:
