@@ -25,9 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine.results import BeliefResult, SolveResult
 
 __all__ = ["REST", "Source", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
-           "NODE_KINDS", "Revealed", "Evidence", "date_after"]
+           "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
+#: Shown where students look: the start of ``play``, the top of the HTML page, the briefing's
+#: title page and the footer of drawings.
+DISCLAIMER = ("Illustrative judgments for teaching and discussion, not forecasts: the probabilities "
+              "and payoffs are an analyst's assumptions, not measurements.")
 _V = TypeVar("_V")
 
 

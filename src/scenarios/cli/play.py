@@ -326,7 +326,11 @@ def render_reveal(walk, reveal, style: Style) -> list[str]:
     s = walk.scenario
     lines = ["", style.bold(f"  What actually happened{_historical_year(reveal)}")]
     for step in reveal.steps:
-        lines.append(style.wrap(step.label, f"    {step.date or 'undated':<10}  ", " " * 16))
+        date = step.date or "undated"
+        lines.append(style.wrap(step.label, f"    {date:<10}  " if len(date) <= 10 else f"    {date}  ",
+                                " " * 16))
+        if step.text:
+            lines.append(style.wrap(step.text, " " * 16))
         if step.event:
             lines.append(style.dim(style.wrap(f"source: {step.event}", " " * 16)))
         if step.quote:
@@ -367,9 +371,12 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
     >>> "| 1 | Stay out | 0.5 | **taken** |" in text, "- Path probability: **0.5 (50%)**" in text
     (True, True)
     """
+    from ..model import DISCLAIMER
+
     s = walk.scenario
     out = [f"# Walk through “{_md(s.title)}”", ""]
     out.append(f"- scenario: `{s.id}`" + (f" (as of {s.as_of})" if s.as_of else ""))
+    out.append(f"- note: {_md(DISCLAIMER)}")
     out.append(f"- seed: {walk.seed}; rolls drawn: {walk.rolls}; steps taken back: {backs}")
     if walk.overrides:
         out.append("- overrides: " + ", ".join(f"`{k}={v}`" for k, v in walk.overrides.items()))
@@ -433,6 +440,8 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         out += ["", f"## What actually happened{_historical_year(reveal)}", ""]
         for step in reveal.steps:
             line = f"- **{step.date or 'undated'}** — {_md(step.label)}"
+            if step.text:
+                line += f". {_md(step.text)}"
             if step.event:
                 line += f" (source: {_md(step.event)})"
             if step.quote:
@@ -472,7 +481,14 @@ class Session:
                 self.show(self.style.dim(self.style.wrap("keys: b back · h history · ? help · q quit "
                                                          "(or Enter)", "  ", "        ")))
 
+    def disclaimer(self) -> None:
+        """Shown once at the start: the numbers are judgments for teaching, not forecasts."""
+        from ..model import DISCLAIMER
+
+        self.show(self.style.bold(self.style.wrap("Note: " + DISCLAIMER, "  ", "  ")))
+
     def auto(self) -> str:
+        self.disclaimer()
         self.screen(keys=False)
         while not self.walk.is_finished:
             self.show("> r (auto)")
@@ -482,6 +498,7 @@ class Session:
 
     def run(self) -> str:
         """Interact until q, end of input or Ctrl-C (raised to the caller); return why it ended."""
+        self.disclaimer()
         self.screen()
         while True:
             try:
