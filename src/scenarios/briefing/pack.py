@@ -32,8 +32,8 @@ from typing import Any
 
 from .. import formatting
 from ..errors import ScenarioWarning
-from ..model import DISCLAIMER
 from ..io.atomic import OutputError, atomic_path, write_atomic
+from ..model import DISCLAIMER
 from ..render.pages import SMALL as _SMALL
 from ..render.pages import TextPages as _Pages
 from ..render.theme import Theme, get_theme

@@ -54,7 +54,8 @@ def dates_in(text: str) -> list[str]:
     >>> dates_in("On 24 February 2022, and on February 26, 2022; by 2022-03-02 or September 2022.")
     ['2022-03-02', '2022-02-24', '2022-02-26', '2022-09']
     """
-    found, spans = [], []
+    found: list[str] = []
+    spans: list[tuple[int, int]] = []
     for pattern, iso in _PATTERNS:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in spans):
@@ -139,9 +140,9 @@ def check_hindsight(report: Report, data: dict, as_of: str | None, sources: dict
                 continue
             for field in fields:
                 scan(entry.get(field), (section, key, field), f"{section[:-1]} {key!r}: {field!r}")
-    section = data.get("nodes")
+    raw_nodes = data.get("nodes")
     for node_id, node in nodes.items():
-        entry = section.get(node_id) if isinstance(section, dict) else None
+        entry = raw_nodes.get(node_id) if isinstance(raw_nodes, dict) else None
         if not isinstance(entry, dict):
             continue
         path = ("nodes", node_id)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..theme import Theme, get_theme
-from ._common import _axes, _fmt, _legend, _line_styles, _title, _wrap
+from ._common import _axes, _fmt, _line_styles, _title, _wrap
 
 __all__ = ["timeline_lines", "timeline_chart"]
 
