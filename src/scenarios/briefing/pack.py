@@ -268,8 +268,8 @@ class _Content:
         if steps or later:
             lines += ["", "## What actually happened", "", _md(_HINDSIGHT), ""]
             for step in steps:
-                lines.append(f"- **{_md(step.date or 'undated')}**: {_md(step.label)}"
-                             + (f". {_md(step.text)}" if step.text else "")
+                lines.append(f"- **{_md(step.date or 'undated')}**: {_md(_sentence(step.label))}"
+                             + (f" {_md(step.text)}" if step.text else "")
                              + (f" → *{_md(step.branch)}*" if step.branch else ""))
             if later:
                 lines += ["", "Sources dated after the scenario's as-of date:", ""]
@@ -411,8 +411,8 @@ class _Content:
                 pages.heading("What actually happened", 16)
                 pages.paragraph(_HINDSIGHT, muted=True)
                 for step in steps:
-                    pages.paragraph(f"{step.date or 'undated'}: {step.label}"
-                                    + (f". {step.text}" if step.text else "")
+                    pages.paragraph(f"{step.date or 'undated'}: {_sentence(step.label)}"
+                                    + (f" {step.text}" if step.text else "")
                                     + (f" → {step.branch}" if step.branch else ""), size=_SMALL + 0.5)
                 for src in later:
                     pages.paragraph("• " + self.source_text(src), size=_SMALL + 0.5)
@@ -421,6 +421,11 @@ class _Content:
 
 
 # -- formatting -------------------------------------------------------------------------------------
+def _sentence(label: str) -> str:
+    """A label as a sentence: a full stop unless it already ends with one, '?' or '!'."""
+    return label if label.endswith((".", "?", "!")) else label + "."
+
+
 _HINDSIGHT = ("Hindsight: what happened after the scenario's as-of date, kept out of everything above "
               "(the scenario's numbers are judgments as of that date).")
 
