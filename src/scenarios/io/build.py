@@ -21,7 +21,7 @@ from ..expressions import Expression, is_identifier
 from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source, graph_of
 from .document import Document
 from .evidence import parse_evidence
-from .hindsight import attach_reveals, check_hindsight, check_history_path
+from .hindsight import attach_reveals, check_hindsight
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,7 +113,6 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     if nodes:
         graph = graph_of(nodes)
         check_graph(report, graph, nodes, root)
-        check_history_path(report, nodes, root, graph)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:

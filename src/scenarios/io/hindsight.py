@@ -162,24 +162,3 @@ def check_hindsight(report: Report, data: dict, as_of: str | None, sources: dict
                         scan(raw.get(field), path + ("branches", i, field), f"node {node_id!r}, branch {i + 1}: "
                              f"{field!r}")
 
-
-def check_history_path(report: Report, nodes: dict[str, Node], root: str | None, graph) -> None:
-    """Warn when the nodes marked ``historical`` are not one path from the root (each a child of
-    the one before, in the order they happen): the reveal would then show a gap."""
-    marked = {node_id for node_id, node in nodes.items() if node.historical}
-    if not marked or root is None or graph is None:
-        return
-    import networkx as nx
-
-    try:
-        order = [n for n in nx.topological_sort(graph) if n in marked]
-    except nx.NetworkXUnfeasible:  # a cycle, reported elsewhere
-        return
-    previous = None
-    for node_id in order:
-        if (previous is None and node_id != root) or (previous is not None and not graph.has_edge(previous, node_id)):
-            after = f"the root {root!r}" if previous is None else f"{previous!r}, the historical node before it"
-            report.warning(("nodes", node_id, "historical"), "historical-gap",
-                           f"node {node_id!r} is marked historical but is not a child of {after}: the "
-                           "historical nodes should form one path, or the reveal shows a gap")
-        previous = node_id
