@@ -436,8 +436,8 @@ def test_review_compares_each_decision(donbas):
     assert (review[3].value_took, review[3].value_strategic) == pytest.approx((-3.0, -2.3), abs=1e-9)
     # recog_condemn: invasion -5.3 for Russia against 2 for stopping at recognition.
     assert (review[4].value_took, review[4].value_strategic) == pytest.approx((-5.3, 2.0), abs=1e-9)
-    # invasion: words -1 - 7 = -8 for the West against more aid -2 - 5.5 = -7.5.
-    assert (review[5].value_took, review[5].value_strategic) == pytest.approx((-8.0, -7.5), abs=1e-9)
+    # invasion: words -2 - 7 = -9 for the West against more aid -2 - 5.5 = -7.5.
+    assert (review[5].value_took, review[5].value_strategic) == pytest.approx((-9.0, -7.5), abs=1e-9)
 
 
 # -- the historical reveal -------------------------------------------------------------------------
