@@ -7,7 +7,6 @@ oil wildcatter and Donbas) and against closed forms for random linear two-option
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given, settings
