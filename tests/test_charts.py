@@ -209,7 +209,8 @@ def test_print_charts_are_greyscale(donbas):
 def test_registry_lists_every_kind_with_both_steps():
     from scenarios.briefing.charts import CHARTS, REGISTRY
 
-    assert list(CHARTS) == ["outcomes", "tags", "options", "tornado", "spider", "two-way", "psa", "compare", "cea"]
+    assert list(CHARTS) == ["outcomes", "tags", "options", "tornado", "spider", "two-way", "psa", "compare",
+                           "cea", "timeline"]
     for name, kind in REGISTRY.items():
         assert kind.name == name and CHARTS[name] == kind.description
         assert callable(kind.compute) and callable(kind.draw)

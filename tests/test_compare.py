@@ -102,9 +102,8 @@ def test_donbas_views_agree_with_each_evaluation():
     war = row(c.tags, "war")
     for s, value in zip(loaded, war.values, strict=False):
         assert value == pytest.approx(s.evaluate(top=0).tags["war"], abs=TOL)
-    assert war.values[0] == pytest.approx(0.3016325, abs=1e-9)  # teaching-answers.md
-    assert war.differences[0] > 0.2 and war.differences[1] < -0.15
-    assert row(c.outcomes, "partial_pullback").values[:2] == (None, None)
+    assert war.values[0] == pytest.approx(0.3194815, abs=1e-9)  # teaching-answers.md
+    assert war.differences[0] > 0.2 and war.differences[1] < -0.2
 
 
 # -- command line ---------------------------------------------------------------------------------------
@@ -116,7 +115,8 @@ def test_cli_compare_text():
     assert "Scenarios compared (Δ: difference from the first)" in out
     assert "donbas-hawkish: Donbas 2022, hawkish reading" in out
     war = next(line for line in out.splitlines() if line.strip().startswith("war "))
-    assert war.split()[1:] == ["0.3016", "0.595", "+0.2934", "0.1055", "-0.1961"]
+    # base 0.3194815 by hand (docs/teaching-answers.md); the variants as evaluated (the test above)
+    assert war.split()[1:] == ["0.3195", "0.6178", "+0.2983", "0.0678", "-0.2517"]
     assert "Strategic choices (* where a scenario differs from the first)" in out
     assert done.stderr == ""
 

@@ -5,8 +5,10 @@ The browser tests drive Debian's ``/usr/bin/chromium`` with Playwright for Pytho
 the ``CI`` environment variable is not set; in CI they must run.  Screenshots go to a
 temporary folder, and also to ``$SCENARIOS_SHOTS`` when that is set (to look at them).
 
-The expected numbers: the Donbas historical path has probability 0.3 × 0.5 × 0.35 × 0.6 =
-0.0315 and ranks 8th of 64 (tests/test_walk.py works both out by hand).
+The expected numbers: the Donbas historical path has probability
+0.4 × 0.75 × 0.45 × 0.55 × 0.4 × 0.6 × 0.7 = 0.012474 and ranks 15th of 197 (tests/test_walk.py
+works both out by hand).  Nothing dated after the scenario's as_of (2022-02-16) may be
+visible in the page before the end of a walk (the hindsight rule, tests/test_hindsight.py).
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ BIN = Path(sys.executable).parent / "scenarios"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-HISTORICAL = ("recognized", "recog_sanctions", "invasion", "full_scale_war")
+HISTORICAL = ("incidents", "after_restraint", "recognized", "recog_targeted", "invasion", "war_more_aid",
+              "full_scale_war")
+LATER = re.compile(r"2022-0(2-(1[7-9]|2\d)|[3-9]-\d\d)|\b(1[7-9]|2\d) February 2022|February (1[7-9]|2\d)\b")
+
+
+def later_dates(text: str) -> list[str]:
+    """Dates after 2022-02-16 written in ``text`` (ISO, or 'DD February 2022' as the texts write them)."""
+    return [m.group(0) for m in LATER.finditer(text)]
 
 
 def cli(*args):
@@ -62,18 +71,22 @@ def test_page_is_self_contained(page_file):
 
 def test_embedded_numbers_come_from_python(donbas):
     data = page_data(donbas)
-    assert data["root"] == "putin_desk" and data["paths"]["total"] == 64
-    assert data["paths"]["complete"] and len(data["paths"]["top"]) == 64
+    assert data["root"] == "putin_desk" and data["paths"]["total"] == 197
+    assert data["paths"]["complete"] and len(data["paths"]["top"]) == 197
     best = donbas.evaluate(top=5).paths
     assert data["paths"]["top"][:5] == [p.probability for p in best]
     root = data["nodes"]["putin_desk"]
-    assert [b["p"] for b in root["branches"]] == pytest.approx([0.3, 0.25, 0.2, 0.25], abs=1e-12)
-    assert root["choice"] == "minsk_talks"
-    assert root["option_values"] == pytest.approx([-4.15, -0.2, -3.0, -2.0], abs=1e-9)
-    assert [s["date"] for s in data["reveal"]["steps"]][1:4] == ["2022-02-21", "2022-02-22", "2022-02-24"]
+    assert [b["p"] for b in root["branches"]] == pytest.approx([0.15, 0.45, 0.4], abs=1e-12)
+    assert root["choice"] == "buildup"
+    # docs/teaching-answers.md: Minsk 0.2, quiet build-up 3, incidents 1 (Russia's values)
+    assert root["option_values"] == pytest.approx([0.2, 3.0, 1.0], abs=1e-9)
+    assert [s["date"] for s in data["reveal"]["steps"]][1:4] == ["2022-02-19/2022-02-21", "2022-02-21",
+                                                                 "2022-02-21/2022-02-23"]
+    assert "the first tranche" in data["reveal"]["steps"][3]["text"]
+    assert data["disclaimer"].startswith("Illustrative judgments for teaching")
     assert data["actors"]["russia"]["color"] == "#d55e00"
-    with_override = page_data(donbas, overrides={"p_recognize": 0.45})
-    assert with_override["nodes"]["putin_desk"]["branches"][3]["p"] == pytest.approx(0.10, abs=1e-12)
+    with_override = page_data(donbas, overrides={"p_quiet": 0.3})
+    assert with_override["nodes"]["putin_desk"]["branches"][2]["p"] == pytest.approx(0.55, abs=1e-12)
 
 
 def test_script_json_cannot_close_the_script():
@@ -208,21 +221,27 @@ def option(page, child: str):
 def test_click_through_a_whole_walk(browser, page_file, donbas, shots):
     page, guard = open_page(browser, page_file.as_uri(), viewport={"width": 1280, "height": 900})
     assert page.title().startswith("Donbas 2022")
+    assert page.locator("#disclaimer").is_visible()  # at the top, not folded away
+    assert "not forecasts" in page.locator("#disclaimer").inner_text()
     assert page.locator("#screen-title").inner_text() == "■ The Duma's request on Putin's desk"
-    assert page.locator("#options button").count() == 4
-    assert "p = 0.3" in option(page, "recognized").inner_text()
+    assert page.locator("#options button").count() == 3
+    assert "p = 0.4" in option(page, "incidents").inner_text()
     shots(page, "start")
 
+    option(page, "incidents").click()
+    assert path_p(page) == 0.4
+    option(page, "after_restraint").click()
     option(page, "recognized").click()
-    assert path_p(page) == 0.3
-    option(page, "recog_targeted").click()
+    option(page, "recog_sanctions").click()
     shots(page, "middle")
     page.locator("#back").click()  # back restores the previous screen
-    assert page.locator("#screen-title").inner_text() == "■ Recognition: the West responds"
-    assert path_p(page) == 0.3 and page.locator("#tree .edge.taken").count() == 1
-    option(page, "recog_sanctions").click()
-    page.keyboard.press("1")  # not deterred
-    page.keyboard.press("1")  # sanctions and military aid
+    assert page.locator("#screen-title").inner_text() == "■ Recognition: the West's first answer"
+    assert path_p(page) == pytest.approx(0.135, abs=1e-15) and page.locator("#tree .edge.taken").count() == 3
+    assert later_dates(page.locator("body").inner_text()) == []  # no hindsight before the end
+    option(page, "recog_targeted").click()
+    page.keyboard.press("1")  # full-scale invasion
+    page.keyboard.press("1")  # sweeping sanctions and more military aid
+    page.keyboard.press("1")  # the defence holds
     assert page.locator("#summary-panel").is_visible()
 
     walk = Walk(donbas)
@@ -230,17 +249,17 @@ def test_click_through_a_whole_walk(browser, page_file, donbas, shots):
         walk.choose(child)
     assert path_p(page, "#final-p") == walk.path_probability  # bit for bit
     assert page.locator("#final-p").inner_text() == f"{walk.path_probability:.6g}"
-    assert page.locator("#rank").get_attribute("data-rank") == str(walk.rank().rank) == "8"
+    assert page.locator("#rank").get_attribute("data-rank") == str(walk.rank().rank) == "15"
     assert page.locator("#rank").inner_text() == \
-        "It is the 8th most probable of 64 possible paths; 7 paths are more probable."
+        "It is the 15th most probable of 197 possible paths; 14 paths are more probable."
     payoffs = page.locator("#payoffs tbody").inner_text()
-    assert re.search(r"Russia \(Putin\)\s+-4\s+-10", payoffs)
+    assert re.search(r"Russia \(Putin\)\s+-5\s+-9", payoffs)
     reveal = page.locator("#reveal").inner_text()
-    assert "What actually happened in 2022" in reveal
-    for date in ("2022-02-21", "2022-02-22", "2022-02-24"):
+    assert "What actually happened in 2022" in reveal and "the first tranche" in reveal
+    for date in ("2022-02-21", "2022-02-24", "2022-02-26", "2022-09-30"):
         assert date in reveal
     assert page.locator("#departure").inner_text() == "You followed the historical path all the way."
-    assert page.locator("#tree .edge.taken").count() == 4
+    assert page.locator("#tree .edge.taken").count() == 7
     assert page.locator("#tree .node.current").get_attribute("data-node") == "full_scale_war"
     shots(page, "end")
     guard.check()
@@ -250,20 +269,44 @@ def test_leaving_history_and_the_hint(browser, page_file, donbas):
     page, guard = open_page(browser, page_file.as_uri())
     page.keyboard.press("s")
     hint = page.locator("#hint").inner_text()
-    assert "Russia (Putin) would choose “Keep pursuing the Minsk diplomacy”." in hint
-    assert "-4.15" in hint and "-0.2" in hint
-    for child in ("minsk_talks", "minsk_progress_kyiv", "minsk_stalls", "frozen_status_quo"):
+    assert "Russia (Putin) would choose “Keep the build-up, the line of contact quiet”." in hint
+    assert "3" in hint and "0.2" in hint
+    minsk = ("minsk_talks", "minsk_progress_kyiv", "minsk_stalls", "frozen_status_quo")
+    for child in minsk:
         option(page, child).click()
     walk = Walk(donbas)
-    for child in ("minsk_talks", "minsk_progress_kyiv", "minsk_stalls", "frozen_status_quo"):
+    for child in minsk:
         walk.choose(child)
     assert path_p(page, "#final-p") == walk.path_probability
-    assert page.locator("#rank").get_attribute("data-rank") == "1"  # 0.102, the most probable
+    # 0.15 * 0.85 * 0.8 * 0.6 = 0.0612, after 0.105, 0.0928125 and 0.07875 (tests/test_walk.py)
+    assert page.locator("#rank").get_attribute("data-rank") == "4"
     assert page.locator("#departure").inner_text() == (
         "You left the historical path at “The Duma's request on Putin's desk”: history took "
-        "“Recognize the two \"republics\"”, you took “Keep pursuing the Minsk diplomacy”.")
+        "“Keep the build-up while incidents multiply along the line of contact”, you took "
+        "“Pull forces back and pursue the Minsk diplomacy”.")
     decisions = page.locator("#decisions").inner_text()
     assert "as the solution does" in decisions
+    guard.check()
+
+
+@pytest.mark.parametrize("seed", [1, 5, 9, 13, 21, 34])
+def test_no_hindsight_before_the_end_of_a_rolled_walk(browser, page_file, seed):
+    page, guard = open_page(browser, page_file.as_uri())
+    page.fill("#seed", str(seed))
+    page.locator("#seed").dispatch_event("change")
+    page.locator("#screen-title").focus()
+    for _ in range(12):
+        assert later_dates(page.locator("body").inner_text()) == [], seed
+        if page.locator("#summary-panel").is_visible():
+            break
+        page.keyboard.press("r")
+        if page.locator("#summary-panel").is_visible():
+            break
+    assert page.locator("#summary-panel").is_visible()
+    text = page.locator("body").inner_text()
+    before, marker, after = text.partition("What actually happened")
+    assert marker and later_dates(after)
+    assert later_dates(before.split("End of the walk")[0]) == []
     guard.check()
 
 
@@ -307,9 +350,9 @@ def test_keyboard_only(browser, page_file):
             break
         page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('data-to')")
-    assert focused == "recognized"
+    assert focused == "minsk_talks"
     page.keyboard.press("Enter")
-    assert path_p(page) == 0.3
+    assert path_p(page) == 0.15
     assert page.evaluate("document.activeElement.id") == "screen-title"  # focus follows the walk
     page.keyboard.press("9")
     assert page.locator("#message").inner_text().startswith("There is no option 9")
@@ -322,13 +365,13 @@ def test_phone_viewport(browser, page_file, shots):
     page, guard = open_page(browser, page_file.as_uri(), viewport={"width": 390, "height": 844},
                             device_scale_factor=2, is_mobile=True, has_touch=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    box = option(page, "recognized").bounding_box()
+    box = option(page, "minsk_talks").bounding_box()
     assert box["width"] > 300 and box["height"] >= 44  # a comfortable touch target
     shots(page, "phone-start")
     for child in HISTORICAL[:2]:
         option(page, child).tap()
-    page.keyboard.press("1")
-    page.keyboard.press("1")
+    for _ in range(5):  # recognize, words, invasion, more aid, the defence holds
+        page.keyboard.press("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("#summary-panel").is_visible()
     shots(page, "phone-end")

@@ -98,12 +98,12 @@ def test_metric_value_entry_deterrence(entry):
 
 
 def test_evaluate_metric_tag_war_matches_teaching_answers(donbas):
-    # docs/teaching-answers.md: P(tag war) = 0.3016325 in belief mode; 0 under the solution
-    # (Putin keeps talking: minsk_settlement 0.2, frozen_status_quo 0.8).
-    assert evaluate_metric(donbas, "tag:war") == pytest.approx(0.3016325, abs=TOL)
+    # docs/teaching-answers.md: P(tag war) = 0.3194815 in belief mode; 0 under the solution
+    # (Putin keeps the build-up and negotiates: security_deal, payoffs (3, 2, 1)).
+    assert evaluate_metric(donbas, "tag:war") == pytest.approx(0.3194815, abs=TOL)
     assert evaluate_metric(donbas, "tag:war", mode="strategic") == pytest.approx(0.0, abs=TOL)
-    assert evaluate_metric(donbas, "tag:frozen-conflict") == pytest.approx(0.5283675, abs=TOL)
-    assert evaluate_metric(donbas, "payoff:west", mode="strategic") == pytest.approx(0.8, abs=TOL)
+    assert evaluate_metric(donbas, "tag:frozen-conflict") == pytest.approx(0.4736385, abs=TOL)
+    assert evaluate_metric(donbas, "payoff:west", mode="strategic") == pytest.approx(2.0, abs=TOL)
 
 
 def test_evaluate_metric_with_overrides(oil):
@@ -209,7 +209,7 @@ def test_chunks_give_the_same_numbers(donbas, monkeypatch):
     ({"recognized.invasion": [0.1]}, UnknownNameError, "has no branch to 'invasion'"),
     ({"recognized.recog_condemn": [1.5]}, ProbabilityError, "recognized.recog_condemn=1.5"),
     ({"p_recognize": [float("nan")]}, ExpressionError, "finite"),
-    ({"p_recognize": [0.9]}, ProbabilityError, "p_recognize=0.9"),
+    ({"p_pullback": [1.5]}, ProbabilityError, "p_pullback=1.5"),
 ], ids=["unknown", "typo", "node", "branch", "branch-range", "nan", "invalid-probability"])
 def test_settings_errors(donbas, settings, error, phrase):
     with pytest.raises(error) as info:

@@ -65,28 +65,36 @@ def test_full_walk_piped(monkeypatch, capsys):
 
 
 def test_donbas_to_the_historical_end(monkeypatch, capsys):
-    keys = "1\n3\n1\n1\n"  # recognize, sweeping sanctions, not deterred, sanctions and aid
+    # incidents, restraint, recognize, a first tranche, invasion, sanctions and more aid, holds
+    keys = "3\n1\n1\n2\n1\n1\n1\n"
     code, out, _ = play(["donbas-recognition-2022", "--seed", "2"], keys, monkeypatch, capsys)
     assert code == 0
-    assert "Probability of this path: 0.0315 (3.15%)" in out
-    assert "It is the 8th most probable of 64 possible paths; 7 paths are more probable." in flat(out)
+    # 0.4 * 0.75 * 0.45 * 0.55 * 0.4 * 0.6 * 0.7 = 0.012474 (docs/teaching-answers.md)
+    assert "Probability of this path: 0.012474 (1.25%)" in out
+    assert "It is the 15th most probable of 197 possible paths; 14 paths are more probable." in flat(out)
     assert "What actually happened in 2022" in out
-    assert ("History's path: The Duma's request on Putin's desk (2022-02-16) → Recognition "
-            "(2022-02-21) → Coordinated sanctions (2022-02-22) → Full-scale invasion (2022-02-24) → "
-            "Full-scale war (2022-02-24).") in flat(out)
+    assert ("History's path: The Duma's request on Putin's desk (2022-02-17/2022-02-19) → Incidents on the "
+            "line of contact (2022-02-19/2022-02-21) → Kyiv holds its fire (2022-02-21) → Recognition "
+            "(2022-02-21/2022-02-23) → A first tranche (2022-02-22/2022-02-24) → Full-scale invasion "
+            "(2022-02-26) → With more aid (2022-02-24/2022-09-30) → Full-scale war (2022-09-30).") in flat(out)
     assert "You followed the historical path all the way." in out
-    # Payoffs: outcome (-4, -3, -7), whole path (-10, -6, -7) (docs/teaching-answers.md).
-    assert re.search(r"Russia \(Putin\)\s+-4\s+-10", out)
-    assert re.search(r"The West \(US and allies\)\s+-3\s+-6", out)
+    # Payoffs: outcome (-5, -4, -8), whole path (-9, -6.3, -8) (docs/teaching-answers.md).
+    assert re.search(r"Russia \(Putin\)\s+-5\s+-9", out)
+    assert re.search(r"The West \(US and allies\)\s+-4\s+-6.3", out)
+    # Nothing dated after 2022-02-16 before the reveal; the disclaimer first.
+    before = out.split("What actually happened")[0]
+    assert not re.search(r"2022-0(2-(1[7-9]|2\d)|[3-9])", before)
+    assert out.lstrip().startswith("Note: Illustrative judgments for teaching")
 
 
 def test_reveal_after_leaving_history(monkeypatch, capsys):
-    keys = "2\n1\n2\n1\n"  # Minsk, Kyiv's reading, talks stall, keep talking
+    keys = "1\n1\n2\n1\n"  # Minsk, Kyiv's reading, talks stall, keep talking
     code, out, _ = play(["donbas-recognition-2022", "--seed", "2"], keys, monkeypatch, capsys)
     assert code == 0 and "Frozen conflict, talks go on" in out
     flat = " ".join(out.split())
     assert ("You left the historical path at “The Duma's request on Putin's desk”: history took "
-            "“Recognize the two \"republics\"”, you took “Keep pursuing the Minsk diplomacy”.") in flat
+            "“Keep the build-up while incidents multiply along the line of contact”, you took "
+            "“Pull forces back and pursue the Minsk diplomacy”.") in flat
 
 
 # -- keys --------------------------------------------------------------------------------------
@@ -146,12 +154,11 @@ def test_enter_rolls_at_a_chance_node(monkeypatch, capsys):
 
 
 def test_roll_matches_the_library(monkeypatch, capsys):
-    code, out, _ = play(["donbas-recognition-2022", "--seed", "77"], "r\nr\nr\nr\nr\nr\nr\nr\n",
-                        monkeypatch, capsys)
+    code, out, _ = play(["donbas-recognition-2022", "--seed", "77"], "r\n" * 10, monkeypatch, capsys)
     walk = Walk(scenarios.load("donbas-recognition-2022"), seed=77)
     while not walk.is_finished:
         step = walk.roll()
-        assert f"Rolled {step.u:.3f}: {step.label}" in out
+        assert f"Rolled {step.u:.3f}: {step.label}" in flat(out)
     assert f"Probability of this path: {walk.path_probability:.6g}" in out
 
 
@@ -284,9 +291,9 @@ def test_terminal_session_with_colour(pexpect):
     child.expect_exact("\x1b[1;38;2;213;94;0m")
     child.expect_exact("> ")
     child.sendline("7")
-    child.expect_exact("There is no option 7: choose 1-4")
-    child.sendline("1")
-    child.expect_exact("Recognition: the West responds")
+    child.expect_exact("There is no option 7: choose 1-3")
+    child.sendline("2")  # keep the build-up with a quiet line: the West decides next
+    child.expect_exact("The build-up stays: how far does the West go?")
     child.expect_exact("\x1b[1;38;2;0;114;178m")  # the West's #0072b2
     child.expect_exact("> ")
     child.sendline("b")

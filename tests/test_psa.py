@@ -294,14 +294,14 @@ def test_batch_passes_match_the_brute_force_reference_on_random_graphs(data):
 
 def test_branch_overrides_apply_to_every_draw():
     s = scenarios.load("donbas-recognition-2022")
-    overrides = {"putin_desk.recognized": 0.5, "sanction_cost_russia": 4}
+    overrides = {"putin_desk.incidents": 0.5, "sanction_cost_russia": 4}
     draws = sample(s, 3, seed=5, overrides=overrides)
     assert np.all(draws.parameters["sanction_cost_russia"] == 4.0)
     bound = bind_batch(prepare(s, overrides), draws)
     reach = forward_batch(bound.compiled, bound.p)
     for k in range(3):
         values = {name: float(v[k]) for name, v in draws.parameters.items()}
-        exact = s.evaluate(overrides={**values, "putin_desk.recognized": 0.5}, top=0)
+        exact = s.evaluate(overrides={**values, "putin_desk.incidents": 0.5}, top=0)
         assert np.allclose(reach[:, k], exact.reach_array, atol=1e-12)
     r = psa(s, 300, seed=5, overrides=overrides)
     assert r.outcomes["recognition_frozen"].base == pytest.approx(
@@ -346,7 +346,7 @@ def test_to_dict_to_frame_and_draws_frame():
     assert np.allclose(draws["tag:war"].mean(), r.tags["war"].mean)
     stability = r.stability_frame()
     assert isinstance(stability, pd.DataFrame)
-    assert stability.loc[("putin_desk", "minsk_talks"), "base_choice"]
+    assert stability.loc[("putin_desk", "buildup"), "base_choice"]
 
 
 # -- the command line ---------------------------------------------------------------------------------

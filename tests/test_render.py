@@ -105,7 +105,7 @@ def test_bundled_text_never_overlaps(name):
 
 @pytest.mark.parametrize("options", [
     {"top_down": True}, {"theme": "print", "highlight": "strategic", "value": "ukraine"},
-    {"prune": 0.05, "theme": "dark"}, {"width": 13.33, "height": 7.5}, {"dpi": 72},
+    {"prune": 0.05, "theme": "dark"}, {"width": 13.33, "height": 7.5, "prune": 0.04}, {"dpi": 72},
     {"depth": 2, "top_down": True},
 ], ids=["top-down", "print-strategic-value", "prune-dark", "slide-size", "72dpi", "depth-top-down"])
 def test_donbas_variants_never_overlap(donbas, options):
@@ -160,7 +160,8 @@ def test_legend_names_the_actors_and_the_payoff_order(donbas):
     assert "Russia (Putin) decides" in fig_texts
     assert any("payoffs (Russia (Putin), The West (US and allies), Ukraine)" in t for t in fig_texts)
     assert fig_texts[0] == donbas.title
-    assert any(t.startswith("As of 2022-02-16.") for t in fig_texts)  # the footer
+    assert any(t.startswith("Illustrative judgments for teaching") and "As of 2022-02-16." in t
+               for t in fig_texts)  # the footer: the disclaimer first
 
 
 def test_strategic_result_marks_the_choices(entry_s):
@@ -197,7 +198,8 @@ def test_draw_into_given_axes(entry_s):
 def test_slide_size_is_exact_and_tiny_text_refused(donbas):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
-        ax = draw_tree(donbas, width=13.33, height=7.5)
+        # the second edition is deeper (eight stages): on a slide it needs collapsing
+        ax = draw_tree(donbas, width=13.33, height=7.5, prune=0.04)
     assert tuple(ax.figure.get_size_inches()) == pytest.approx((13.33, 7.5))
     assert any("--prune" in str(w.message) for w in caught)  # text below 6 pt: a warning
     with pytest.raises(ScenarioError, match="too small to read"):
@@ -244,9 +246,11 @@ def test_highlights_by_hand(entry_s, donbas):
     assert found == edges(entry_s, ("entry", "stay_out")) and text == "most likely path (p = 0.5)"
     found, path, _ = resolve_highlight(entry_s, "strategic")  # Enter, then Accommodate
     assert found == edges(entry_s, ("entry", "response"), ("response", "share")) and path is None
-    found, _, _ = resolve_highlight(donbas, "historical")  # the five nodes marked in the file
-    assert found == edges(donbas, ("putin_desk", "recognized"), ("recognized", "recog_sanctions"),
-                          ("recog_sanctions", "invasion"), ("invasion", "full_scale_war"))
+    found, _, _ = resolve_highlight(donbas, "historical")  # between the eight nodes marked in the file
+    assert found == edges(donbas, ("putin_desk", "incidents"), ("incidents", "after_restraint"),
+                          ("after_restraint", "recognized"), ("after_restraint", "invasion"),
+                          ("recognized", "recog_targeted"), ("recog_targeted", "invasion"),
+                          ("invasion", "war_more_aid"), ("war_more_aid", "full_scale_war"))
     found, path, _ = resolve_highlight(entry_s, "entry > response , share")
     assert path == [file_edge(entry_s, "entry", "response"), file_edge(entry_s, "response", "share")]
 

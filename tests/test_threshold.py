@@ -7,7 +7,6 @@ oil wildcatter and Donbas) and against closed forms for random linear two-option
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given, settings
@@ -83,38 +82,37 @@ def test_threshold_of_a_branch_probability(oil):
     assert list(frame["left"]) == ["drill_now"] and frame["value"][0] == pytest.approx(value)
 
 
-# -- Donbas (teaching-answers.md: "two of these choices are close calls") -----------------------
-def test_west_response_flips_at_two_ninths(donbas):
-    # Sweeping minus targeted sanctions, for the West: -2/3 + ccw/2 + 0.75 p_sd (ccw = 1):
-    # zero at p_sd = 2/9.
-    t = threshold(donbas, "p_sanctions_deter", node="recognized")
+# -- Donbas (docs/teaching-answers.md, strategic mode by hand) --------------------------------------
+def test_west_response_to_an_invasion_flips_at_six_tenths(donbas):
+    # At 'invasion' the West compares (its payoff, Russia then plays nothing more):
+    # more aid -2 + p(-4) + (1 - p)(-9) = -11 + 5p against pre-war aid -1 - 7 = -8
+    # (words -2 - 7 = -9): zero at p = 0.6.
+    t = threshold(donbas, "p_hold_more_aid", node="invasion")
     [(value, left, right)] = crossings(t)
-    assert abs(value - 2 / 9) <= EXACT
-    assert (left, right) == ("recog_targeted", "recog_sanctions")
-    assert t.base_choice == "recog_sanctions"
+    assert abs(value - 0.6) <= EXACT
+    assert (left, right) == ("war_prewar_aid", "war_more_aid")
+    assert t.base_choice == "war_more_aid"
 
 
-def test_two_crossings_for_the_credibility_cost(donbas):
-    # The West's values at 'recognized' (each is branch payoff - 2 - 3 P(escalation)):
-    # condemn -ccw - 3.5; targeted -1/3 - ccw/2 - 3.275 = -ccw/2 - 3.608333; sweeping -4.05.
-    # condemn = targeted at ccw = 13/60; targeted = sweeping at ccw = 53/60.
+def test_credibility_cost_flips_the_first_answer_to_recognition(donbas):
+    # At 'recognized' Russia then stops at recognition whatever the West does (2 for it), so
+    # the West compares words -ccw - 2, a first tranche -0.3 - 2, sweeping sanctions -1 - 2:
+    # words are best below ccw = 0.3, the tranche above it.
     t = threshold(donbas, "credibility_cost_west", node="recognized")
-    assert [(left, right) for _, left, right in crossings(t)] == [
-        ("recog_condemn", "recog_targeted"), ("recog_targeted", "recog_sanctions")]
-    assert abs(t.crossings[0].value - float(Fraction(13, 60))) <= EXACT
-    assert abs(t.crossings[1].value - float(Fraction(53, 60))) <= EXACT
+    assert [(left, right) for _, left, right in crossings(t)] == [("recog_condemn", "recog_targeted")]
+    assert abs(t.crossings[0].value - 0.3) <= EXACT
 
 
-def test_two_crossings_inside_one_scan_step(donbas):
-    # With only the two ends scanned (condemn at 0, sweeping at 2) both changes are still found.
+def test_crossing_inside_one_scan_step(donbas):
+    # With only the two ends of [0, 2] scanned the change is still found exactly.
     t = threshold(donbas, "credibility_cost_west", node="recognized", steps=2)
-    assert [round(c.value, 8) for c in t.crossings] == [round(13 / 60, 8), round(53 / 60, 8)]
+    assert [round(c.value, 8) for c in t.crossings] == [0.3]
 
 
 def test_no_crossing(donbas):
     t = threshold(donbas, "p_recognize")  # Putin's choice does not depend on the analyst's belief
     assert t.crossings == ()
-    assert t.segments == ((0.15, 0.45, "minsk_talks"),)
+    assert t.segments == ((0.25, 0.65, "buildup"),)
 
 
 # -- policies ---------------------------------------------------------------------------------------
@@ -176,7 +174,7 @@ def test_linear_crossing_found_exactly(a, b, c, d):
 # -- errors ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, error, phrase", [
     (dict(param="nope"), UnknownNameError, "nope: unknown parameter"),
-    (dict(param="p_sanctions_deter", node="recog_condemn"), UnknownNameError, "'recog_condemn' is a chance node"),
+    (dict(param="p_sanctions_deter", node="war_more_aid"), UnknownNameError, "'war_more_aid' is a chance node"),
     (dict(param="p_sanctions_deter", node="recognised"), UnknownNameError, "did you mean 'recognized'"),
     (dict(param="p_sanctions_deter", policy="belief"), AnalysisError, "policy must be 'reoptimize' or 'fixed'"),
     (dict(param="p_sanctions_deter", steps=1), AnalysisError, "--steps must be a whole number >= 2"),
@@ -202,12 +200,13 @@ def test_fixed_decision_has_no_threshold():
 
 # -- command line -----------------------------------------------------------------------------------
 def test_cli_threshold_text(capsys):
-    code = main(["threshold", "donbas-recognition-2022", "--param", "p_sanctions_deter", "--node", "recognized"])
+    code = main(["threshold", "donbas-recognition-2022", "--param", "p_hold_more_aid", "--node", "invasion"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "policy reoptimize" in out
-    assert "p_sanctions_deter = 0.2222222" in out
-    assert "Targeted sanctions [recog_targeted] → Sweeping coordinated sanctions [recog_sanctions]" in out
+    assert "p_hold_more_aid = 0.6" in out  # bisection to within 1e-9: 0.6000000003
+    assert ("Sweeping sanctions, aid at its pre-war level [war_prewar_aid] → Sweeping sanctions and more "
+            "military aid [war_more_aid]") in " ".join(out.split())
 
 
 def test_cli_threshold_json(capsys):

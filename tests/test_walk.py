@@ -33,6 +33,9 @@ from scenarios.walk import (
 )
 
 EXACT = 1e-12
+#: The Donbas historical path after the root (docs/teaching-answers.md).
+HISTORICAL = ("incidents", "after_restraint", "recognized", "recog_targeted", "invasion", "war_more_aid",
+              "full_scale_war")
 
 
 
@@ -56,32 +59,33 @@ def test_start_screen(donbas):
     walk = Walk(donbas, seed=1)
     assert walk.node_id == "putin_desk" and walk.is_at_start and not walk.is_finished
     assert walk.actor == "russia"
-    assert "Which card does he play?" in walk.text
-    assert [s.publisher for s in walk.sources] == ["CBS News", "public record"]
+    assert "What does Moscow do around the line of contact?" in walk.text
+    assert [s.publisher for s in walk.sources] == ["CBS News", "public record", "public record"]
     assert walk.quote.startswith("The Duma's vote on Tuesday")
-    # Belief weights at the root: p_recognize 0.30, Minsk 0.25, false flag 0.20, rest 0.25.
-    assert [o.to for o in walk.options] == ["recognized", "minsk_talks", "false_flag", "buildup"]
-    assert [o.probability for o in walk.options] == pytest.approx([0.30, 0.25, 0.20, 0.25], abs=EXACT)
+    # Belief weights at the root: p_pullback 0.15, p_quiet 0.45, rest 1 - 0.6 = 0.4.
+    assert [o.to for o in walk.options] == ["minsk_talks", "buildup", "incidents"]
+    assert [o.probability for o in walk.options] == pytest.approx([0.15, 0.45, 0.40], abs=EXACT)
     assert walk.path_probability == 1.0 and walk.path == ("putin_desk",)
 
 
 def test_options_carry_bound_branch_payoffs(donbas):
-    walk = walk_to(donbas, "recognized")
+    walk = walk_to(donbas, "incidents", "after_restraint", "recognized")
     by_child = {o.to: o for o in walk.options}
-    # Targeted sanctions: russia -sanction_cost_russia/3 = -1; west -1/3 - 1/2 = -5/6.
+    # A first tranche: russia -tranche_cost_russia = -1; west -tranche_cost_west = -0.3.
     assert by_child["recog_targeted"].payoffs["russia"] == pytest.approx(-1.0, abs=EXACT)
-    assert by_child["recog_targeted"].payoffs["west"] == pytest.approx(-5 / 6, abs=EXACT)
+    assert by_child["recog_targeted"].payoffs["west"] == pytest.approx(-0.3, abs=EXACT)
     assert "ukraine" not in by_child["recog_targeted"].payoffs  # zero payoffs are left out
-    assert by_child["recog_sanctions"].text.startswith("Sanctions on banks")
+    assert by_child["recog_sanctions"].payoffs == {"russia": -3.0, "west": -1.0}
+    assert by_child["recog_targeted"].text.startswith("Sanctions aimed at the two regions")
 
 
 def test_overrides_are_honoured(donbas, entry):
     # A branch override pins one branch and rescales the others: 0.2 / 0.8.
     walk = Walk(entry, overrides={"entry.response": 0.8})
     assert [o.probability for o in walk.options] == pytest.approx([0.2, 0.8], abs=EXACT)
-    # A parameter override: p_recognize 0.45 leaves rest = 1 - 0.45 - 0.25 - 0.20 = 0.10.
-    walk = Walk(donbas, overrides={"p_recognize": 0.45})
-    assert [o.probability for o in walk.options] == pytest.approx([0.45, 0.25, 0.20, 0.10], abs=EXACT)
+    # A parameter override: p_quiet 0.3 leaves rest = 1 - 0.15 - 0.3 = 0.55.
+    walk = Walk(donbas, overrides={"p_quiet": 0.3})
+    assert [o.probability for o in walk.options] == pytest.approx([0.15, 0.30, 0.55], abs=EXACT)
     with pytest.raises(UnknownNameError):
         Walk(donbas, overrides={"p_recognise": 0.4})
 
@@ -131,12 +135,13 @@ def test_finished_walk_refuses_to_move_on(entry_bundled):
 
 # -- path probability and payoffs -------------------------------------------------------------
 def test_historical_path_probability_and_payoffs(donbas):
-    # docs/teaching-answers.md: 0.3 * 0.5 * 0.35 * 0.6 = 0.0315, total payoff (-10, -6, -7).
-    walk = walk_to(donbas, "recognized", "recog_sanctions", "invasion", "full_scale_war")
+    # docs/teaching-answers.md: 0.4 * 0.75 * 0.45 * 0.55 * 0.4 * 0.6 * 0.7 = 0.012474, total
+    # payoff (-9, -6.3, -8): russia -1 (tranche) - 3 (sanctions) - 5, west -0.3 - 2 - 4, ukraine -8.
+    walk = walk_to(donbas, *HISTORICAL)
     assert walk.is_finished
-    assert walk.path_probability == pytest.approx(0.0315, abs=EXACT)
-    assert dict(walk.payoffs) == {"russia": -4.0, "west": -3.0, "ukraine": -7.0}
-    assert dict(walk.accrued) == pytest.approx({"russia": -10.0, "west": -6.0, "ukraine": -7.0}, abs=EXACT)
+    assert walk.path_probability == pytest.approx(0.012474, abs=EXACT)
+    assert dict(walk.payoffs) == {"russia": -5.0, "west": -4.0, "ukraine": -8.0}
+    assert dict(walk.accrued) == pytest.approx({"russia": -9.0, "west": -6.3, "ukraine": -8.0}, abs=EXACT)
 
 
 def test_path_probability_is_the_product_of_the_steps(donbas):
@@ -304,15 +309,18 @@ def test_rank_oil_wildcatter(oil, children, probability, rank, ties):
 
 
 def test_rank_of_the_historical_donbas_path(donbas):
-    walk = walk_to(donbas, "recognized", "recog_sanctions", "invasion", "full_scale_war")
-    # Paths more probable than 0.0315, by hand from docs/teaching-answers.md:
-    # frozen_status_quo via Kyiv 0.25*0.85*0.8*0.6 = 0.102; standoff after aid 0.25*0.6*0.56
-    # = 0.084; recognition_frozen after sweeping sanctions 0.3*0.5*0.65 = 0.0975;
-    # after targeted 0.3*0.35*0.575 = 0.060375; pretext_exposed 0.2*0.75*0.6*0.65 = 0.0585;
-    # standoff after talks 0.25*0.4*0.5 = 0.05; minsk_settlement 0.25*0.85*0.2 = 0.0425;
-    # that is 7, and no other path reaches 0.0315 (the next, security_deal after arms and
-    # posture, is 0.25*0.6*0.2 = 0.03).
-    assert walk.rank() == PathRank(8, 7, 0, 64, walk.path_probability)
+    walk = walk_to(donbas, *HISTORICAL)
+    # Paths more probable than 0.012474, by hand from docs/teaching-answers.md: incidents
+    # subside 0.4*0.75*0.35 = 0.105; standoff after a step-up 0.225*0.4125 = 0.0928125 and on
+    # the course 0.225*0.35 = 0.07875; Minsk talks frozen 0.15*0.85*0.8*0.6 = 0.0612; the deal
+    # twice 0.225*0.2 = 0.045; recognition then stop after a tranche 0.3*0.45*0.55*0.4 = 0.0297;
+    # Minsk settlement 0.0255; invasion straight after restraint, more aid, holds
+    # 0.3*0.2*0.6*0.7 = 0.0252; invasion on the course, more aid, holds 0.225*0.25*0.42 =
+    # 0.023625; recognition then stop after sweeping sanctions 0.135*0.3*0.5 = 0.02025;
+    # invasion after a step-up, more aid, holds 0.225*0.1875*0.42 = 0.01771875; invasion after
+    # a firefight, more aid, holds 0.1*0.4*0.42 = 0.0168; Minsk on Moscow's terms 0.0135.
+    # That is 14; the next (invasion after restraint, more aid, collapse) is 0.0108.
+    assert walk.rank() == PathRank(15, 14, 0, 197, walk.path_probability)
 
 
 def test_rank_searches_only_as_far_as_needed(monkeypatch):
@@ -384,31 +392,26 @@ def test_ordinal():
 
 # -- the strategic hint and the review ------------------------------------------------------------
 def test_hint_at_the_donbas_root(donbas):
-    # docs/teaching-answers.md: putin_desk -> minsk_talks (-0.2; recognize -4.15, false flag -3,
-    # build-up -2); under the solution minsk_settlement 0.2, frozen_status_quo 0.8;
-    # expected payoffs (-0.2, 0.8, -0.6).
+    # docs/teaching-answers.md: putin_desk -> buildup (3; Minsk 0.2, incidents 1); under the
+    # solution the West stays its course and Russia negotiates: security_deal, (3, 2, 1).
     hint = Walk(donbas).hint()
-    assert hint.choice == "minsk_talks" and hint.choice_label == "Keep pursuing the Minsk diplomacy"
-    assert dict(hint.values) == pytest.approx(
-        {"recognized": -4.15, "minsk_talks": -0.2, "false_flag": -3.0, "buildup": -2.0}, abs=1e-9)
-    assert dict(hint.expected) == pytest.approx({"russia": -0.2, "west": 0.8, "ukraine": -0.6}, abs=1e-9)
-    assert dict(hint.outcomes) == pytest.approx({"frozen_status_quo": 0.8, "minsk_settlement": 0.2}, abs=1e-12)
-    assert hint.likely_path == ("putin_desk", "minsk_talks", "minsk_progress_kyiv", "minsk_stalls",
-                                "frozen_status_quo")
+    assert hint.choice == "buildup" and hint.choice_label == "Keep the build-up, the line of contact quiet"
+    assert dict(hint.values) == pytest.approx({"minsk_talks": 0.2, "buildup": 3.0, "incidents": 1.0}, abs=1e-9)
+    assert dict(hint.expected) == pytest.approx({"russia": 3.0, "west": 2.0, "ukraine": 1.0}, abs=1e-9)
+    assert dict(hint.outcomes) == pytest.approx({"security_deal": 1.0}, abs=1e-12)
+    assert hint.likely_path == ("putin_desk", "buildup", "buildup_course", "security_deal")
     assert not hint.tie and not hint.fixed
 
 
 def test_hint_counts_what_was_accrued(donbas):
-    # After recognition and sweeping sanctions the West has paid 1 and Russia 3; from
-    # recog_sanctions the solution continues: escalation 0.35 -> invasion (west sanctions and
-    # aid: russia -3 -4, west -2 -3) or 0.65 frozen (2, -2, -4).
-    walk = walk_to(donbas, "recognized", "recog_sanctions")
+    # After recognition and sweeping sanctions Russia has paid 3 and the West 1; at
+    # recog_sanctions Russia stops at recognition (2 against -1 and -5.3): (2, -2, -4) to come.
+    walk = walk_to(donbas, "incidents", "after_restraint", "recognized", "recog_sanctions")
     hint = walk.hint()
-    assert hint.choice is None and hint.kind == "chance"
-    russia = -3 + 0.35 * (-3 - 4) + 0.65 * 2
-    west = -1 + 0.35 * (-1 - 1 - 3) + 0.65 * -2
-    assert hint.expected["russia"] == pytest.approx(russia, abs=1e-9)
-    assert hint.expected["west"] == pytest.approx(west, abs=1e-9)
+    assert hint.choice == "recognition_frozen" and hint.kind == "decision"
+    assert dict(hint.values) == pytest.approx({"invasion": -5.3, "donbas_offensive": -1.0,
+                                               "recognition_frozen": 2.0}, abs=1e-9)
+    assert dict(hint.expected) == pytest.approx({"russia": -3 + 2, "west": -1 - 2, "ukraine": -4}, abs=1e-9)
 
 
 def test_hint_entry_deterrence(entry_bundled):
@@ -418,48 +421,55 @@ def test_hint_entry_deterrence(entry_bundled):
 
 
 def test_review_compares_each_decision(donbas):
-    walk = walk_to(donbas, "recognized", "recog_targeted", "invasion", "war_condemnation_only")
+    walk = walk_to(donbas, "incidents", "after_restraint", "recognized", "recog_condemn", "invasion",
+                   "war_words", "ukraine_overrun")
     review = walk.review()
     assert [(r.node, r.took, r.strategic, r.agrees) for r in review] == [
-        ("putin_desk", "recognized", "minsk_talks", False),
-        ("recognized", "recog_targeted", "recog_sanctions", False),
-        ("invasion", "war_condemnation_only", "full_scale_war", False),
+        ("putin_desk", "incidents", "buildup", False),
+        ("incidents", "after_restraint", "after_restraint", True),
+        ("after_restraint", "recognized", "recognized", True),
+        ("recognized", "recog_condemn", "recog_targeted", False),
+        ("recog_condemn", "invasion", "recognition_frozen", False),
+        ("invasion", "war_words", "war_more_aid", False),
     ]
-    # recognized: targeted -4.108333 against sweeping -4.05 (teaching answers).
-    assert review[1].value_took == pytest.approx(-4.1083333333, abs=1e-9)
-    assert review[1].value_strategic == pytest.approx(-4.05, abs=1e-9)
-    # invasion: words alone -7 for the West against sanctions and aid -5.
-    assert (review[2].value_took, review[2].value_strategic) == pytest.approx((-7.0, -5.0), abs=1e-9)
+    # recognized: words -1 - 2 = -3 against a tranche -0.3 - 2 = -2.3 (teaching answers).
+    assert (review[3].value_took, review[3].value_strategic) == pytest.approx((-3.0, -2.3), abs=1e-9)
+    # recog_condemn: invasion -5.3 for Russia against 2 for stopping at recognition.
+    assert (review[4].value_took, review[4].value_strategic) == pytest.approx((-5.3, 2.0), abs=1e-9)
+    # invasion: words -2 - 7 = -9 for the West against more aid -2 - 5.5 = -7.5.
+    assert (review[5].value_took, review[5].value_strategic) == pytest.approx((-9.0, -7.5), abs=1e-9)
 
 
 # -- the historical reveal -------------------------------------------------------------------------
 def test_reveal_names_the_2022_path(donbas):
-    assert historical_path(donbas) == ("putin_desk", "recognized", "recog_sanctions", "invasion",
-                                       "full_scale_war")
+    assert historical_path(donbas) == ("putin_desk", *HISTORICAL)
     steps = {s.node: s for s in reveal(donbas).steps}
-    # recognition 2022-02-21 -> sanctions 2022-02-22 -> full-scale invasion 2022-02-24
-    assert steps["recognized"].date == "2022-02-21"
-    assert "recognizing" in steps["recognized"].event
-    assert steps["recog_sanctions"].date == "2022-02-22"
-    assert "sanctions" in steps["recog_sanctions"].event
-    assert steps["invasion"].date == "2022-02-24"
-    assert "full-scale invasion" in steps["invasion"].event
-    assert steps["putin_desk"].branch == 'Recognize the two "republics"'
-    assert steps["invasion"].branch == "Sweeping sanctions and military aid to Ukraine"
-    assert steps["full_scale_war"].branch is None
+    # incidents 2022-02-17..19 -> recognition 2022-02-21 -> a first tranche 2022-02-21..23 ->
+    # full-scale invasion 2022-02-24 -> SWIFT 2022-02-26 -> annexation claim 2022-09-30
+    assert steps["putin_desk"].date == "2022-02-17/2022-02-19"
+    assert steps["after_restraint"].date == "2022-02-21" and "recognizing" in steps["after_restraint"].event
+    assert steps["recognized"].date == "2022-02-21/2022-02-23" and "sanctions" in steps["recognized"].event
+    assert "the first tranche" in steps["recognized"].text
+    assert steps["recog_targeted"].date == "2022-02-22/2022-02-24"
+    assert "full-scale invasion" in steps["recog_targeted"].text
+    assert steps["invasion"].date == "2022-02-26"
+    assert steps["putin_desk"].branch == "Keep the build-up while incidents multiply along the line of contact"
+    assert steps["recognized"].branch == "A first, targeted tranche, heavier measures in reserve"
+    assert steps["invasion"].branch == "Sweeping sanctions and more military aid"
+    assert steps["full_scale_war"].branch is None and steps["full_scale_war"].date == "2022-09-30"
 
 
 def test_reveal_says_where_the_walk_left_history(donbas):
-    walk = walk_to(donbas, "recognized", "recog_targeted")
+    walk = walk_to(donbas, "incidents", "after_restraint", "recognized", "recog_sanctions")
     r = walk.reveal()
     assert (r.status, r.left_at, r.history_took, r.you_took, r.followed) == \
-        ("left", "recognized", "recog_sanctions", "recog_targeted", 2)
-    walk = walk_to(donbas, "recognized", "recog_sanctions")
+        ("left", "recognized", "recog_targeted", "recog_sanctions", 4)
+    walk = walk_to(donbas, "incidents", "after_restraint", "recognized", "recog_targeted")
     assert walk.reveal().status == "on-track"
-    walk = walk_to(donbas, "recognized", "recog_sanctions", "invasion", "full_scale_war")
+    walk = walk_to(donbas, *HISTORICAL)
     summary = walk.summary()
-    assert summary.reveal.status == "followed" and summary.reveal.followed == 5
-    assert summary.to_dict()["reveal"]["steps"][1]["date"] == "2022-02-21"
+    assert summary.reveal.status == "followed" and summary.reveal.followed == 8
+    assert summary.to_dict()["reveal"]["steps"][2]["date"] == "2022-02-21"
 
 
 def test_reveal_without_historical_nodes(entry_bundled):
@@ -499,7 +509,7 @@ def test_save_and_resume_replays_exactly(donbas):
 
 def test_resume_with_chosen_steps_and_overrides(donbas):
     walk = Walk(donbas, seed=5, overrides={"p_recognize": 0.4})
-    walk.choose("recognized")
+    walk.choose("incidents")
     walk.roll()
     resumed = Walk.from_dict(donbas, walk.to_dict())
     assert resumed.overrides == {"p_recognize": 0.4}
@@ -508,7 +518,7 @@ def test_resume_with_chosen_steps_and_overrides(donbas):
 
 def _saved(donbas):
     walk = Walk(donbas, seed=9)
-    walk.choose("recognized")
+    walk.choose("incidents")
     walk.roll()
     return walk.to_dict()
 
@@ -545,7 +555,7 @@ def test_corrupt_saved_walks_are_clear_errors(donbas, corrupt, match):
 def test_tampered_roll_is_detected(donbas):
     data = _saved(donbas)
     rolled = data["choices"][1]
-    others = [o.to for o in walk_to(donbas, "recognized").options if o.to != rolled["to"]]
+    others = [o.to for o in walk_to(donbas, "incidents").options if o.to != rolled["to"]]
     rolled["to"] = others[0]
     with pytest.raises(SavedWalkError, match="now lands on"):
         Walk.from_dict(donbas, data)
@@ -557,10 +567,10 @@ def test_roll_lands_elsewhere_when_numbers_change(donbas):
     while True:
         walk.restart()
         step = walk.roll()
-        if step.to == "recognized":
+        if step.to == "minsk_talks":
             break
     data = walk.to_dict()
-    data["overrides"] = {"p_recognize": 0.0}
+    data["overrides"] = {"p_pullback": 0.0}
     with pytest.raises(SavedWalkError, match="now lands on"):
         Walk.from_dict(donbas, data)
 

@@ -43,7 +43,7 @@ class NodeKind:
 
 
 #: Keys every node may carry, whatever its kind.
-COMMON_KEYS = ("kind", "label", "text", "payoffs", "tags", "source", "quote", "historical")
+COMMON_KEYS = ("kind", "label", "text", "payoffs", "tags", "source", "quote", "historical", "reveal")
 
 _TABLE = (
     NodeKind("decision", 0, "choose", "square", ("actor", "branches", "fixed", "dist"), True, True,
@@ -62,7 +62,7 @@ DECISION, CHANCE, OUTCOME = KINDS["decision"].code, KINDS["chance"].code, KINDS[
 #: Every key a node may carry in a file, in the order error messages list them: the common
 #: keys and each kind's own (the loader reports a kind's key on another kind).
 NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",
-             "quote", "historical", "dist")
+             "quote", "historical", "reveal", "dist")
 assert set(NODE_KEYS) == set(COMMON_KEYS).union(*(k.keys for k in _TABLE)), "keep NODE_KEYS in step"
 
 

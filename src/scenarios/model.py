@@ -25,9 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine.results import BeliefResult, SolveResult
 
 __all__ = ["REST", "Source", "Measure", "Criterion", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
-           "NODE_KINDS"]
+           "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
+#: Shown where students look: the start of ``play``, the top of the HTML page, the briefing's
+#: title page and the footer of drawings.
+DISCLAIMER = ("Illustrative judgments for teaching and discussion, not forecasts: the probabilities "
+              "and payoffs are an analyst's assumptions, not measurements.")
 _V = TypeVar("_V")
 
 
@@ -147,6 +151,54 @@ class Branch:
 
 
 @dataclass(frozen=True, slots=True)
+class Revealed:
+    """What actually happened at a node (its ``reveal:``): dated after the scenario's
+    ``as_of`` as a rule, so shown only at the end of a walk, as "what actually happened"."""
+
+    date: str
+    text: str
+    source: tuple[str, ...] = ()
+    quote: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", tuple(self.source))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A dated observation (the ``evidence:`` list): conditioning on a node (``given``)
+    and/or parameter or branch overrides (``set``), as ``evaluate --given/--set`` takes them."""
+
+    date: str
+    observed: str
+    source: tuple[str, ...] = ()
+    given: str | None = None
+    set: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", tuple(self.source))
+        object.__setattr__(self, "set", _frozen(self.set))
+
+
+def date_after(date: str | None, as_of: str | None) -> bool:
+    """Whether ``date`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, or a range ``A/B``) begins
+    after ``as_of``: a partial date counts from its first day.
+
+    >>> date_after("2022-02-21", "2022-02-16"), date_after("2022-02", "2022-02-16")
+    (True, False)
+    >>> date_after("2021-11/2022-02", "2022-02-16"), date_after(None, "2022-02-16")
+    (False, False)
+    """
+    if not date or not as_of:
+        return False
+    start = date.split("/")[0].strip()
+    if not start[:4].isdigit():
+        return False
+    padded = (start[:10] + "-01-01"[len(start[:10]) - 4:]) if len(start[:10]) < 10 else start[:10]
+    return padded > as_of
+
+
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     kind: str
@@ -163,6 +215,8 @@ class Node:
     #: ``Distribution("dirichlet", alphas)``: the branch probabilities are uncertain and
     #: drawn jointly in probabilistic analysis (the base case keeps the branches' ``p``).
     dist: Distribution | None = None
+    #: What actually happened here, dated (shown only after a walk; see :class:`Revealed`).
+    reveal: Revealed | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
@@ -202,7 +256,7 @@ class Scenario:
     """
 
     __slots__ = ("id", "title", "summary", "as_of", "sources", "actors", "parameters", "root",
-                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values")
+                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence")
 
     def __init__(self, *, id: str, title: str, nodes: Mapping[str, Node], root: str,
                  summary: str | None = None, as_of: str | None = None,
@@ -210,7 +264,7 @@ class Scenario:
                  actors: Mapping[str, Actor] | None = None,
                  parameters: Mapping[str, Parameter] | None = None,
                  filename: str = "<string>", warnings: tuple[Diagnostic, ...] = (),
-                 graph: nx.MultiDiGraph | None = None):
+                 graph: nx.MultiDiGraph | None = None, evidence: tuple[Evidence, ...] = ()):
         self.id = id
         self.title = title
         self.summary = summary
@@ -225,6 +279,8 @@ class Scenario:
         self._graph = graph
         self._compiled: Compiled | None = None
         self._base_values: dict[str, float] | None = None
+        #: Dated evidence items (``evidence:``), in date order, for ``scenarios timeline``.
+        self.evidence = tuple(evidence)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -240,6 +296,12 @@ class Scenario:
         return build_scenario(Document(filename, data), default_id=default_id)
 
     # -- views ----------------------------------------------------------------------------
+    def is_hindsight(self, source_key: str) -> bool:
+        """Whether the source is dated after ``as_of`` (cited only from ``reveal:`` and
+        ``evidence:``, shown only as "what actually happened")."""
+        source = self.sources.get(source_key)
+        return source is not None and date_after(source.date, self.as_of)
+
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The scenario as a frozen :class:`networkx.MultiDiGraph` (read-only).
@@ -285,7 +347,7 @@ class Scenario:
         return all(getattr(self, f) == getattr(other, f) for f in fields) and all(
             dict(getattr(self, f)) == dict(getattr(other, f))
             for f in ("sources", "actors", "parameters", "nodes")
-        ) and list(self.nodes) == list(other.nodes)
+        ) and list(self.nodes) == list(other.nodes) and self.evidence == other.evidence
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -20,7 +20,7 @@ Examples
 >>> d = sample(s, 4, seed=1)
 >>> d.parameters["p_recognize"].shape
 (4,)
->>> bool(((0.15 <= d.parameters["p_recognize"]) & (d.parameters["p_recognize"] <= 0.45)).all())
+>>> bool(((0.25 <= d.parameters["p_recognize"]) & (d.parameters["p_recognize"] <= 0.65)).all())
 True
 >>> (sample(s, 4, seed=1).parameters["p_recognize"] == d.parameters["p_recognize"]).all()
 np.True_

@@ -242,8 +242,25 @@ register("two-way", "where each option is chosen over a grid of two parameters (
          _two_way, _draw_two_way)
 register("psa", "probabilistic sensitivity: 5-95 % intervals of expected payoffs (--psa N, --of, --histogram)",
          _psa, _draw_psa)
+def _timeline(scenario, request):
+    from ..analysis.timeline import timeline
+
+    if not scenario.evidence:
+        raise UnknownChartError("timeline chart: the scenario has no dated 'evidence:' list (see docs/analysis.md)")
+    return timeline(scenario, overrides=request.overrides), {k: n.label for k, n in scenario.nodes.items()}
+
+
+def _draw_timeline(data, request, *, ax, theme):
+    from ..render.charts.timeline import timeline_chart
+
+    result, labels = data
+    return timeline_chart(result, labels=labels, ax=ax, theme=theme)
+
+
 register("compare", "the scenario against variants given with --variant FILE (--of outcomes|tags|payoffs)",
          _compare, _draw_compare)
 register("cea", "cost-effectiveness plane with the efficient frontier and, with --psa N (default 1000 when the "
          "file has distributions), the acceptability curve; the actor is the first with a net_benefit criterion",
          _cea, _draw_cea)
+register("timeline", "P(tag) on each date of the scenario's dated evidence (every tag that moves), events marked",
+         _timeline, _draw_timeline)

@@ -34,6 +34,7 @@ from typing import Any
 from .. import formatting
 from ..errors import ScenarioWarning
 from ..io.atomic import OutputError, atomic_folder, atomic_path, write_atomic
+from ..model import DISCLAIMER
 from ..render.pages import SMALL as _SMALL
 from ..render.pages import TextPages as _Pages
 from ..render.theme import Theme, get_theme
@@ -212,6 +213,7 @@ class _Content:
         if self.overrides:
             meta.append("Overrides: " + ", ".join(_md(f"{k} = {v}") for k, v in self.overrides.items()) + ".")
         lines += [" ".join(meta), ""]
+        lines += [f"**{_md(DISCLAIMER)}**", ""]
         if s.summary:
             lines += [_md(s.summary), ""]
         lines += ["## Key numbers", ""]
@@ -257,11 +259,34 @@ class _Content:
                                 for bar in t.bars])
         for note in self.notes:
             lines += ["", f"*{_md(note)}*"]
-        if s.sources:
+        if self.visible_sources:
             lines += ["", "## Sources", ""]
-            for src in s.sources.values():
+            for src in self.visible_sources:
                 lines.append("- " + _md(self.source_text(src)))
+        steps, later = self.what_happened()
+        if steps or later:
+            lines += ["", "## What actually happened", "", _md(_HINDSIGHT), ""]
+            for step in steps:
+                lines.append(f"- **{_md(step.date or 'undated')}**: {_md(_sentence(step.label))}"
+                             + (f" {_md(step.text)}" if step.text else "")
+                             + (f" → *{_md(step.branch)}*" if step.branch else ""))
+            if later:
+                lines += ["", "Sources dated after the scenario's as-of date:", ""]
+                lines += ["- " + _md(self.source_text(src)) for src in later]
         return "\n".join(lines).rstrip() + "\n"
+
+    @property
+    def visible_sources(self) -> list:
+        """The sources a reader may see before the reveal (dated on or before ``as_of``)."""
+        s = self.scenario
+        return [src for key, src in s.sources.items() if not s.is_hindsight(key)]
+
+    def what_happened(self) -> tuple[list, list]:
+        """The historical path's steps (with the nodes' reveals) and the sources dated after as_of."""
+        from ..walk import reveal
+
+        s = self.scenario
+        return list(reveal(s).steps), [src for key, src in s.sources.items() if s.is_hindsight(key)]
 
     # shared pieces ------------------------------------------------------------------------------
     def route(self, path) -> list[str]:
@@ -318,6 +343,7 @@ class _Content:
         if self.overrides:
             meta.append("overrides: " + ", ".join(f"{k} = {v}" for k, v in self.overrides.items()))
         pages.paragraph(" · ".join(meta), size=_SMALL, muted=True)
+        pages.paragraph(DISCLAIMER)
         if s.summary:
             pages.paragraph(s.summary)
         pages.heading("Key numbers", 13)
@@ -337,6 +363,8 @@ class _Content:
             contents.append(f"Sensitivity of the {self.tornado.metric_label}")
         if s.sources:
             contents.append("Sources")
+        if any(self.what_happened()):
+            contents.append("What actually happened")
         for i, item in enumerate(contents, 1):
             pages.paragraph(f"{i}. {item}", space=2)
         out = pages.finish()
@@ -367,19 +395,37 @@ class _Content:
         out += pages.finish()
         if "tornado.png" in figures:
             out.append(figures["tornado.png"])
-        if s.sources or self.notes:
+        steps, later = self.what_happened()
+        if s.sources or self.notes or steps:
             pages = _Pages(self.theme)
-            if s.sources:
+            if self.visible_sources:
                 pages.heading("Sources", 16)
-                for src in s.sources.values():
+                for src in self.visible_sources:
                     pages.paragraph("• " + self.source_text(src), size=_SMALL + 0.5)
             for note in self.notes:
                 pages.paragraph(note, muted=True)
+            if steps or later:
+                pages.heading("What actually happened", 16)
+                pages.paragraph(_HINDSIGHT, muted=True)
+                for step in steps:
+                    pages.paragraph(f"{step.date or 'undated'}: {_sentence(step.label)}"
+                                    + (f" {step.text}" if step.text else "")
+                                    + (f" → {step.branch}" if step.branch else ""), size=_SMALL + 0.5)
+                for src in later:
+                    pages.paragraph("• " + self.source_text(src), size=_SMALL + 0.5)
             out += pages.finish()
         return out
 
 
 # -- formatting -------------------------------------------------------------------------------------
+def _sentence(label: str) -> str:
+    """A label as a sentence: a full stop unless it already ends with one, '?' or '!'."""
+    return label if label.endswith((".", "?", "!")) else label + "."
+
+
+_HINDSIGHT = ("Hindsight: what happened after the scenario's as-of date, kept out of everything above "
+              "(the scenario's numbers are judgments as of that date).")
+
 
 def _p(x: float) -> str:
     return formatting.diagram_probability(float(x))

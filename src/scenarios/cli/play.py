@@ -17,6 +17,9 @@ import textwrap
 from .. import formatting
 from ..kinds import KINDS
 from . import add_file, add_set, count
+from .reveal import branch_label as _branch_label
+from .reveal import historical_year as _historical_year
+from .reveal import render_reveal
 
 # Only the standard library and scenarios.kinds at module level: `scenarios --help` imports this module.
 
@@ -244,14 +247,6 @@ def render_hint(walk, style: Style) -> str:
     return "\n".join(lines)
 
 
-def _historical_year(reveal) -> str:
-    years = sorted({step.date[:4] for step in reveal.steps if step.date})
-    if not years:
-        return ""
-    return f" in {years[-1]}" if len(years) == 1 or years[-1] == years[-2] else \
-        f" in {years[0]}–{years[-1]}"
-
-
 def render_summary(walk, style: Style) -> str:
     """End of the walk: path, probability and rank, payoffs, strategy, historical reveal."""
     summary = walk.summary()
@@ -311,47 +306,6 @@ def _rank_text(rank) -> str:
     return text + "."
 
 
-def _short(label: str) -> str:
-    """The part of a label before its colon: "Recognition: the West responds" → "Recognition"."""
-    head = label.split(":", 1)[0].strip()
-    return head if head else label
-
-
-def _branch_label(scenario, node_id: str, child: str, position: int | None = None) -> str:
-    branches = scenario.nodes[node_id].branches  # by position where known: several may lead to one child
-    return branches[position].label if position is not None else next(b.label for b in branches if b.to == child)
-
-
-def render_reveal(walk, reveal, style: Style) -> list[str]:
-    if reveal.status == "none":
-        return []
-    s = walk.scenario
-    lines = ["", style.bold(f"  What actually happened{_historical_year(reveal)}")]
-    for step in reveal.steps:
-        lines.append(style.wrap(step.label, f"    {step.date or 'undated':<10}  ", " " * 16))
-        if step.event:
-            lines.append(style.dim(style.wrap(f"source: {step.event}", " " * 16)))
-        if step.quote:
-            lines.append(style.wrap(f"“{step.quote}”", " " * 16))
-        if step.branch:
-            lines.append(style.wrap(f"→ {step.branch}", " " * 16))
-    route = " → ".join(f"{_short(step.label)} ({step.date})" if step.date else _short(step.label)
-                       for step in reveal.steps)
-    lines += ["", style.wrap(f"History's path: {route}.", "  ", "    ")]
-    if reveal.status == "followed":
-        lines.append(style.wrap("You followed the historical path all the way.", "  "))
-    elif reveal.status == "on-track":
-        lines.append(style.wrap("So far your path is the historical one.", "  "))
-    elif reveal.left_at is None:
-        lines.append(style.wrap("Your path did not start where history did.", "  "))
-    else:
-        lines.append(style.wrap(
-            f"You left the historical path at “{s.nodes[reveal.left_at].label}”: history took "
-            f"“{_branch_label(s, reveal.left_at, reveal.history_took)}”, you took "
-            f"“{_branch_label(s, reveal.left_at, reveal.you_took)}”.", "  "))
-    return lines
-
-
 # -- the transcript --------------------------------------------------------------------------
 def _md(text: str) -> str:
     """Escape the characters that would break a Markdown table cell or start markup."""
@@ -369,9 +323,12 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
     >>> "| 1 | Stay out | 0.5 | **taken** |" in text, "- Path probability: **0.5 (50%)**" in text
     (True, True)
     """
+    from ..model import DISCLAIMER
+
     s = walk.scenario
     out = [f"# Walk through “{_md(s.title)}”", ""]
     out.append(f"- scenario: `{s.id}`" + (f" (as of {s.as_of})" if s.as_of else ""))
+    out.append(f"- note: {_md(DISCLAIMER)}")
     out.append(f"- seed: {walk.seed}; rolls drawn: {walk.rolls}; steps taken back: {backs}")
     if walk.overrides:
         out.append("- overrides: " + ", ".join(f"`{k}={v}`" for k, v in walk.overrides.items()))
@@ -435,6 +392,8 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         out += ["", f"## What actually happened{_historical_year(reveal)}", ""]
         for step in reveal.steps:
             line = f"- **{step.date or 'undated'}** — {_md(step.label)}"
+            if step.text:
+                line += f". {_md(step.text)}"
             if step.event:
                 line += f" (source: {_md(step.event)})"
             if step.quote:
@@ -474,7 +433,14 @@ class Session:
                 self.show(self.style.dim(self.style.wrap("keys: b back · h history · ? help · q quit "
                                                          "(or Enter)", "  ", "        ")))
 
+    def disclaimer(self) -> None:
+        """Shown once at the start: the numbers are judgments for teaching, not forecasts."""
+        from ..model import DISCLAIMER
+
+        self.show(self.style.bold(self.style.wrap("Note: " + DISCLAIMER, "  ", "  ")))
+
     def auto(self) -> str:
+        self.disclaimer()
         self.screen(keys=False)
         while not self.walk.is_finished:
             self.show("> r (auto)")
@@ -484,6 +450,7 @@ class Session:
 
     def run(self) -> str:
         """Interact until q, end of input or Ctrl-C (raised to the caller); return why it ended."""
+        self.disclaimer()
         self.screen()
         while True:
             try:

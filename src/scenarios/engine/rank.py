@@ -83,7 +83,7 @@ def count_paths(compiled: Compiled, p: np.ndarray | None = None) -> int:
 
     >>> import scenarios
     >>> count_paths(scenarios.load("donbas-recognition-2022").compiled)
-    64
+    197
     """
     count = np.where(compiled.kind == OUTCOME, 1, 0).astype(object)
     use = np.ones(compiled.n_edges, dtype=bool) if p is None else p > 0

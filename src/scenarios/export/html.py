@@ -36,7 +36,7 @@ import numpy as np
 
 from ..engine.rank import RANK_TOLERANCE, path_counts, top_probabilities
 from ..kinds import KINDS
-from ..model import Scenario
+from ..model import DISCLAIMER, Scenario
 from ..render.layout import NODE, plan, tidy
 from ..walk import reveal
 from ..walk.history import generations
@@ -134,7 +134,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     return {
         "format": "scenarios-walk-page", "version": 1,
         "id": scenario.id, "title": scenario.title, "summary": scenario.summary,
-        "as_of": scenario.as_of, "seed": int(seed), "root": scenario.root,
+        "disclaimer": DISCLAIMER, "as_of": scenario.as_of, "seed": int(seed), "root": scenario.root,
         "overrides": {k: str(v) for k, v in (overrides or {}).items()},
         "actor_order": actors,
         "actors": {k: {"name": a.name, "color": colors[k], "description": a.description}

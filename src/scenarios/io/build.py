@@ -20,6 +20,8 @@ from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mea
 from ..expressions import Expression, is_identifier
 from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
 from .document import Document
+from .evidence import parse_evidence
+from .hindsight import attach_reveals, check_hindsight
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,7 +31,7 @@ __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 
 
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes")
+TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes", "evidence")
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
 ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion")
 
@@ -102,6 +104,8 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
 
     check_criteria(report, actors, parameters)
     nodes, broken = _nodes(report, data, actors, parameters, sources)
+    attach_reveals(report, data, nodes, sources)  # each node's 'reveal:' (io/hindsight.py)
+    check_hindsight(report, data, as_of, sources, nodes)  # nothing after as_of before the reveal
 
     root = None
     if "root" in data:
@@ -118,12 +122,13 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
         check_base_case(report, parameters, nodes, skip=broken)
+    evidence = parse_evidence(report, data, nodes, sources, parameters)  # io/evidence.py
     if report.failed:
         raise ScenarioFileError(report.items)
     assert root is not None  # no nodes, or a bad root, is an error reported above
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
                     actors=actors, parameters=parameters, root=root, nodes=nodes,
-                    filename=doc.filename, warnings=tuple(report.items))
+                    filename=doc.filename, warnings=tuple(report.items), evidence=evidence)
 
 
 # -- small helpers ---------------------------------------------------------------------------

@@ -148,6 +148,10 @@ def to_dict(scenario: Scenario) -> dict:
     if scenario.nodes and scenario.root != next(iter(scenario.nodes)):
         data["root"] = scenario.root
     data["nodes"] = {node_id: _node(scenario, node) for node_id, node in scenario.nodes.items()}
+    if scenario.evidence:
+        data["evidence"] = [{k: v for k, v in (("date", e.date), ("observed", e.observed),
+                             ("source", _one_or_list(e.source) if e.source else None), ("given", e.given),
+                             ("set", dict(e.set) or None)) if v is not None} for e in scenario.evidence]
     return data
 
 
@@ -167,6 +171,10 @@ def _node(scenario: Scenario, node) -> dict:
         entry["quote"] = node.quote
     if node.historical:
         entry["historical"] = True
+    if node.reveal is not None:
+        entry["reveal"] = {k: v for k, v in (("date", node.reveal.date), ("text", node.reveal.text),
+                           ("source", _one_or_list(node.reveal.source) if node.reveal.source else None),
+                           ("quote", node.reveal.quote)) if v is not None}
     if node.tags:
         entry["tags"] = list(node.tags)
     if node.payoffs:
@@ -405,6 +413,8 @@ def dumps(scenario: Scenario, *, format: str = "yaml") -> str:
                     for node_id, node in styled["nodes"].items())
     root = _yaml({"root": styled["root"]}) if "root" in styled else ""
     chunks.append(root + "nodes:\n" + nodes.rstrip("\n") + "\n")
+    if "evidence" in styled:
+        chunks.append(_yaml({"evidence": styled["evidence"]}))
     return "\n".join(chunks)
 
 

@@ -50,7 +50,7 @@ def schema() -> dict:
 
     >>> s = schema()
     >>> s["$id"] == SCHEMA_ID, sorted(s["properties"])[:4]
-    (True, ['actors', 'as_of', 'extends', 'id'])
+    (True, ['actors', 'as_of', 'evidence', 'extends'])
     """
     return copy.deepcopy(_parsed())
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import formatting
 from ..errors import HighlightError, ScenarioError, UnknownNameError, did_you_mean
+from ..model import DISCLAIMER
 
 __all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "header_texts"]
 
@@ -213,12 +214,15 @@ def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
         parts.append(f"levels below {view.depth} collapsed")
     if view.unshare:
         parts.append("shared nodes repeated on every path")
-    footer = []
+    footer = [DISCLAIMER]
     if scenario.as_of:
         footer.append(f"As of {scenario.as_of}.")
-    if scenario.sources:
+    # Only sources a student may see before the reveal (dated on or before as_of); the
+    # drawing shows the scenario as of that date (the hindsight rule, io/hindsight.py).
+    visible = [src for key, src in scenario.sources.items() if not scenario.is_hindsight(key)]
+    if visible:
         cited = []
-        for src in scenario.sources.values():
+        for src in visible:
             who = ", ".join(x for x in (src.publisher, src.date) if x)
             cited.append(f"{src.title}" + (f" ({who})" if who else ""))
         footer.append("Sources: " + "; ".join(cited) + ".")

@@ -17,8 +17,9 @@ def historical_path(scenario: Scenario) -> tuple[str, ...]:
     """Ids of the nodes marked ``historical``, in the order they happened (topological).
 
     >>> import scenarios
-    >>> historical_path(scenarios.load("donbas-recognition-2022"))
-    ('putin_desk', 'recognized', 'recog_sanctions', 'invasion', 'full_scale_war')
+    >>> historical_path(scenarios.load("donbas-recognition-2022"))  # doctest: +NORMALIZE_WHITESPACE
+    ('putin_desk', 'incidents', 'after_restraint', 'recognized', 'recog_targeted', 'invasion',
+     'war_more_aid', 'full_scale_war')
     """
     marked = [node_id for node_id, node in scenario.nodes.items() if node.historical]
     if len(marked) < 2:
@@ -54,9 +55,13 @@ def generations(scenario: Scenario) -> dict[str, int]:
 def event_date(scenario: Scenario, node: Node) -> tuple[str | None, Source | None]:
     """The date of what happened at ``node`` and the source that gives it.
 
-    The first source dated after the scenario's ``as_of`` (what happened next), else the
-    latest dated source (what was known then); ``(None, None)`` without dated sources.
+    With a ``reveal:``, its date and its first source; otherwise the first source dated
+    after the scenario's ``as_of`` (what happened next), else the latest dated source (what
+    was known then); ``(None, None)`` without dated sources.
     """
+    if node.reveal is not None:
+        first = next((scenario.sources[k] for k in node.reveal.source if k in scenario.sources), None)
+        return node.reveal.date or None, first
     dated = []
     for key in node.source:
         src = scenario.sources[key]
@@ -77,9 +82,9 @@ def reveal(scenario: Scenario, path: tuple[str, ...] | list[str] = ()) -> Reveal
     >>> s = scenarios.load("donbas-recognition-2022")
     >>> r = reveal(s, ["putin_desk", "minsk_talks"])
     >>> r.status, r.left_at, r.history_took, r.you_took
-    ('left', 'putin_desk', 'recognized', 'minsk_talks')
-    >>> [(step.date, step.node) for step in r.steps][1:4]
-    [('2022-02-21', 'recognized'), ('2022-02-22', 'recog_sanctions'), ('2022-02-24', 'invasion')]
+    ('left', 'putin_desk', 'incidents', 'minsk_talks')
+    >>> [(step.date, step.node) for step in r.steps][2:4]
+    [('2022-02-21', 'after_restraint'), ('2022-02-21/2022-02-23', 'recognized')]
     """
     ids = historical_path(scenario)
     steps = []
@@ -88,8 +93,11 @@ def reveal(scenario: Scenario, path: tuple[str, ...] | list[str] = ()) -> Reveal
         date, src = event_date(scenario, node)
         nxt = ids[k + 1] if k + 1 < len(ids) else None
         branch = next((b.label for b in node.branches if b.to == nxt), None)
+        shown = node.reveal
         steps.append(HistoricalStep(node_id, node.label, date, src.title if src else None,
-                                    node.source, node.quote, branch))
+                                    shown.source if shown else node.source,
+                                    shown.quote if shown else node.quote, branch,
+                                    shown.text if shown else None))
     path = list(path)
     if not ids:
         return Reveal((), "none", 0)

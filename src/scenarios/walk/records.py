@@ -141,7 +141,8 @@ class DecisionReview:
 
 @dataclass(frozen=True, slots=True)
 class HistoricalStep:
-    """A node marked ``historical``, with the date and the source that tell what happened."""
+    """A node marked ``historical``, with the date and the source that tell what happened
+    (from the node's ``reveal:`` when it has one) and the reveal's text."""
 
     node: str
     label: str
@@ -150,10 +151,12 @@ class HistoricalStep:
     sources: tuple[str, ...]
     quote: str | None
     branch: str | None  # label of the branch history took from here, if any
+    text: str | None = None  # what actually happened (the node's reveal text)
 
     def to_dict(self) -> dict:
         return {"node": self.node, "label": self.label, "date": self.date, "event": self.event,
-                "sources": list(self.sources), "quote": self.quote, "branch": self.branch}
+                "sources": list(self.sources), "quote": self.quote, "branch": self.branch,
+                "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)

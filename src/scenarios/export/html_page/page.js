@@ -241,6 +241,7 @@
     const list = $("reveal-steps"); list.replaceChildren();
     for (const s of steps) {
       list.append(el("li", { "data-node": s.node }, el("span", { class: "date", text: s.date || "undated" }), " ", s.label,
+        s.text ? el("span", { class: "event", text: s.text }) : null,
         s.event ? el("span", { class: "event muted", text: "source: " + s.event }) : null,
         s.quote ? el("span", { class: "q", text: "“" + s.quote + "”" }) : null,
         s.branch ? el("span", { class: "event", text: "→ " + s.branch }) : null));
@@ -315,6 +316,7 @@
 
   // -- wiring ------------------------------------------------------------------------------------
   $("as-of").textContent = D.as_of ? "as of " + D.as_of : "";
+  $("disclaimer").textContent = D.disclaimer || "";
   $("summary").textContent = D.summary || "";
   $("about").hidden = !D.summary;
   $("summary-title").setAttribute("tabindex", "-1");
