@@ -42,7 +42,7 @@ needs_dot = pytest.mark.skipif(DOT is None, reason="Graphviz 'dot' is not instal
 
 def nasty() -> scenarios.Scenario:
     """Labels with every character that could break a format's quoting."""
-    weird = 'Say "no" [now] {x} (y) <b>&amp; a|b #1; `t` \\N back\\slash\nsecond line \x7fdel \x85nel'
+    weird = 'Say "no" [now] {x} (y) <b>&amp; a|b #1; `t` \\N back\\slash\nsecond line \u00a0nbsp \u2028sep'
     return build({
         "title": weird, "id": "nasty",
         "actors": {"a b": {"name": weird, "color": "tab:red"}, "end": {"name": "graph"}},

@@ -352,3 +352,28 @@ def test_thousands_of_problems_print_the_first_thousand_and_a_count(tmp_path):
 def test_a_huge_command_line_value_is_echoed_cut(tmp_path):
     result = run("evaluate", "entry-deterrence", "--top", "9" * 10_000 + "x", cwd=tmp_path)
     assert result.returncode == 2 and len(result.stderr) < 1500, len(result.stderr)
+
+
+# -- found by a new user's review ------------------------------------------------------------------
+@pytest.mark.parametrize("out, words", [("", "give the briefing pack a name"),
+                                        ("a" * 300, "cannot write there (File name too long)")],
+                         ids=["empty", "too long"])
+def test_report_names_that_cannot_be_used_are_one_line(tmp_path, out, words):
+    one_line_error(run("report", "entry-deterrence", "-o", out, cwd=tmp_path), words)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_names_from_the_command_line_are_shown_escaped(tmp_path):
+    (tmp_path / "f\x1b[31m.json").write_text('{"title": "A\\rB", "nodes": {"a": {"kind": "outcome"}}}')
+    result = run("validate", "f\x1b[31m.json", cwd=tmp_path)
+    one_line_error(result, "f\\x1b[31m.json:1:11: error: 'title' contains the control character U+000D")
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    result = run("evaluate", "entry-deterrence", "--set", "x\x1b[2J=1", cwd=tmp_path)
+    one_line_error(result, "--set x\\x1b[2J: unknown parameter")
+
+
+@pytest.mark.parametrize("args", [["--lambda", "2e307"], ["--lambda-max", "1e308", "--draws", "50"]])
+def test_cea_refuses_a_willingness_to_pay_past_float_range(tmp_path, args):
+    example = Path(__file__).parents[1] / "docs" / "examples" / "screening-cea.yaml"
+    one_line_error(run("cea", str(example), "--actor", "health", *args, cwd=tmp_path),
+                   "the net benefit is not a finite number")

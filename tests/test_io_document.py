@@ -237,13 +237,18 @@ def test_json_fallback_still_reports_duplicate_keys(write):
     assert [d.code for d in excinfo.value.diagnostics] == ["duplicate-key"]
 
 
-@pytest.mark.parametrize("char", ["\x85", "\x7f", "\x9f"], ids=["NEL", "DEL", "C1"])
-def test_json_strings_are_read_exactly(write, char):
+@pytest.mark.parametrize("char", ["\x85", "\x7f", "\x9f", "\r"], ids=["NEL", "DEL", "C1", "CR"])
+def test_json_control_characters_are_read_then_refused(write, char):
+    """Valid JSON (json.loads reads it exactly), but text holding a control character other
+    than tab and newline is refused at its position (it could drive a terminal)."""
     data = builders.coin_flip()
     data["title"] = f"a{char}b"
-    path = write(json.dumps(data, ensure_ascii=False), "coin.json")  # valid JSON: json.loads reads it
+    path = write(json.dumps(data, ensure_ascii=False), "coin.json")
     assert json.loads(path.read_text(encoding="utf-8"))["title"] == f"a{char}b"
-    assert scenarios.load(path).title == f"a{char}b"
+    with pytest.raises(ScenarioFileError) as excinfo:
+        scenarios.load(path)
+    assert [d.code for d in excinfo.value.diagnostics] == ["control-character"]
+    assert f"U+{ord(char):04X}" in str(excinfo.value)
 
 
 def test_json_non_finite_numbers_are_errors(write):

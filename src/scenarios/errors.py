@@ -23,12 +23,14 @@ suggests a close name for an unknown one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "Diagnostic",
     "shorten",
+    "printable",
     "MAX_MESSAGE",
     "MAX_SHOWN",
     "ScenarioError",
@@ -60,6 +62,19 @@ __all__ = [
 MAX_MESSAGE = 400
 #: How many problems of one file are printed; the rest are counted ("… and N more").
 MAX_SHOWN = 1000
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters (but tab and newline) shown as escapes, for a terminal:
+    a file name or a command-line value echoed in a message cannot drive it.
+
+    >>> print(printable("f\x1b[31m.yaml"))
+    f\x1b[31m.yaml
+    """
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:

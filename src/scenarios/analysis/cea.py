@@ -143,7 +143,13 @@ def cea(scenario: Scenario, actor: str, *, wtp: float | None = None, strategic: 
     rows = [Strategy(labels[j], {compiled.ids[d]: compiled.ids[compiled.child[e]] for d, e in choice.items()},
                      float(values[j, 0]), float(values[j, 1]), status, by, icer)
             for j, (choice, (status, by, icer)) in enumerate(zip(strategies, places, strict=True))]
-    nb = wtp * values[:, 1] - values[:, 0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        nb = wtp * values[:, 1] - values[:, 0]
+        largest = float(lambda_max or 0.0) * float(np.abs(values[:, 1]).max(initial=0.0))
+    if not np.all(np.isfinite(nb)) or not np.isfinite(largest):  # past float range: no honest answer
+        raise AnalysisError(f"cea: the net benefit is not a finite number at lambda = {float(wtp):g}"
+                            + (f" or --lambda-max {float(lambda_max):g}" if lambda_max else "")
+                            + "; use a smaller willingness to pay")
     best = int(np.flatnonzero(nb >= tie_threshold(nb.max()))[0])
     intervals = lambda_intervals(values[:, 0], values[:, 1], front)
     result = CEAResult(scenario=scenario, actor=actor, cost=cost, effect=effect,

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import formatting
-from ..errors import ScenarioWarning
+from ..errors import ScenarioWarning, shorten
 from ..io.atomic import OutputError, atomic_folder, atomic_path, write_atomic
 from ..model import DISCLAIMER
 from ..render.pages import SMALL as _SMALL
@@ -70,6 +70,8 @@ def report_paths(out: str | os.PathLike) -> tuple[Path, Path]:
     out = Path(out)
     if out.suffix.lower() == ".pdf":
         out = out.with_suffix("")
+    if not out.name or out.name in (".", ".."):
+        raise OutputError(f"{str(out)!r}: error: give the briefing pack a name (-o NAME makes NAME.pdf and NAME/)")
     return out.with_name(out.name + ".pdf"), out
 
 
@@ -124,9 +126,14 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
 
     theme = get_theme(theme)
     pdf_path, folder = report_paths(out)
-    _check_folder(folder)
-    if pdf_path.exists() and pdf_path.is_dir():
-        raise OutputError(f"{pdf_path}: error: is a directory")
+    try:
+        _check_folder(folder)
+        if pdf_path.exists() and pdf_path.is_dir():
+            raise OutputError(f"{pdf_path}: error: is a directory")
+    except OutputError:
+        raise
+    except OSError as exc:  # a name too long, no permission to look
+        raise OutputError(f"{shorten(str(folder))}: error: cannot write there ({exc.strerror or exc})") from None
     overrides = dict(overrides or {}) or None
     content = _Content(scenario, overrides, theme, metric, top, dpi)
     # The whole pack is made under temporary names, then the folder and the PDF are renamed

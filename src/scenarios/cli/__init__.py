@@ -112,13 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
-    from ..errors import MAX_SHOWN, ScenarioError, shorten
+    from ..errors import MAX_SHOWN, ScenarioError, printable, shorten
 
     try:
         return args.run(args)
     except ScenarioError as exc:
         lines = str(exc).splitlines()  # a file's problems are already cut and counted
-        print("\n".join(shorten(line) for line in lines[:MAX_SHOWN + 1]), file=sys.stderr)
+        print("\n".join(printable(shorten(line)) for line in lines[:MAX_SHOWN + 1]), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -10,7 +10,7 @@ import json
 import sys
 import warnings
 
-from ..errors import ScenarioWarning
+from ..errors import ScenarioWarning, printable
 from . import add_file, add_json, add_set, add_top
 
 # The library (numpy, networkx, PyYAML) is imported inside the functions, so that building
@@ -25,7 +25,7 @@ def load_scenario(args):
         warnings.simplefilter("ignore", ScenarioWarning)
         scenario = load(args.file, extends_anywhere=getattr(args, "extends_anywhere", False))
     for diagnostic in scenario.warnings:
-        print(diagnostic, file=sys.stderr)
+        print(printable(str(diagnostic)), file=sys.stderr)
     return scenario
 
 
@@ -34,7 +34,7 @@ def overrides_of(args) -> dict:
 
 
 def emit(output: str) -> None:
-    sys.stdout.write(output.rstrip("\n") + "\n")
+    sys.stdout.write(printable(output.rstrip("\n")) + "\n")  # a file name from the command line, say
 
 
 def cmd_list(args) -> int:

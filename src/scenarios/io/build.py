@@ -167,12 +167,13 @@ def _string(report: _Report, mapping: dict, path: tuple, *, required: bool = Fal
     return str(value)
 
 
-#: C0 control characters other than tab, newline and carriage return (ESC among them: the
-#: start of every terminal control sequence).  YAML refuses them
-#: raw but not as escapes ("\e", "\x1b") and JSON as "\u001b": shown in a terminal they
-#: could clear it, retitle it or hide text, so scenario text may not hold them.
+#: Control characters other than tab and newline: C0 (ESC starts every terminal control
+#: sequence; a carriage return overwrites the line), DEL and C1 (U+009B is ESC [ in 8-bit
+#: terminals).  YAML refuses them raw but not as escapes ("\e", "\x1b") and JSON neither
+#: raw nor as "\u001b": shown in a terminal they could clear it, retitle it or hide text,
+#: so scenario text may not hold them.  (YAML turns CR LF line ends into newlines.)
 #: Lone surrogates (JSON's "\ud800") are not Unicode text at all: no font draws them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _check_printable(report: _Report, text: str, path: tuple, what: str, *, key: bool = False) -> None:
