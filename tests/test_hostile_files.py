@@ -140,7 +140,10 @@ def test_read_text_file_codes(tmp_path, fifo):
 # -- bounded work -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("args, words", [
     (["simulate", "entry-deterrence", "-n", "1000000000000"], ["at most 1,000,000,000 paths"]),
-    (["simulate", "entry-deterrence", "--uncertainty", "-n", "1000000000000"], ["at most 10,000,000 parameter draws"]),
+    (["simulate", "entry-deterrence", "--uncertainty", "-n", "1000000000000"],
+     ["1,000,000,000,000 draws: at most 10,000,000 parameter draws"]),
+    (["chart", "oil-wildcatter", "psa", "-o", "c.png", "--psa", "1000000000000"],
+     ["1,000,000,000,000 draws: at most 10,000,000 parameter draws"]),
     (["simulate", "entry-deterrence", "--paths", "-n", "100000000"], ["at most 10,000,000 paths are kept"]),
     (["draw", "entry-deterrence", "-o", "t.png", "--dpi", "1e6"], ["at most 2,400 dots per inch"]),
     (["draw", "entry-deterrence", "-o", "t.png", "--width", "1e9"], ["the limit is 32,768"]),
@@ -355,6 +358,11 @@ def test_a_huge_command_line_value_is_echoed_cut(tmp_path):
 
 
 # -- found by a new user's review ------------------------------------------------------------------
+def test_a_reserved_parameter_name_says_so(tmp_path):
+    (tmp_path / "r.yaml").write_text("title: T\nparameters: {min: 3}\nnodes: {a: {kind: outcome}}\n")
+    one_line_error(run("validate", "r.yaml", cwd=tmp_path), "r.yaml:2:14: error: parameter name 'min' is reserved")
+
+
 @pytest.mark.parametrize("out, words", [("", "give the briefing pack a name"),
                                         ("a" * 300, "cannot write there (File name too long)")],
                          ids=["empty", "too long"])

@@ -482,7 +482,7 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"the number of draws must be a whole number >= 1, not {n!r}")
     if n > MAX_DRAWS:  # refused before any work: 10^12 draws used to end in a MemoryError
-        raise AnalysisError(f"-n {n}: at most {MAX_DRAWS:,} parameter draws in one run (every draw's "
+        raise AnalysisError(f"{n:,} draws: at most {MAX_DRAWS:,} parameter draws in one run (every draw's "
                             "outcomes are kept for the quantiles)")
     check_workers(workers)
     root = seed_sequence(seed)

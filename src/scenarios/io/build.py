@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
-from ..expressions import Expression, is_identifier
+from ..expressions import RESERVED, Expression, is_identifier
 from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
 from .document import Document
 from .evidence import parse_evidence
@@ -310,6 +310,10 @@ def _parameters(report: _Report, data: dict) -> dict[str, Parameter]:
     parameters = {}
     for name, entry in (section or {}).items():
         path = ("parameters", name)
+        if isinstance(name, str) and name in RESERVED:
+            report.error(path, "name", f"parameter name {name!r} is reserved: it is a function in expressions "
+                         f"({', '.join(sorted(RESERVED))}); choose another name", key=True)
+            continue
         if not isinstance(name, str) or not is_identifier(name):
             report.error(path, "name", f"parameter name {name!r} must be letters, digits and '_', "
                          "starting with a letter or '_' (it is used in expressions)", key=True)
