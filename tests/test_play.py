@@ -75,7 +75,7 @@ def test_donbas_to_the_historical_end(monkeypatch, capsys):
     assert "What actually happened in 2022" in out
     assert ("History's path: The Duma's request on Putin's desk (2022-02-17/2022-02-19) → Incidents on the "
             "line of contact (2022-02-19/2022-02-21) → Kyiv holds its fire (2022-02-21) → Recognition "
-            "(2022-02-21/2022-02-23) → A first tranche (2022-02-22/2022-02-24) → Full-scale invasion "
+            "(2022-02-21/2022-02-23) → Targeted sanctions (2022-02-22/2022-02-24) → Full-scale invasion "
             "(2022-02-26) → With more aid (2022-02-24/2022-09-30) → Full-scale war (2022-09-30).") in flat(out)
     assert "You followed the historical path all the way." in out
     # Payoffs: outcome (-5, -4, -8), whole path (-9, -6.3, -8) (docs/teaching-answers.md).

@@ -454,7 +454,7 @@ def test_reveal_names_the_2022_path(donbas):
     assert "full-scale invasion" in steps["recog_targeted"].text
     assert steps["invasion"].date == "2022-02-26"
     assert steps["putin_desk"].branch == "Keep the build-up while incidents multiply along the line of contact"
-    assert steps["recognized"].branch == "A first, targeted tranche, heavier measures in reserve"
+    assert steps["recognized"].branch == "Targeted sanctions, broader measures kept for a wider attack"
     assert steps["invasion"].branch == "Sweeping sanctions and more military aid"
     assert steps["full_scale_war"].branch is None and steps["full_scale_war"].date == "2022-09-30"
 
