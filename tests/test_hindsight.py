@@ -65,7 +65,7 @@ def test_history_is_one_path_and_the_reveal_lists_its_dated_steps(donbas):
     assert all(dates) and all(step.text for step in shown.steps)
     ends = [d.split("/")[-1] for d in dates]  # each step ends no earlier than the one before
     assert ends == sorted(ends) and dates[0].startswith("2022-02-17") and ends[-1] == "2022-09-30"
-    assert [step.branch for step in shown.steps][3] == "Targeted sanctions, broader measures kept for a wider attack"
+    assert [step.branch for step in shown.steps][3] == "Targeted sanctions, heavier measures held back (a judgment)"
     assert donbas.evaluate().path_probability(path) == pytest.approx(0.012474, abs=1e-12)
 
 

@@ -76,7 +76,7 @@ def test_options_carry_bound_branch_payoffs(donbas):
     assert by_child["recog_targeted"].payoffs["west"] == pytest.approx(-0.3, abs=EXACT)
     assert "ukraine" not in by_child["recog_targeted"].payoffs  # zero payoffs are left out
     assert by_child["recog_sanctions"].payoffs == {"russia": -3.0, "west": -1.0}
-    assert by_child["recog_targeted"].text.startswith("Sanctions aimed at the two regions")
+    assert by_child["recog_targeted"].text.startswith("The West answers recognition with limited measures")
 
 
 def test_overrides_are_honoured(donbas, entry):
@@ -454,7 +454,7 @@ def test_reveal_names_the_2022_path(donbas):
     assert "full-scale invasion" in steps["recog_targeted"].text
     assert steps["invasion"].date == "2022-02-26"
     assert steps["putin_desk"].branch == "Keep the build-up while incidents multiply along the line of contact"
-    assert steps["recognized"].branch == "Targeted sanctions, broader measures kept for a wider attack"
+    assert steps["recognized"].branch == "Targeted sanctions, heavier measures held back (a judgment)"
     assert steps["invasion"].branch == "Sweeping sanctions and more military aid"
     assert steps["full_scale_war"].branch is None and steps["full_scale_war"].date == "2022-09-30"
 
