@@ -340,3 +340,16 @@ def test_validate_cli_on_variants(capsys):
     assert main(["validate", str(VARIANTS / "cycle_a.yaml")]) == 1
     err = capsys.readouterr().err
     assert "cycle_b.yaml:1:10: error: inheritance cycle" in err and "Traceback" not in err
+
+
+def test_a_removed_branch_whose_share_rounds_above_one_is_still_a_probability(tmp_path):
+    """Removing the 0.9 branch rescales q2 = 0.1 to 0.1 / (1 - 0.9) = 1.0000000000000002 in
+    floating point; the loader's range check allows the engine's tolerance (it said 'is 1,
+    outside [0, 1]', which made a hypothesis test fail now and then)."""
+    (tmp_path / "base.yaml").write_text(
+        "title: T\nparameters: {q0: 0.0, q2: 0.1, q3: 0.9}\nnodes:\n"
+        "  n0: {kind: chance, branches: [{to: a, p: rest}, {to: b, p: q0}, {to: c, p: q2}, {to: d, p: q3}]}\n"
+        "  a: {kind: outcome}\n  b: {kind: outcome}\n  c: {kind: outcome}\n  d: {kind: outcome}\n")
+    (tmp_path / "variant.yaml").write_text("extends: base.yaml\nremove: [n0.d]\n")
+    assert 0.1 / (1 - 0.9) > 1.0
+    assert scenarios.load(tmp_path / "variant.yaml").evaluate().probability("c") == pytest.approx(1.0)

@@ -225,7 +225,7 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
                 value = number(branch.p, path + ("branches", i, "p"), f"{what}: probability to {branch.to!r}")
             if value is None:
                 ok = False
-            elif not 0.0 <= value <= 1.0:
+            elif not -PROBABILITY_TOLERANCE <= value <= 1.0 + PROBABILITY_TOLERANCE:  # as the engine's check
                 report.error(path + ("branches", i, "p"), "probability-range",
                              f"{what}: probability to {branch.to!r} is {value:g}, outside [0, 1]")
                 ok = False
