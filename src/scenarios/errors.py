@@ -9,12 +9,14 @@ The tree, written out once::
     ├── ExpressionError(ScenarioError, ValueError)     an expression fails to parse or evaluate
     ├── ProbabilityError(ScenarioError, ValueError)    probabilities invalid after binding
     ├── UnreachableNodeError(ScenarioError, ValueError) conditioning on a node that cannot be reached
+    ├── WhatIfCompileError(ScenarioError)           an expression the what-if page cannot compute
     ├── AnalysisError, WalkError (SavedWalkError), HighlightError, TooLargeError,
     │   UnknownThemeError, UnknownChartError, UnknownOutputFormatError, UnknownFormatError,
     │   ExportOptionError, EfgSizeError (all also ValueError): a request a command cannot meet
     └── OutputError(ScenarioError, OSError)        an output file cannot be written
     ScenarioWarning(UserWarning)                  unreachable nodes and the like
     InputFileError(OSError)                       an input file that cannot be read (callers word it)
+    NotFast(Exception)                            internal to the loader: read the careful way
 
 Every exception class of the package is defined here (the modules that raise them import
 them, and the old import paths still work).  :func:`did_you_mean` is the one place that
@@ -54,6 +56,8 @@ __all__ = [
     "UnknownChartError",
     "OutputError",
     "AnalysisError",
+    "WhatIfCompileError",
+    "NotFast",
 ]
 
 
@@ -232,3 +236,12 @@ class InputFileError(OSError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class WhatIfCompileError(ScenarioError):
+    """An expression uses an operation the what-if page's engine does not know."""
+
+
+class NotFast(Exception):
+    """The fast reading (io/fast.py) cannot vouch for a text: read it the careful way.
+    Internal: it never leaves the loader."""

@@ -33,7 +33,7 @@ from typing import Any
 import networkx as nx
 
 from ..engine.results import _clean as _json_number
-from ..errors import ExportOptionError, ExpressionError, ScenarioError
+from ..errors import ExportOptionError, ExpressionError, WhatIfCompileError
 from ..expressions import Expression
 from ..kinds import KINDS
 from ..model import REST, Scenario
@@ -59,10 +59,6 @@ TOP = 10  # paths listed, as the command line's --top default
 # How --json writes numbers (engine/results.py's one rule, read rather than restated): rounded
 # to 15 significant digits, or in full (None) once the full-precision JSON of issue 17.4 is in.
 JSON_DIGITS = None if _json_number(0.1 + 0.2) == 0.1 + 0.2 else 15
-
-
-class WhatIfCompileError(ScenarioError):
-    """An expression uses an operation the page's engine does not know."""
 
 
 #: Opcodes of the page's stack machine; ``whatif_page/engine.js`` has the same table.

@@ -25,7 +25,7 @@ both paths, and the messages are the same, with the same FILE:LINE:COL, in the s
 >>> fast_document("a: &x 1\\nb: *x\\n", "s.yaml")
 Traceback (most recent call last):
 ...
-scenarios.io.fast.NotFast: an anchor
+scenarios.errors.NotFast: an anchor
 """
 
 from __future__ import annotations
@@ -38,13 +38,10 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from ..errors import NotFast
 from .document import MAX_DEPTH, Document, _json_int, _Loader, parse_document
 
 __all__ = ["NotFast", "LazyDocument", "fast_document", "plain_yaml", "plain_json"]
-
-
-class NotFast(Exception):
-    """The fast reading cannot vouch for this text: read it the careful way."""
 
 
 @dataclass(slots=True)
