@@ -12,6 +12,7 @@ PathRank(rank=2, higher=1, ties=0, total=3, probability=0.35, exact=True)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -85,17 +86,9 @@ def count_paths(compiled: Compiled, p: np.ndarray | None = None) -> int:
     >>> count_paths(scenarios.load("donbas-recognition-2022").compiled)
     197
     """
-    count = np.where(compiled.kind == OUTCOME, 1, 0).astype(object)
     use = np.ones(compiled.n_edges, dtype=bool) if p is None else p > 0
-    for g in range(len(compiled.gen_nodes) - 2, -1, -1):
-        lo, hi = compiled.gen_nodes[g], compiled.gen_nodes[g + 1]
-        es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
-        if es.start == es.stop:
-            continue
-        per_edge = np.where(use[es], count[compiled.child[es]], 0).astype(object)
-        starts = compiled.edge_start[lo:hi]
-        has = compiled.edge_start[lo + 1:hi + 1] > starts
-        count[np.arange(lo, hi)[has]] = np.add.reduceat(per_edge, starts[has] - es.start)
+    count = _fold_back(compiled, np.where(compiled.kind == OUTCOME, 1, 0).astype(object), np.add,
+                       lambda es, below: np.where(use[es], below, 0).astype(object))
     return int(count[compiled.root])
 
 
@@ -226,17 +219,25 @@ def count_at_least(compiled: Compiled, p: np.ndarray, low: float, high: float,
 
 def _best_completion(compiled: Compiled, p: np.ndarray) -> np.ndarray:
     """Per node, the probability of its most probable path to an outcome (a backward pass)."""
-    best = np.where(compiled.kind == OUTCOME, 1.0, 0.0)
+    return _fold_back(compiled, np.where(compiled.kind == OUTCOME, 1.0, 0.0), np.maximum,
+                      lambda es, below: p[es] * below)
+
+
+def _fold_back(compiled: Compiled, values: np.ndarray, reduce: np.ufunc,
+               through: Callable[[slice, np.ndarray], np.ndarray]) -> np.ndarray:
+    """One backward pass, generation by generation from the outcomes: each node with branches
+    gets ``reduce`` over its edges of ``through(edges, values[child])``; ``values`` (the
+    outcomes' values set) is filled in place and returned."""
     for g in range(len(compiled.gen_nodes) - 2, -1, -1):
         lo, hi = compiled.gen_nodes[g], compiled.gen_nodes[g + 1]
         es = slice(compiled.gen_edges[g], compiled.gen_edges[g + 1])
         if es.start == es.stop:
             continue
-        through = p[es] * best[compiled.child[es]]
+        per_edge = through(es, values[compiled.child[es]])
         starts = compiled.edge_start[lo:hi]
         has = compiled.edge_start[lo + 1:hi + 1] > starts
-        best[np.arange(lo, hi)[has]] = np.maximum.reduceat(through, starts[has] - es.start)
-    return best
+        values[np.arange(lo, hi)[has]] = reduce.reduceat(per_edge, starts[has] - es.start)
+    return values
 
 
 def _merge(nodes: np.ndarray, values: np.ndarray, counts: np.ndarray
