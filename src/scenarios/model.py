@@ -58,8 +58,12 @@ class _Rest:
 REST = _Rest()
 
 
+#: The one empty read-only mapping (a million nodes without payoffs need not hold a million).
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _frozen(mapping: Mapping[str, _V] | None) -> Mapping[str, _V]:
-    return MappingProxyType(dict(mapping or {}))
+    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +224,10 @@ class Node:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
-        object.__setattr__(self, "branches", tuple(self.branches))
-        object.__setattr__(self, "tags", tuple(self.tags))
-        object.__setattr__(self, "source", tuple(self.source))
+        # (a loader passes tuples already: tested, not converted, a million times over)
+        for name in ("branches", "tags", "source"):
+            if getattr(self, name).__class__ is not tuple:
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def info(self) -> NodeKind:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import RESERVED, Expression, is_identifier
-from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
+from ..model import NODE_KINDS, REST, Actor, Branch, Node, Parameter, Scenario, Source
 from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
+from .plain import plain_node
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +38,6 @@ ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
 NODE_KEYS = kinds.NODE_KEYS  # the node-kind table lists each kind's keys
 BRANCH_KEYS = ("to", "label", "p", "payoffs", "text")
-DISTRIBUTIONS = {"beta": 2, "uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2, "fixed": 1}
 
 
 class _Report:
@@ -337,47 +336,12 @@ def _parameters(report: _Report, data: dict) -> dict[str, Parameter]:
             report.error(path, "range", f"parameter {name!r} gives only one of 'low' and 'high'", key=True)
         if low is not None and high is not None and low > high:
             report.error(path + ("low",), "range", f"parameter {name!r}: low {low:g} is above high {high:g}")
-        dist = _distribution(report, entry.get("dist"), path + ("dist",), name) if "dist" in entry else None
+        dist = (_distributions().parameter_distribution(report, entry.get("dist"), path + ("dist",), name)
+                if "dist" in entry else None)
         if value is not None:
             parameters[name] = Parameter(name, value, low, high, dist,
                                          _string(report, entry, path + ("description",)))
     return parameters
-
-
-def _distribution(report: _Report, value: Any, path: tuple, name: str) -> Distribution | None:
-    what = f"parameter {name!r}: dist"
-    if not isinstance(value, dict) or len(value) != 1:
-        report.error(path, "dist", f"{what} must be one of {{beta: [a, b]}}, {{uniform: [lo, hi]}}, "
-                     "{triangular: [lo, mode, hi]}, {normal: [mean, sd]}, {lognormal: [mu, sigma]}, {fixed: x}")
-        return None
-    (kind, args), = value.items()
-    if kind not in DISTRIBUTIONS:
-        report.error(path + (kind,), "dist", f"{what}: unknown distribution {kind!r}"
-                     f"{did_you_mean(kind, DISTRIBUTIONS)}", key=True)
-        return None
-    arity = DISTRIBUTIONS[kind]
-    raw = args if isinstance(args, list) else [args]
-    if len(raw) != arity:
-        report.error(path + (kind,), "dist", f"{what}: {kind} takes {arity} number(s), got {len(raw)}")
-        return None
-    found = [_number(report, a, path + (kind, i), f"{what} {kind}") for i, a in enumerate(raw)]
-    numbers = [n for n in found if n is not None]
-    if len(numbers) < len(found):
-        return None
-    checks: dict[str, Callable[..., str | None]] = {
-        "beta": lambda a, b: "a and b must be > 0" if a <= 0 or b <= 0 else None,
-        "uniform": lambda lo, hi: "lo must be below hi" if lo >= hi else None,
-        "triangular": lambda lo, mode, hi: "needs lo <= mode <= hi and lo < hi"
-        if not (lo <= mode <= hi and lo < hi) else None,
-        "normal": lambda mean, sd: "sd must be > 0" if sd <= 0 else None,
-        "lognormal": lambda mu, sigma: "sigma must be > 0" if sigma <= 0 else None,
-        "fixed": lambda x: None,
-    }
-    problem = checks[kind](*numbers)
-    if problem:
-        report.error(path + (kind,), "dist", f"{what} {kind}{numbers}: {problem}")
-        return None
-    return Distribution(kind, tuple(numbers))
 
 
 def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str) -> dict[str, Expression]:
@@ -427,7 +391,15 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
         return {}, set()
     nodes: dict[str, Node] = {}
     broken: set[str] = set()
+    shared = report.expressions
+    plain_id = NODE_ID.match
     for node_id, entry in section.items():
+        # Most nodes of a big tree are plain: built at once, with no message to word (io/plain.py).
+        if entry.__class__ is dict and node_id.__class__ is str and plain_id(node_id):
+            node = plain_node(node_id, entry, section, actors, shared)
+            if node is not None:
+                nodes[node_id] = node
+                continue
         path = ("nodes", node_id)
         if not isinstance(node_id, str) or not NODE_ID.match(node_id):
             report.error(path, "node-id", f"node id {node_id!r} must be letters, digits, '_' and '-', "
@@ -522,45 +494,14 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
                 payoffs=_payoffs(report, entry, path + ("payoffs",), actors, what), tags=tuple(tags),
                 source=tuple(source), quote=_string(report, entry, path + ("quote",)),
                 historical=_bool(report, entry, path + ("historical",)),
-                dist=_node_distribution(report, entry, path, what) if "dist" in entry else None)
+                dist=_distributions().node_distribution(report, entry, path, what) if "dist" in entry else None)
 
 
-def _node_distribution(report: _Report, entry: dict, path: tuple, what: str) -> Distribution | None:
-    """``dist: {dirichlet: [a1, ..., ak]}`` on a decision or chance node, one alpha > 0 per branch."""
-    where = path + ("dist",)
-    value = entry["dist"]
-    kind = kinds.KINDS.get(str(entry.get("kind")))
-    if kind is not None and not kind.has_branches:
-        report.error(where, "dist", f"{what}: only decision and chance nodes can carry a 'dist' "
-                     "(it draws their branch probabilities)", key=True)
-        return None
-    if not isinstance(value, dict) or len(value) != 1:
-        report.error(where, "dist", f"{what}: dist must be {{dirichlet: [a1, ..., ak]}}, one alpha > 0 "
-                     "per branch")
-        return None
-    (kind, alphas), = value.items()
-    if kind != "dirichlet":
-        report.error(where + (kind,), "dist", f"{what}: a node's dist must be 'dirichlet', not {kind!r} "
-                     "(put other distributions on parameters)", key=True)
-        return None
-    branches = entry.get("branches")
-    wanted = len(branches) if isinstance(branches, list) else None
-    if not isinstance(alphas, list) or (wanted is not None and len(alphas) != wanted):
-        got = f"{len(alphas)} number(s)" if isinstance(alphas, list) else _kind(alphas)
-        count = f"{wanted} numbers" if wanted is not None else "numbers"
-        report.error(where + (kind,), "dist", f"{what}: dirichlet takes a list of {count}, one per "
-                     f"branch in order, got {got}")
-        return None
-    found = [_number(report, a, where + (kind, i), f"{what}: dirichlet alpha") for i, a in enumerate(alphas)]
-    numbers = [n for n in found if n is not None]
-    if len(numbers) < len(found):
-        return None
-    for i, alpha in enumerate(numbers):
-        if alpha <= 0:
-            report.error(where + (kind, i), "dist", f"{what}: dirichlet alpha {alpha:g} (branch {i + 1}) "
-                         "must be > 0")
-            return None
-    return Distribution("dirichlet", tuple(numbers))
+def _distributions():
+    """io/distributions.py, which uses this module's helpers: imported on first use."""
+    from . import distributions
+
+    return distributions
 
 
 def _branch(report, raw, path, owner, all_nodes, actors) -> Branch | None:

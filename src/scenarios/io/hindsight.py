@@ -70,10 +70,12 @@ def attach_reveals(report: Report, data: dict, nodes: dict[str, Node], sources: 
     section = data.get("nodes")
     if not isinstance(section, dict):
         return
-    for node_id, node in list(nodes.items()):
-        entry = section.get(node_id)
-        if not isinstance(entry, dict) or "reveal" not in entry:
+    revealing = [node_id for node_id, entry in section.items() if entry.__class__ is dict and "reveal" in entry]
+    for node_id in revealing:  # (a few nodes of a file: no pass over a big tree's built nodes)
+        node = nodes.get(node_id)
+        if node is None:
             continue
+        entry = section[node_id]
         path = ("nodes", node_id, "reveal")
         raw = entry["reveal"]
         if not isinstance(raw, dict):

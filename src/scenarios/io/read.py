@@ -131,4 +131,10 @@ def _read(text: str, filename: str, default_id: str | None, *, fast: bool = True
         return build_scenario(document, default_id=default_id)
     finally:
         if collecting:
+            # What loading made stays, so it goes straight to the oldest generation: enabled
+            # again with millions of objects in the youngest, the collector's next pass would
+            # walk them all (a second and more for a 10^6-node tree).  (Freezing and unfreezing
+            # only moves the objects between the collector's lists.)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

@@ -82,9 +82,16 @@ def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
     """True if the graph of ``nodes`` has no cycle and (given a root) every node is reachable."""
     index = {node_id: i for i, node_id in enumerate(nodes)}
     try:
-        children = [[index[b.to] for b in node.branches] for node in nodes.values()]
+        targets = [index[b.to] for node in nodes.values() for b in node.branches]
     except KeyError:  # a branch to a node that could not be built: let the full check judge
         return False
+    if root is not None and root in index and _listed_in_order(nodes, index[root], targets):
+        return True
+    children, start = [], 0
+    for node in nodes.values():
+        end = start + len(node.branches)
+        children.append(targets[start:end])
+        start = end
     if not _acyclic(len(children), children):
         return False
     if root is None:
@@ -102,6 +109,22 @@ def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
                 reached += 1
                 todo.append(k)
     return reached == len(children)
+
+
+def _listed_in_order(nodes: Mapping[str, Node], root: int, targets: list[int]) -> bool:
+    """The common case, settled over arrays: every branch leads to a node listed after its
+    parent (so the file's order is a topological order: no cycle) and the root is the only
+    node without a parent (in a graph without cycles, every node is then reached from it).
+    False does not say there is a problem, only that the node-by-node pass must look."""
+    import numpy as np
+
+    counts = np.fromiter((len(node.branches) for node in nodes.values()), dtype=np.int64, count=len(nodes))
+    child = np.asarray(targets, dtype=np.int64)
+    parent = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
+    if not bool(np.all(child > parent)):
+        return False
+    orphans = np.flatnonzero(np.bincount(child, minlength=len(nodes)) == 0)
+    return len(orphans) == 1 and int(orphans[0]) == root
 
 
 def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> None:
@@ -185,6 +208,8 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         return value
 
     for node in nodes.values():
+        if _nothing_to_report(node, known) and node.id not in skip:
+            continue
         path = ("nodes", node.id)
         what = f"{node.kind} node {node.id!r}"
         for actor, expr in node.payoffs.items():
@@ -242,3 +267,29 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         elif abs(total - 1.0) > PROBABILITY_TOLERANCE:
             report.error(path + ("branches",), "probability-sum",
                          f"{what}: probabilities sum to {total:.12g}, expected 1 (±1e-9)", key=True)
+
+
+def _nothing_to_report(node: Node, known: dict[int, float]) -> bool:
+    """True when every number of ``node`` is already known good and its probabilities plainly
+    sum to 1: most nodes of a big tree, passed without wording a message.  False sends the
+    node through the full check of :func:`check_base_case`, which decides (so this test may
+    say False of a good node, never True of a bad one)."""
+    for expr in node.payoffs.values():
+        if id(expr) not in known:
+            return False
+    total, given, missing = 0.0, False, False
+    for branch in node.branches:
+        for expr in branch.payoffs.values():
+            if id(expr) not in known:
+                return False
+        if branch.p is None:
+            missing = True
+            continue
+        value = known.get(id(branch.p))  # (REST is never known: the full check does 'rest')
+        if value is None or not -PROBABILITY_TOLERANCE <= value <= 1.0 + PROBABILITY_TOLERANCE:
+            return False
+        total += value
+        given = True
+    if not given:  # no probabilities: fine for a decision (equal weights), not for chance
+        return not node.branches or (node.info.rule != "average")
+    return not missing and abs(total - 1.0) <= PROBABILITY_TOLERANCE
