@@ -6,7 +6,6 @@ the package (``scenarios/bundled/``) so bundled names work from an installed whe
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["bundled_names", "bundled_path", "is_bundled", "SUFFIXES"]
@@ -16,9 +15,11 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 def _folders() -> list[Path]:
     folders = []
-    packaged = resources.files("scenarios") / "bundled"
+    # The package is installed as files (never zipped), so its folder is a path: no need of
+    # importlib.resources, whose import (tempfile, zipfile, random) costs a small command.
+    packaged = Path(__file__).resolve().parents[1] / "bundled"
     if packaged.is_dir():
-        folders.append(Path(str(packaged)))
+        folders.append(packaged)
     checkout = Path(__file__).resolve().parents[3] / "scenarios"  # editable install / checkout
     if checkout.is_dir() and checkout not in folders:
         folders.append(checkout)
