@@ -40,7 +40,7 @@ PLAIN_NODE_KEYS = frozenset(("kind", "label", "text", "actor", "branches", "payo
 PLAIN_BRANCH_KEYS = frozenset(("to", "p", "label", "payoffs", "text"))
 #: The full reading's rule on scenario text (io/build.py ``_CONTROL``), as one test.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]").search
-_KINDS = kinds.KINDS
+_KINDS = dict(kinds.KINDS)  # (a dict: looked up a million times)
 
 
 def plain_node(node_id: str, entry: dict, all_nodes: dict, actors: dict[str, Actor],
@@ -72,16 +72,16 @@ def plain_node(node_id: str, entry: dict, all_nodes: dict, actors: dict[str, Act
     if info.has_branches:
         if raw_branches.__class__ is not list or not raw_branches:
             return None
-        seen: set[tuple[str, str]] = set()
         for raw in raw_branches:
             branch = _plain_branch(raw, all_nodes, actors, shared)
-            if branch is None or (branch.to, branch.label) in seen:
+            if branch is None:
                 return None
-            seen.add((branch.to, branch.label))
             branches.append(branch)
+        if len(branches) > 1 and len({(b.to, b.label) for b in branches}) < len(branches):
+            return None  # two branches alike: the full reading says which
     elif "branches" in entry:
         return None
-    payoffs = _plain_payoffs(entry, actors, shared)
+    payoffs = _plain_payoffs(entry, actors, shared) if "payoffs" in entry else _EMPTY
     if payoffs is None:
         return None
     return _node(node_id, info.name, label, text, actor, tuple(branches), payoffs)
@@ -113,7 +113,7 @@ def _plain_branch(raw: Any, all_nodes: dict, actors: dict[str, Actor], shared: d
     text = raw.get("text")
     if "text" in raw and (text.__class__ is not str or _UNPRINTABLE(text)):
         return None
-    payoffs = _plain_payoffs(raw, actors, shared)
+    payoffs = _plain_payoffs(raw, actors, shared) if "payoffs" in raw else _EMPTY
     if payoffs is None:
         return None
     return _branch(to, label, p, payoffs, text)
