@@ -353,3 +353,13 @@ def test_a_removed_branch_whose_share_rounds_above_one_is_still_a_probability(tm
     (tmp_path / "variant.yaml").write_text("extends: base.yaml\nremove: [n0.d]\n")
     assert 0.1 / (1 - 0.9) > 1.0
     assert scenarios.load(tmp_path / "variant.yaml").evaluate().probability("c") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("target, said", [("/dev/zero", "not a regular file"), ("/tmp", "is a directory")])
+def test_an_extends_base_that_is_not_a_file_is_named_as_such(tmp_path, target, said):
+    variant = tmp_path / "v.yaml"
+    variant.write_text(f"extends: {target}\ntitle: x\n")
+    with pytest.raises(ScenarioFileError) as caught:
+        scenarios.load(variant, extends_anywhere=True)
+    message = str(caught.value.diagnostics[0])
+    assert message.startswith(f"{variant}:1:10: error: extends: cannot read") and said in message

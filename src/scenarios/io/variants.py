@@ -196,7 +196,11 @@ def _locate(referrer: str, target: str) -> Path | None:
     """``target`` relative to the referring file's folder, else a bundled scenario name."""
     folder = Path.cwd() if referrer.startswith("<") else Path(referrer).parent
     candidate = Path(target) if os.path.isabs(target) else folder / target
-    if candidate.is_file():
+    try:
+        exists = candidate.exists()
+    except (OSError, ValueError):  # a name the OS refuses (too long, NUL byte)
+        exists = False
+    if exists:  # a folder or a device is then refused by reading it, with what it is
         return Path(os.path.normpath(candidate))
     if "/" not in target and os.sep not in target:
         from .catalog import bundled_path
