@@ -108,22 +108,29 @@ def test_valid_files_never_touch_the_careful_reading(monkeypatch):
             flat.append((path, json.dumps(data)))
     assert flat
     calls = []
-    original = fast.parse_document
+    original = read.parse_document
 
     def counting(text, filename="<string>"):
         calls.append(filename)
         return original(text, filename)
 
-    monkeypatch.setattr(fast, "parse_document", counting)
     monkeypatch.setattr(read, "parse_document", counting)
     for path, json_text in flat:
         scenarios.load(path)
         scenarios.loads(json_text, filename="x.json")
     assert calls == []
-    # A problem: the careful reading runs once, for the positions.
-    with pytest.raises(ScenarioFileError, match=r"bad\.yaml:2:1: error: unknown top-level key"):
-        scenarios.loads("title: t\ntitel: x\nnodes: {a: {kind: outcome}}\n", filename="bad.yaml")
-    assert calls == ["bad.yaml"]
+    # A problem: its position comes from one pass over the parser's events, for all the
+    # problems together, never from the careful reading (many times a big file's size).
+    passes = []
+    real = fast.positions_of
+    monkeypatch.setattr(fast, "positions_of", lambda *args, **kw: passes.append(sorted(args[3])) or real(*args, **kw))
+    with pytest.raises(ScenarioFileError) as caught:
+        scenarios.loads("title: t\ntitel: x\nnodes: {a: {kind: outcome}, b: {kind: outcum}}\n", filename="bad.yaml")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "bad.yaml:2:1: error: unknown top-level key 'titel' (did you mean 'title'?)",
+        "bad.yaml:3:39: error: node 'b': kind 'outcum' is not one of decision, chance, outcome (did you mean "
+        "'outcome'?)"]
+    assert calls == [] and passes == [[("nodes", "b", "kind"), ("titel",)]]
 
 
 @pytest.mark.parametrize("text", [
@@ -263,3 +270,39 @@ def test_core_commands_import_neither_networkx_nor_matplotlib(argv):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", FILES + BUNDLED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_positions_of_a_path_are_the_careful_readings(path):
+    """One pass over the events finds the careful reading's position of any value or key,
+    as YAML and as JSON (where YAML reading a value otherwise means no positions at all)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        careful = parse_document(text, path.name)
+    except ScenarioFileError:
+        return
+    forms = [(text, path.name, careful)]
+    if path.suffix == ".yaml":
+        as_json = json.dumps(careful.data, indent=1)
+        forms.append((as_json, "x.json", parse_document(as_json, "x.json")))
+    for form, name, doc in forms:
+        try:
+            data = fast_document(form, name).data
+        except NotFast:
+            continue
+        paths = _paths(doc.data)
+        requested = set(paths[:: max(1, len(paths) // 40)])
+        found = fast.positions_of(form, name, data, requested)
+        lazy = fast.LazyDocument(name, data, positions=found[0], key_positions=found[1])
+        for p in requested:
+            for key in (False, True):
+                assert lazy.where(p, key=key) == doc.where(p, key=key), (name, p, key)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1e5, "b": {"c": 1}}', '{"a": NaN}', '{"a": "x\u0085y"}',
+                                  '{"a": "\\ud83d\\ude00"}', '{"a": ' + "1" * 4100 + "}"])
+def test_json_that_yaml_reads_otherwise_has_no_positions_on_either_path(text):
+    careful = parse_document(text, "x.json")
+    assert careful.positions == {}
+    data = fast_document(text, "x.json").data
+    assert fast.positions_of(text, "x.json", data, {("a",), ("b", "c")}) == ({}, {})

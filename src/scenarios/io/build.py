@@ -45,7 +45,11 @@ class _Report:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.items: list[Diagnostic] = []
+        self._items: list[Diagnostic] = []
+        #: Diagnostics not yet given their positions: looked up together, at the end, so a
+        #: big file read the fast way is searched once for all of them (io/fast.py).
+        self._pending: list[tuple[str, tuple, str, str, bool]] = []
+        self._errors = 0
         #: Expressions already read, by their number or text: a big tree repeats a few
         #: values millions of times, and an Expression is immutable, so they are shared.
         self.expressions: dict[Any, Expression] = {}
@@ -57,15 +61,25 @@ class _Report:
         self._add("warning", path, code, message, key)
 
     def _add(self, severity, path, code, message, key):
-        line, col = self.doc.where(path, key=key)
-        # A variant's resolved document (io/variants.py) spans files: name the one that wrote it.
-        file_of = getattr(self.doc, "file_of", None)
-        filename = file_of(path, key=key) if file_of else self.doc.filename
-        self.items.append(Diagnostic(filename, line, col, severity, code, message))
+        self._pending.append((severity, path, code, message, key))
+        self._errors += severity == "error"
+
+    @property
+    def items(self) -> list[Diagnostic]:
+        """Every diagnostic so far, in the order reported, with its FILE:LINE:COL."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            spots = self.doc.where_all([(path, key) for _, path, _, _, key in pending])
+            # A variant's resolved document (io/variants.py) spans files: name the one that wrote it.
+            file_of = getattr(self.doc, "file_of", None)
+            for (severity, path, code, message, key), (line, col) in zip(pending, spots, strict=True):
+                filename = file_of(path, key=key) if file_of else self.doc.filename
+                self._items.append(Diagnostic(filename, line, col, severity, code, message))
+        return self._items
 
     @property
     def errors(self) -> int:
-        return sum(1 for d in self.items if d.severity == "error")
+        return self._errors
 
     @property
     def failed(self) -> bool:

@@ -54,6 +54,10 @@ class Document:
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
+    def where_all(self, requests: list[tuple[Path, bool]]) -> list[tuple[int, int]]:
+        """:meth:`where` of each ``(path, key)``, in order (a lazy document finds them together)."""
+        return [self.where(path, key=key) for path, key in requests]
+
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``path`` (or of its key), falling back to the parent."""
         table = self.key_positions if key else self.positions
