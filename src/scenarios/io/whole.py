@@ -83,15 +83,16 @@ def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
     index = {node_id: i for i, node_id in enumerate(nodes)}
     try:
         targets = [index[b.to] for node in nodes.values() for b in node.branches]
-    except KeyError:  # a branch to a node that could not be built: let the full check judge
-        return False
-    if root is not None and root in index and _listed_in_order(nodes, index[root], targets):
-        return True
-    children, start = [], 0
-    for node in nodes.values():
-        end = start + len(node.branches)
-        children.append(targets[start:end])
-        start = end
+    except KeyError:  # a branch to a node that could not be built: left out, as graph_of does
+        children = [[index[b.to] for b in node.branches if b.to in index] for node in nodes.values()]
+    else:
+        if root is not None and root in index and _listed_in_order(nodes, index[root], targets):
+            return True
+        children, start = [], 0
+        for node in nodes.values():
+            end = start + len(node.branches)
+            children.append(targets[start:end])
+            start = end
     if not _acyclic(len(children), children):
         return False
     if root is None:
