@@ -75,7 +75,7 @@ def tornado(names: Sequence[str], low: Floats, high: Floats, base: float, *,
             texts.append(ax.text(value, row, f"  {text}  ", va="center", ha="left" if right else "right",
                                  color=theme.text, fontsize=theme.font_size - 1, zorder=4))
     ax.axvline(base, color=theme.text, linewidth=1.0, zorder=3)
-    _finish_horizontal_bars(ax, theme, np.arange(len(order)), [_wrap(names[i], 36) for i in order],
+    _finish_horizontal_bars(ax, theme, np.arange(len(order)), [_wrap(names[i], 48) for i in order],
                             f"{metric_label} (base {_fmt(float(base))}); labels: variable value → metric",
                             title, texts)
     return ax
