@@ -1,7 +1,8 @@
 """A tree diagram for a slide (``draw --slide``): 13.33 x 7.5 in, no text under 9 pt.
 
-The drawing tries, from the whole tree down to its first level, each depth of collapse in
-both orientations (root on the left, root at the top), with shared nodes drawn once and
+The drawing tries, from the whole tree down to its first level, each depth of collapse
+(at each depth: nothing more, then the branches taken with probability below 0.05, then
+below 0.1, collapsed too) in both orientations (root on the left, root at the top), with shared nodes drawn once and
 drawn once per parent, and keeps the deepest picture whose text fits the slide at 9 pt
 or more; among those, the one drawn largest.  The first-level options and the
 highlighted path (by default the most likely path) are never collapsed
@@ -35,6 +36,9 @@ MAX_SLIDE_SCALE = 1.6
 _SLIDE_MARGIN = 9.0
 #: Label widths tried (points at 9 pt), root on the left and root at the top.
 _WRAPS = {False: (135.0, 170.0, 200.0, 228.0, 250.0), True: (100.0, 125.0, 150.0)}
+#: Collapsing the branches taken with probability below these is tried at every depth,
+#: before collapsing a whole level.
+_PRUNES = (0.05, 0.1)
 #: Unshared candidates are skipped when they draw this many times the shared slots.
 _UNSHARE_GROWTH = 2.5
 
@@ -64,16 +68,18 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
     full = tree_view(scenario, result, **{**options, "depth": None, "prune": None, "unshare": False})
     result = full.result  # evaluated once
     deepest = _levels(build_plan(full))
-    depths: list[int | None] = [fixed_depth] if explicit else [None, *range(deepest - 1, 0, -1)]
+    steps: list[tuple[int | None, float | None]] = [(fixed_depth, options.get("prune"))] if explicit else [
+        (None, None), *((None, p) for p in _PRUNES),
+        *((d, p) for d in range(deepest - 1, 0, -1) for p in (None, *_PRUNES))]
     best = None  # (scale, drawing, header): the largest drawing yet, if nothing fits
     chosen = None
-    for depth in depths:
+    for depth, prune in steps:
         fitting = []
         shared_slots = None
         for unshare in unshares:
             for top_down in orientations:
-                view = tree_view(scenario, result, **{**options, "depth": depth, "unshare": unshare,
-                                                      "top_down": top_down})
+                view = tree_view(scenario, result, **{**options, "depth": depth, "prune": prune,
+                                                      "unshare": unshare, "top_down": top_down})
                 plan = build_plan(view)
                 if not unshare:
                     shared_slots = len(plan)
@@ -87,14 +93,19 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
                 for wrap in _WRAPS[top_down]:  # wider labels: fewer lines, a lower tree
                     drawing = Drawing(view, plan, theme, dpi=dpi, wrap=wrap * theme.font_size / 9.0)
                     drawing.margin = _SLIDE_MARGIN
-                    drawing.content_width = width - 2 * _SLIDE_MARGIN
                     natural = drawing._frame(header, legend, footer, view.highlight_text)
-                    scale = min(width / natural["W"], height / natural["H"])
+                    scale = min(width / natural["W"], height / natural["H"], MAX_SLIDE_SCALE)
+                    for _ in range(2):  # header and footer as wide as the slide at that scale
+                        drawing.content_width = width / max(scale, 1.0) - 2 * _SLIDE_MARGIN
+                        natural = drawing._frame(header, legend, footer, view.highlight_text)
+                        scale = min(width / natural["W"], height / natural["H"], MAX_SLIDE_SCALE)
                     if best is None or scale > best[0]:
                         best = (scale, drawing, header)
                     if scale >= 1.0:
                         # Readable first: no lanes converging into a shared node, then the largest.
                         fitting.append((not plan.converge, scale, len(fitting), drawing, header))
+                    if natural["W"] > width:
+                        break  # wider labels only make it wider
         if fitting:
             _, scale, _, drawing, header = max(fitting, key=lambda c: (c[0], c[1], -c[2]))
             chosen = (scale, drawing, header)
