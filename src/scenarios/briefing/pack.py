@@ -186,7 +186,8 @@ class _Content:
             if self.belief.tags:
                 add("tags.png", charts.tag_chart(self.belief, theme=theme),
                     "Probability of ending in an outcome carrying each tag (tags can overlap).")
-            add("strategic.png", draw_tree(scenario, self.solved, highlight="strategic", theme=theme,
+            strategic = "strategic" if scenario.decisions else None  # nothing to highlight without
+            add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
                                            dpi=dpi, slide=True),
                 "The strategic solution: every actor chooses by backward induction; thick lines "
                 "are the choices at every decision, on the played path or not.")
