@@ -148,9 +148,11 @@ def register(add) -> None:
                    help="likely (most likely path), strategic (every strategic choice), historical, "
                         "or a path of node ids such as root,a,b")
     p.add_argument("--prune", metavar="P", type=_probability,
-                   help="collapse branches taken with probability below P into one 'n more' stub")
+                   help="collapse branches taken with probability below P into one 'n more' stub "
+                        "(never a first-level option or a branch of the highlighted path)")
     p.add_argument("--depth", metavar="D", type=_whole,
-                   help="draw at most D levels below the root; deeper branches collapse the same way")
+                   help="draw at most D levels below the root; deeper branches collapse the same way "
+                        "(never a first-level option or a branch of the highlighted path)")
     p.add_argument("--unshare", action="store_true",
                    help="repeat a shared node on every path reaching it (a strict tree)")
     p.add_argument("--top-down", action="store_true", help="root at the top instead of the left")
