@@ -84,7 +84,8 @@ def cmd_draw(args) -> int:
         ax = draw_tree(scenario, result, overrides=overrides, given=args.given, value=args.value,
                        highlight=args.highlight, prune=args.prune, depth=args.depth,
                        unshare=args.unshare, top_down=args.top_down, theme=args.theme,
-                       width=args.width, height=args.height, dpi=args.dpi, title=args.title)
+                       width=args.width, height=args.height, dpi=args.dpi, title=args.title,
+                       slide=args.slide)
         return [save_figure(ax.figure, args.output)]
 
     return _run(draw)
@@ -147,9 +148,11 @@ def register(add) -> None:
                    help="likely (most likely path), strategic (every strategic choice), historical, "
                         "or a path of node ids such as root,a,b")
     p.add_argument("--prune", metavar="P", type=_probability,
-                   help="collapse branches taken with probability below P into one 'n more' stub")
+                   help="collapse branches taken with probability below P into one 'n more' stub "
+                        "(never a first-level option or a branch of the highlighted path)")
     p.add_argument("--depth", metavar="D", type=_whole,
-                   help="draw at most D levels below the root; deeper branches collapse the same way")
+                   help="draw at most D levels below the root; deeper branches collapse the same way "
+                        "(never a first-level option or a branch of the highlighted path)")
     p.add_argument("--unshare", action="store_true",
                    help="repeat a shared node on every path reaching it (a strict tree)")
     p.add_argument("--top-down", action="store_true", help="root at the top instead of the left")
@@ -159,6 +162,9 @@ def register(add) -> None:
     p.add_argument("--height", metavar="IN", type=_positive,
                    help="figure height in inches (the drawing is scaled to fit)")
     p.add_argument("--title", help="title (default: the scenario's)")
+    p.add_argument("--slide", action="store_true",
+                   help="a 16:9 slide (13.33 x 7.5 in), no text under 9 pt: orientation and collapse "
+                        "chosen to fit; the most likely path highlighted unless --highlight")
 
     from ..briefing.charts import REGISTRY  # no matplotlib: the registry draws on demand
 
