@@ -121,7 +121,7 @@ def test_the_loader_and_the_engine_share_one_probability_tolerance():
 
 #: docs/architecture.md's layers: a part imports (when loaded) only from lower layers.
 LAYERS = {
-    "errors": 0, "kinds": 0, "formatting": 0, "lazy": 0, "expressions": 1, "model": 2, "engine": 3,
+    "errors": 0, "kinds": 0, "formatting": 0, "labels": 0, "lazy": 0, "expressions": 1, "model": 2, "engine": 3,
     "io": 4, "analysis": 4, "builder": 4, "walk": 5, "render": 5, "export": 6, "briefing": 6,
     "cli": 7, "__main__": 8,
 }
