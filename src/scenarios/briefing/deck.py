@@ -22,7 +22,6 @@ long lists continue on further slides.  The file is written atomically.
 
 from __future__ import annotations
 
-import io
 import os
 import warnings
 from collections.abc import Mapping
@@ -32,18 +31,25 @@ from typing import Any
 
 from ..errors import ScenarioError, ScenarioWarning
 from ..io.atomic import atomic_path
+from ..labels import parameter_label
 from ..model import DISCLAIMER
 from ..render.theme import Theme, get_theme
 from . import pack
+from .slidekit import (
+    _BODY_BOTTOM,
+    _BODY_TOP,
+    BODY_MIN,
+    BODY_SIZE,
+    HEIGHT_IN,
+    MARGIN_IN,
+    WIDTH_IN,
+    SlideKit,
+    need_pptx,
+    short,
+)
 
 __all__ = ["Deck", "write_deck", "BODY_MIN"]
 
-WIDTH_IN, HEIGHT_IN = 13.333, 7.5
-MARGIN_IN = 0.6
-TITLE_SIZE, BODY_SIZE, BODY_MIN = 28.0, 16.0, 12.0
-FONT = "Arial"
-LINE = 1.2  # line height relative to the font size (PowerPoint's single spacing is about 1.17)
-_BODY_TOP, _BODY_BOTTOM = 1.3, 7.05  # inches
 _CHART_ROWS = 15  # bars in one chart; more are summarised in the caption
 _TORNADO_ROWS = 12
 
@@ -60,14 +66,6 @@ class Deck:
         return {"pptx": str(self.path), "slides": list(self.slides), "notes": list(self.notes)}
 
 
-def _pptx():
-    try:
-        import pptx
-    except ImportError:
-        raise ScenarioError("error: --format pptx needs python-pptx: pip install 'scenarios[pptx]'") from None
-    return pptx
-
-
 def write_deck(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any] | None = None,
                theme: str | Theme = "light", metric: str | None = None, top: int = 5,
                dpi: float | None = None) -> Deck:
@@ -82,7 +80,7 @@ def write_deck(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any]
     >>> deck.slides[:3]
     ('Entry deterrence', 'Key numbers', 'The tree')
     """
-    _pptx()
+    need_pptx()
     out = Path(out)
     facts = _Facts(scenario, dict(overrides or {}) or None, get_theme(theme), metric, top)
     builder = _Builder(facts, dpi)
@@ -93,15 +91,12 @@ def write_deck(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any]
 
 # -- what the deck says -----------------------------------------------------------------------------
 
-class _Facts:
-    """The results the deck shows, computed as the briefing pack computes them."""
+class _Facts(pack._Content):
+    """The results the deck shows, computed as the briefing pack computes them (no figures).
 
-    # The pack's shared pieces read only .scenario and .solved: the same words in both.
-    route = pack._Content.route
-    narrative = pack._Content.narrative
-    visible_sources = pack._Content.visible_sources
-    what_happened = pack._Content.what_happened
-    source_text = staticmethod(pack._Content.source_text)
+    A :class:`~scenarios.briefing.pack._Content` for its shared pieces (routes, narratives,
+    sources, hindsight): the same words in the pack and the deck.
+    """
 
     def __init__(self, scenario, overrides, theme: Theme, metric, top: int):
         from ..analysis.metrics import parse_metric
@@ -128,13 +123,8 @@ class _Facts:
             self.timeline = timeline(scenario, overrides=overrides)
 
     def variable_label(self, variable) -> str:
-        """A tornado variable in words: the parameter's label, or the branch's."""
-        if variable.kind == "parameter":
-            return parameter_label(self.scenario, variable.name)
-        node_id, _, child = variable.name.partition(".")
-        node = self.scenario.nodes.get(node_id)
-        branch = next((b for b in node.branches if b.to == child), None) if node else None
-        return f"probability of {branch.label} at {node.label}" if branch else variable.name
+        """A tornado variable in words: the parameter's label, or the branch's (``NODE.CHILD``)."""
+        return parameter_label(self.scenario, variable.name)
 
     def choice_rows(self) -> list[list[str]]:
         s, z = self.scenario, self.solved
@@ -148,208 +138,11 @@ class _Facts:
 
 # -- building the slides ----------------------------------------------------------------------------
 
-class _Builder:
+class _Builder(SlideKit):
     def __init__(self, facts: _Facts, dpi: float | None):
-        from pptx import Presentation
-        from pptx.util import Inches
-
-        from ..render.measure import TextMetrics
-
+        super().__init__(facts.theme, dpi)
         self.f = facts
-        self.dpi = dpi
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = Inches(WIDTH_IN), Inches(HEIGHT_IN)
-        self.metrics = TextMetrics(dpi=300)  # DejaVu Sans: at least as wide as Arial or Liberation Sans
-        self.titles: list[str] = []
 
-    # primitives ---------------------------------------------------------------------------------
-    def color(self, hex_color: str):
-        from pptx.dml.color import RGBColor
-
-        return RGBColor.from_string(hex_color.lstrip("#")[:6].upper())
-
-    def slide(self, title: str | None):
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
-        fill = slide.background.fill
-        fill.solid()
-        fill.fore_color.rgb = self.color(self.f.theme.background)
-        self.titles.append(title or "")
-        if title:
-            self.text(slide, title, MARGIN_IN, 0.35, WIDTH_IN - 2 * MARGIN_IN, 0.85, TITLE_SIZE, bold=True)
-        return slide
-
-    def lines(self, text: str, width_in: float, size: float, bold: bool = False) -> list[str]:
-        """``text`` wrapped to the box's inner width (its insets taken off)."""
-        inner = (width_in - 0.2) * 72.0
-        return self.metrics.wrap(text, inner, size, "bold" if bold else "normal").split("\n")
-
-    def height(self, text: str, width_in: float, size: float, bold: bool = False) -> float:
-        """Height in inches of ``text`` in a box ``width_in`` wide (insets included)."""
-        return len(self.lines(text, width_in, size, bold)) * size * LINE / 72.0 + 0.1
-
-    def text(self, slide, text, x, y, w, h, size, *, bold=False, muted=False, italic=False, space=0.0):
-        """A wrapped text box; ``text`` may be a list of paragraphs."""
-        from pptx.enum.text import MSO_AUTO_SIZE
-        from pptx.util import Inches, Pt
-
-        box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
-        frame = box.text_frame
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.margin_left = frame.margin_right = Inches(0.1)
-        frame.margin_top = frame.margin_bottom = Inches(0.05)
-        for i, para in enumerate([text] if isinstance(text, str) else text):
-            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            p.line_spacing = LINE * 0.98
-            if i and space:
-                p.space_before = Pt(space)
-            run = p.add_run()
-            run.text = para
-            font = run.font
-            font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
-            font.color.rgb = self.color(self.f.theme.muted if muted else self.f.theme.text)
-        return box
-
-    def fit_size(self, text: str, w: float, h: float, largest: float = 20.0) -> float | None:
-        """The largest size from ``largest`` down to 12 pt at which ``text`` fits ``w`` x ``h``."""
-        size = largest
-        while size >= BODY_MIN:
-            if self.height(text, w, size) <= h:
-                return size
-            size -= 1.0
-        return None
-
-    def flow(self, title: str, blocks: list[tuple[str, float, bool]], top: float = _BODY_TOP) -> None:
-        """Paragraphs ``(text, size, bold)`` on as many slides as they need (``title (continued)``)."""
-        w = WIDTH_IN - 2 * MARGIN_IN
-        slide, y, first = self.slide(title), top, True
-        for text, size, bold in blocks:
-            lines = self.lines(text, w, size, bold)
-            while lines:
-                room = int(((_BODY_BOTTOM - y) - 0.1) * 72.0 / (size * LINE))
-                if room <= 0 or (room < min(len(lines), 3) and y > top):  # no orphan lines at the foot
-                    slide, y, first = self.slide(f"{title} (continued)"), _BODY_TOP, False
-                    continue
-                part, lines = lines[:room], lines[room:]
-                h = len(part) * size * LINE / 72.0 + 0.1
-                self.text(slide, " ".join(part), MARGIN_IN, y, w, h, size, bold=bold)
-                y += h + 0.08
-        del first
-
-    def table(self, title: str, headers: list[str], rows: list[list[str]], widths: list[float],
-              size: float = 14.0, intro: str | None = None) -> None:
-        """A native table on as many slides as its rows need, the header row on each."""
-        from pptx.util import Inches, Pt
-
-        w = WIDTH_IN - 2 * MARGIN_IN
-        col_in = [w * f / sum(widths) for f in widths]
-
-        def row_height(cells, bold=False):
-            return max(len(self.lines(str(c), cw, size, bold)) for c, cw in zip(cells, col_in, strict=True)
-                       ) * size * LINE / 72.0 + 0.12
-
-        pending = list(rows)
-        page = 0
-        while pending or page == 0:
-            slide = self.slide(title if page == 0 else f"{title} (continued)")
-            y = _BODY_TOP
-            if intro and page == 0:
-                h = self.height(intro, w, BODY_MIN + 2)
-                self.text(slide, intro, MARGIN_IN, y, w, h, BODY_MIN + 2, muted=True)
-                y += h + 0.05
-            used = row_height(headers, True)
-            chunk: list[list[str]] = []
-            while pending and (y + used + row_height(pending[0]) <= _BODY_BOTTOM or not chunk):
-                used += row_height(pending[0])
-                chunk.append(pending.pop(0))
-            shape = slide.shapes.add_table(len(chunk) + 1, len(headers), Inches(MARGIN_IN), Inches(y),
-                                           Inches(w), Inches(used))
-            table = shape.table
-            for j, cw in enumerate(col_in):
-                table.columns[j].width = Inches(cw)
-            for i, cells in enumerate([headers, *chunk]):
-                table.rows[i].height = Inches(row_height(cells, i == 0))
-                for j, value in enumerate(cells):
-                    cell = table.cell(i, j)
-                    cell.margin_left = cell.margin_right = Inches(0.1)
-                    cell.margin_top = cell.margin_bottom = Inches(0.04)
-                    frame = cell.text_frame
-                    frame.word_wrap = True
-                    frame.text = str(value)
-                    for p in frame.paragraphs:
-                        p.line_spacing = LINE * 0.98
-                        for run in p.runs:
-                            run.font.name, run.font.size, run.font.bold = FONT, Pt(size), i == 0
-            page += 1
-
-    def picture(self, title: str, ax, caption: str) -> None:
-        """A figure drawn at 16:9 over the whole slide; the caption in the slide's notes."""
-        import matplotlib.pyplot as plt
-        from pptx.util import Inches
-
-        buffer = io.BytesIO()
-        ax.figure.savefig(buffer, format="png", dpi=self.dpi or 150, facecolor=ax.figure.get_facecolor())
-        plt.close(ax.figure)
-        slide = self.slide(None)
-        self.titles[-1] = title
-        slide.shapes.add_picture(buffer, 0, 0, Inches(WIDTH_IN), Inches(HEIGHT_IN))
-        slide.notes_slide.notes_text_frame.text = caption
-
-    def chart(self, slide, kind, categories, series, *, y: float, h: float, number_format: str,
-              legend: bool = False, axis_title: str | None = None):
-        """A native chart: ``series`` is ``[(name, values)]``."""
-        from pptx.chart.data import CategoryChartData
-        from pptx.enum.chart import XL_LEGEND_POSITION
-        from pptx.util import Inches, Pt
-
-        data = CategoryChartData(number_format=number_format)
-        data.categories = categories
-        for name, values in series:
-            data.add_series(name, [float(v) for v in values])
-        frame = slide.shapes.add_chart(kind, Inches(MARGIN_IN), Inches(y), Inches(WIDTH_IN - 2 * MARGIN_IN),
-                                       Inches(h), data)
-        chart = frame.chart
-        chart.font.size, chart.font.name = Pt(BODY_MIN + 1), FONT
-        chart.font.color.rgb = self.color(self.f.theme.text)
-        chart.has_legend = legend
-        if legend:
-            chart.legend.position = XL_LEGEND_POSITION.TOP
-            chart.legend.include_in_layout = False
-        if axis_title:
-            axis = chart.value_axis
-            axis.has_title = True
-            axis.axis_title.text_frame.text = axis_title
-            for p in axis.axis_title.text_frame.paragraphs:
-                for run in p.runs:
-                    run.font.size, run.font.bold = Pt(BODY_MIN + 1), False
-        chart.value_axis.tick_labels.number_format = number_format
-        chart.value_axis.tick_labels.number_format_is_linked = False
-        chart.value_axis.has_major_gridlines = True
-        chart.value_axis.major_gridlines.format.line.color.rgb = self.color(self.f.theme.grid)
-        return chart
-
-    def bars(self, title: str, categories: list[str], values: list[float], caption: str) -> None:
-        """A horizontal bar chart of probabilities, largest at the top, with data labels."""
-        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-
-        slide = self.slide(title)
-        w = WIDTH_IN - 2 * MARGIN_IN
-        ch = self.height(caption, w, BODY_MIN + 2)
-        chart = self.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [_short(c) for c in categories],
-                           [("probability", values)], y=_BODY_TOP, h=_BODY_BOTTOM - _BODY_TOP - ch - 0.05,
-                           number_format="0.0%")
-        chart.category_axis.reverse_order = True  # the first (most likely) at the top
-        plot = chart.plots[0]
-        plot.gap_width = 40
-        plot.vary_by_categories = False
-        plot.series[0].format.fill.solid()
-        plot.series[0].format.fill.fore_color.rgb = self.color(self.f.theme.palette[0])
-        plot.has_data_labels = True
-        plot.data_labels.number_format, plot.data_labels.number_format_is_linked = "0.0%", False
-        plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        self.text(slide, caption, MARGIN_IN, _BODY_BOTTOM - ch, w, ch, BODY_MIN + 2, muted=True)
-
-    # the slides ---------------------------------------------------------------------------------
     def build(self):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
@@ -383,7 +176,7 @@ class _Builder:
         mh = self.height(meta_text, w, BODY_MIN + 2)
         self.text(slide, meta_text, MARGIN_IN, y, w, mh, BODY_MIN + 2, muted=True)
         y += mh + 0.15
-        dh = self.height(DISCLAIMER, w, BODY_MIN + 2, True)
+        dh = self.height(DISCLAIMER, w, BODY_MIN + 2, True) + 0.1  # room inside the frame
         box = self.text(slide, DISCLAIMER, MARGIN_IN, HEIGHT_IN - 0.45 - dh, w, dh, BODY_MIN + 2, bold=True)
         box.line.color.rgb = self.color(self.f.theme.highlight)
         room = HEIGHT_IN - 0.45 - dh - 0.15 - y
@@ -403,27 +196,20 @@ class _Builder:
             o = b.outcomes[0]
             lines.append(f"Most likely outcome: {o.label} (p = {pack._p(o.probability)}).")
         if b.paths:
-            p = b.paths[0]
-            route = " → ".join(self.f.route(p))
-            lines.append(f"Most likely path: {route}, ending in {s.nodes[p.nodes[-1]].label} "
-                         f"(p = {pack._p(p.probability)}).")
+            lines.append(f"Most likely path: {self.f.path_sentence(b.paths[0])}.")
         if z.paths:
             lines.append("Under the strategic solution the played path ends in "
                          f"{s.nodes[z.played_path()[-1]].label}.")
-        intro = "\n".join(lines)
-        self.table("Key numbers", ["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
-                   [[s.actors[a].name, pack._num(b.expected_payoffs[a]), pack._num(z.expected_payoffs[a])]
-                    for a in s.actors], [0.4, 0.3, 0.3], size=16.0, intro=None)
-        slide = self.prs.slides[len(self.prs.slides) - 1]
+        slide, y = self.table("Key numbers", ["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
+                              [[s.actors[a].name, pack._num(b.expected_payoffs[a]), pack._num(z.expected_payoffs[a])]
+                               for a in s.actors], [0.4, 0.3, 0.3], size=16.0)
         w = WIDTH_IN - 2 * MARGIN_IN
-        rows_h = (len(s.actors) + 1) * (16.0 * LINE / 72.0 + 0.12) + 0.3
-        texts = intro.split("\n")
-        y = _BODY_TOP + rows_h
-        for t in texts:
-            h = self.height(t, w, 18.0)
-            if y + h > _BODY_BOTTOM:
-                break
-            self.text(slide, t, MARGIN_IN, y, w, h, 18.0)
+        y += 0.3
+        for line in lines:
+            h = self.height(line, w, 18.0)
+            if y + h > _BODY_BOTTOM:  # a scenario with many actors: the table takes the slide
+                slide, y = self.slide("Key numbers (continued)"), _BODY_TOP
+            self.text(slide, line, MARGIN_IN, y, w, h, 18.0)
             y += h + 0.1
 
     def slide_tree(self, result, highlight: str):
@@ -432,8 +218,8 @@ class _Builder:
 
         f = self.f
         for depth in (None, 6, 5, 4, 3, 2, 1):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ScenarioWarning)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ScenarioWarning)
                 try:
                     ax = draw_tree(f.scenario, result, highlight=highlight, theme=f.theme, width=WIDTH_IN,
                                    height=HEIGHT_IN, dpi=self.dpi, depth=depth)
@@ -513,9 +299,9 @@ class _Builder:
         if len(t.bars) > len(bars):
             caption += f" {len(t.bars) - len(bars)} parameters with smaller swings are not shown."
         ch = self.height(caption, w, BODY_MIN + 2)
-        categories = [f"{self.f.variable_label(bar.variable)} ({pack._num(bar.variable.low)} to "
+        categories = [f"{short(self.f.variable_label(bar.variable), 56)} ({pack._num(bar.variable.low)} to "
                       f"{pack._num(bar.variable.high)})" for bar in bars]
-        chart = self.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [_short(c, 70) for c in categories],
+        chart = self.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, categories,
                            [("at the low value", [bar.metric_low - t.base_metric for bar in bars]),
                             ("at the high value", [bar.metric_high - t.base_metric for bar in bars])],
                            y=_BODY_TOP, h=_BODY_BOTTOM - _BODY_TOP - ch - 0.05, number_format="+0.0#;-0.0#;0",
@@ -551,9 +337,9 @@ class _Builder:
         rows = []
         for r in tl.rows[1:]:
             given = self.f.scenario.nodes[r.given].label if r.given else ""
-            rows.append([r.date, " ".join(r.observed), given] + [pack._p(r.tags[t]) for t in tags[:3]])
-        self.table("The evidence, date by date", ["date", "observed", "the picture then starts at"]
-                   + [f"P({t})" for t in tags[:3]], rows, [1.3, 6.0, 2.2] + [1.0] * len(tags[:3]), size=12.0)
+            rows.append([r.date, " ".join(r.observed), given])
+        self.table("The evidence, date by date", ["date", "observed", "where the story stands (given)"],
+                   rows, [1.3, 7.0, 2.8], size=13.0)
 
     def source_slides(self) -> None:
         f = self.f
@@ -567,23 +353,10 @@ class _Builder:
             hblocks += [(f"{step.date or 'undated'}: {pack._sentence(step.label)}"
                          + (f" {step.text}" if step.text else "") + (f" → {step.branch}" if step.branch else ""),
                          13.0, False) for step in steps]
+            if later:
+                hblocks.append(("Sources dated after the scenario's as-of date", 14.0, True))
             hblocks += [("• " + f.source_text(src), 13.0, False) for src in later]
             self.flow("What actually happened", hblocks)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """A chart category: on one line, at most ``limit`` characters (the table has the full text)."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def parameter_label(scenario, name: str) -> str:  # TODO: scenarios.labels.parameter_label (helper slides)
-    parameter = scenario.parameters.get(name)
-    text = " ".join((parameter.description or "").split()) if parameter is not None else ""
-    if not text:
-        return name
-    first = text.split(". ")[0].rstrip(".")
-    return first if len(first) <= 80 else first[:79].rstrip() + "…"
 
 
 _TREE_MIN_PT = 9.0  # the issue's floor for text on a slide

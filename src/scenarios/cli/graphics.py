@@ -137,13 +137,13 @@ def cmd_report(args) -> int:
 
     fmt = _report_format(args)  # before any work
     if fmt == "pptx":
-        from ..briefing.deck import _pptx
+        from ..briefing.slidekit import need_pptx
 
-        _pptx()  # python-pptx missing: one line, before any work
+        need_pptx()  # python-pptx missing: one line, before any work
     scenario = load_scenario(args)
 
     if fmt == "pptx":
-        def draw():
+        def draw_deck():
             from ..briefing.deck import write_deck
 
             deck = write_deck(scenario, args.output, overrides=overrides_of(args), theme=args.theme,
@@ -152,7 +152,7 @@ def cmd_report(args) -> int:
                 print(f"note: {note}", file=sys.stderr)
             return [deck.path]
 
-        return _run(draw)
+        return _run(draw_deck)
 
     def draw():
         from ..briefing.pack import write_report
