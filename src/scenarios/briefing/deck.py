@@ -69,7 +69,7 @@ class Deck:
 def write_deck(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any] | None = None,
                theme: str | Theme = "light", metric: str | None = None, top: int = 5,
                dpi: float | None = None) -> Deck:
-    """Write the briefing deck for ``scenario`` to ``out`` (a ``.pptx`` file).
+    """Write the briefing deck for ``scenario`` to ``out`` (``.pptx`` is added when missing).
 
     The options are those of :func:`~scenarios.briefing.pack.write_report`.
 
@@ -82,9 +82,11 @@ def write_deck(scenario, out: str | os.PathLike, *, overrides: Mapping[str, Any]
     """
     need_pptx()
     out = Path(out)
-    facts = _Facts(scenario, dict(overrides or {}) or None, get_theme(theme), metric, top)
-    builder = _Builder(facts, dpi)
-    with atomic_path(out) as tmp:
+    if out.suffix.lower() != ".pptx":
+        out = out.with_name(out.name + ".pptx")
+    with atomic_path(out) as tmp:  # a target that cannot be written fails before any work
+        facts = _Facts(scenario, dict(overrides or {}) or None, get_theme(theme), metric, top)
+        builder = _Builder(facts, dpi)
         builder.build().save(str(tmp))
     return Deck(out, tuple(builder.titles), tuple(facts.notes))
 
