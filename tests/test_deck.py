@@ -130,11 +130,11 @@ def test_tornado_chart_holds_each_parameter_moved_alone(donbas_deck):
     by_label = {}
     for name, p in s.parameters.items():
         if p.low is not None and p.high is not None:
-            label = f"{short(parameter_label(s, name), 56)} ("
+            label = f"{parameter_label(s, name, 48)} ("
             by_label[label] = (reference(DONBAS, {name: p.low}).belief().expected[actor] - base,
                                reference(DONBAS, {name: p.high}).belief().expected[actor] - base, p)
     categories = list(chart.plots[0].categories)
-    assert len(categories) == min(12, len(by_label))
+    assert len(categories) == min(8, len(by_label))
     swings = []
     for category, lo, hi in zip(categories, low.values, high.values, strict=True):
         key = category[:category.index(" (") + 2]

@@ -45,13 +45,12 @@ from .slidekit import (
     WIDTH_IN,
     SlideKit,
     need_pptx,
-    short,
 )
 
 __all__ = ["Deck", "write_deck", "BODY_MIN"]
 
 _CHART_ROWS = 15  # bars in one chart; more are summarised in the caption
-_TORNADO_ROWS = 12
+_TORNADO_ROWS = 8  # two lines of 13 pt per bar
 
 
 @dataclass(frozen=True)
@@ -124,9 +123,9 @@ class _Facts(pack._Content):
 
             self.timeline = timeline(scenario, overrides=overrides)
 
-    def variable_label(self, variable) -> str:
+    def variable_label(self, variable, max_chars: int | None = None) -> str:
         """A tornado variable in words: the parameter's label, or the branch's (``NODE.CHILD``)."""
-        return parameter_label(self.scenario, variable.name)
+        return parameter_label(self.scenario, variable.name, max_chars)
 
     def choice_rows(self) -> list[list[str]]:
         s, z = self.scenario, self.solved
@@ -288,7 +287,7 @@ class _Builder(SlideKit):
                    self.f.choice_rows(), [0.32, 0.15, 0.33, 0.09, 0.11], size=13.0, intro=intro)
 
     def tornado_slide(self) -> None:
-        from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 
         t = self.f.tornado
         if t is None:
@@ -301,7 +300,7 @@ class _Builder(SlideKit):
         if len(t.bars) > len(bars):
             caption += f" {len(t.bars) - len(bars)} parameters with smaller swings are not shown."
         ch = self.height(caption, w, BODY_MIN + 2)
-        categories = [f"{short(self.f.variable_label(bar.variable), 56)} ({pack._num(bar.variable.low)} to "
+        categories = [f"{self.f.variable_label(bar.variable, 48)} ({pack._num(bar.variable.low)} to "
                       f"{pack._num(bar.variable.high)})" for bar in bars]
         chart = self.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, categories,
                            [("at the low value", [bar.metric_low - t.base_metric for bar in bars]),
@@ -310,6 +309,8 @@ class _Builder(SlideKit):
                            legend=True, axis_title=f"change in the {t.metric_label}")
         chart.category_axis.reverse_order = True
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+        chart.legend.position = XL_LEGEND_POSITION.RIGHT
+        self.label_every_bar(chart, 0.42, right=0.80)
         plot = chart.plots[0]
         plot.gap_width, plot.overlap = 40, 100
         for series, color in zip(plot.series, (self.f.theme.palette[0], self.f.theme.palette[1]), strict=True):

@@ -250,6 +250,8 @@ class SlideKit:
                            [("probability", values)], y=_BODY_TOP, h=_BODY_BOTTOM - _BODY_TOP - ch - 0.05,
                            number_format="0.0%")
         chart.category_axis.reverse_order = True  # the first (most likely) at the top
+        chart.value_axis.minimum_scale = 0.0  # a probability bar starts at 0
+        self.label_every_bar(chart, 0.36)
         plot = chart.plots[0]
         plot.gap_width = 40
         plot.vary_by_categories = False
@@ -259,6 +261,34 @@ class SlideKit:
         plot.data_labels.number_format, plot.data_labels.number_format_is_linked = "0.0%", False
         plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
         self.text(slide, caption, MARGIN_IN, _BODY_BOTTOM - ch, w, ch, BODY_MIN + 2, muted=True)
+
+    @staticmethod
+    def label_every_bar(chart, share: float, right: float = 0.93) -> None:
+        """Every category labelled (none skipped when the labels are long) and ``share`` of
+        the chart's width kept for the labels (the plot area placed by hand, up to ``right``)."""
+        from pptx.oxml import parse_xml
+        from pptx.oxml.ns import qn
+
+        axis = chart.category_axis._element
+        for old in axis.findall(qn("c:tickLblSkip")):
+            axis.remove(old)
+        skip = parse_xml('<c:tickLblSkip xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" val="1"/>')
+        after = axis.find(qn("c:lblOffset"))
+        if after is None:
+            after = axis.find(qn("c:lblAlgn"))
+        if after is not None:
+            after.addnext(skip)
+        else:
+            axis.append(skip)
+        plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+        for old in plot_area.findall(qn("c:layout")):
+            plot_area.remove(old)
+        layout = parse_xml(
+            '<c:layout xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:manualLayout>'
+            '<c:layoutTarget val="inner"/><c:xMode val="edge"/><c:yMode val="edge"/>'
+            f'<c:x val="{share:.3f}"/><c:y val="0.10"/><c:w val="{right - share:.3f}"/><c:h val="0.76"/>'
+            '</c:manualLayout></c:layout>')
+        plot_area.insert(0, layout)
 
     # the slides ---------------------------------------------------------------------------------
 
