@@ -302,34 +302,44 @@ class TestPlanCollapse:
         return {"r": [0.7, 0.2, 0.1], "a": [0.63, 0.07]}
 
     def test_prune_collapses_into_one_stub_per_parent(self):
+        # The root's branches are first-level options: never collapsed (c: .1 stays).
         plan = lay.plan(self.graph, "r", flow=self.flows(), prune=0.15)
         rows = plan.rows()
         stubs = [s for s, k in enumerate(plan.kind.tolist()) if k == lay.STUB]
-        assert [rows[s][2] for s in stubs] == [2, 1]  # under a (a2: .07) and under r (c: .1)
-        assert [plan.collapsed[s] for s in stubs] == [(1,), (2,)]
-        assert [plan.weight[s] for s in stubs] == pytest.approx([0.07, 0.1])
-        assert plan.children[0][-1] == stubs[1]  # the stub comes after the kept branches
+        assert [rows[s][2] for s in stubs] == [2]  # under a (a2: .07)
+        assert [plan.collapsed[s] for s in stubs] == [(1,)]
+        assert [plan.weight[s] for s in stubs] == pytest.approx([0.07])
+        assert plan.children[1][-1] == stubs[0]  # the stub comes after the kept branches
+        assert {r[1] for r in rows if r[0] == "node"} == {"r", "a", "a1", "b", "c"}
+
+    def test_kept_branches_are_never_collapsed(self):
+        # a -> a2 is branch 4 of the graph (r has 3, then a's first): a highlighted path's.
+        plan = lay.plan(self.graph, "r", flow=self.flows(), prune=0.15, keep={4})
+        assert {r[1] for r in plan.rows() if r[0] == "node"} == {"r", "a", "a1", "a2", "b", "c"}
+        plan = lay.plan(self.graph, "r", depth=0, keep={4})
+        assert {r[1] for r in plan.rows() if r[0] == "node"} == {"r", "a", "a2", "b", "c"}
 
     def test_prune_unshared_uses_path_probabilities(self):
         plan = lay.plan(self.graph, "r", unshare=True, probability=self.p, prune=0.15)
         ids = [r[1] for r in plan.rows() if r[0] == "node"]
-        assert ids == ["r", "a", "a1", "b"]
-        assert sorted(plan.weight[plan.kind == lay.STUB].tolist()) == pytest.approx([0.07, 0.1])
+        assert ids == ["r", "a", "a1", "b", "c"]
+        assert sorted(plan.weight[plan.kind == lay.STUB].tolist()) == pytest.approx([0.07])
 
     def test_given_makes_path_probabilities_conditional(self):
         # Given the path passes a (P = .7): a1 has .63 / .7 = .9, a2 .1; b and c are 0.
         plan = lay.plan(self.graph, "r", unshare=True, probability=self.p, given="a",
                         to_given={"r": 0.7, "a": 1.0}, prune=0.05)
         weights = {r[1]: w for r, w in zip(plan.rows(), plan.weight.tolist(), strict=False) if r[0] == "node"}
-        assert weights == pytest.approx({"r": 1.0, "a": 1.0, "a1": 0.9, "a2": 0.1})
+        assert weights == pytest.approx({"r": 1.0, "a": 1.0, "a1": 0.9, "a2": 0.1, "b": 0.0, "c": 0.0})
 
     @given(dags(), st.integers(0, 4))
     def test_depth_keeps_the_first_d_levels(self, graph, d):
         p = lay.plan(graph, "n0", depth=d)
         depth = longest_depth(graph, "n0")
         drawn = {r[1] for r in p.rows() if r[0] == "node"}
-        assert drawn == {v for v, k in depth.items() if k <= d}
-        assert int(p.level.max()) <= d + 1  # + 1: the stubs, one level below their parent
+        # The first-level options are always drawn, however deep their longest path.
+        assert drawn == {v for v, k in depth.items() if k <= d} | {"n0", *graph["n0"]}
+        assert int(p.level.max()) <= max(d, 1) + 1  # + 1: the stubs, one level below their parent
         collapsed = sum(len(c) for c in p.collapsed.values())
         kept = sum(1 for ok in p.labelled.tolist() if ok)
         assert kept + collapsed == sum(len(graph[v]) for v in drawn)

@@ -179,15 +179,17 @@ class _Content:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
-            add("tree.png", draw_tree(scenario, self.belief, highlight="likely", theme=theme, dpi=dpi),
+            add("tree.png", draw_tree(scenario, self.belief, highlight="likely", theme=theme, dpi=dpi,
+                                      slide=True),
                 "The scenario as a decision tree; the thick line is the most likely path.")
             add("outcomes.png", charts.outcome_chart(self.belief, theme=theme),
                 "Probability of each outcome (belief mode), coloured by its first tag.")
             if self.belief.tags:
                 add("tags.png", charts.tag_chart(self.belief, theme=theme),
                     "Probability of ending in an outcome carrying each tag (tags can overlap).")
-            add("strategic.png", draw_tree(scenario, self.solved, highlight="strategic", theme=theme,
-                                           dpi=dpi),
+            strategic = "strategic" if scenario.decisions else None  # nothing to highlight without
+            add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
+                                           dpi=dpi, slide=True),
                 "The strategic solution: every actor chooses by backward induction; thick lines "
                 "are the choices at every decision, on the played path or not.")
         from ..analysis.metrics import parse_metric

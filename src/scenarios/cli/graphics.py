@@ -84,7 +84,8 @@ def cmd_draw(args) -> int:
         ax = draw_tree(scenario, result, overrides=overrides, given=args.given, value=args.value,
                        highlight=args.highlight, prune=args.prune, depth=args.depth,
                        unshare=args.unshare, top_down=args.top_down, theme=args.theme,
-                       width=args.width, height=args.height, dpi=args.dpi, title=args.title)
+                       width=args.width, height=args.height, dpi=args.dpi, title=args.title,
+                       slide=args.slide)
         return [save_figure(ax.figure, args.output)]
 
     return _run(draw)
@@ -190,6 +191,9 @@ def register(add) -> None:
     p.add_argument("--height", metavar="IN", type=_positive,
                    help="figure height in inches (the drawing is scaled to fit)")
     p.add_argument("--title", help="title (default: the scenario's)")
+    p.add_argument("--slide", action="store_true",
+                   help="a 16:9 slide (13.33 x 7.5 in), no text under 9 pt: orientation and collapse "
+                        "chosen to fit; the most likely path highlighted unless --highlight")
 
     from ..briefing.charts import REGISTRY  # no matplotlib: the registry draws on demand
 

@@ -205,7 +205,7 @@ class _Records:
 def plan(graph: Graph | Mapping[str, Sequence[str]], root: str | int, *, unshare: bool = False,
          probability: np.ndarray | Mapping | None = None, flow: np.ndarray | Mapping | None = None,
          given: str | int | None = None, to_given: np.ndarray | Mapping | None = None,
-         prune: float | None = None, depth: int | None = None,
+         prune: float | None = None, depth: int | None = None, keep: Sequence[int] | set[int] = (),
          max_slots: int = MAX_SLOTS) -> Plan:
     """The tree to draw for ``graph``.
 
@@ -234,6 +234,10 @@ def plan(graph: Graph | Mapping[str, Sequence[str]], root: str | int, *, unshare
         Draw at most ``depth`` levels below the root: collapse the branches into nodes
         whose level (their longest path from the root; the path length when unshared)
         is greater.
+    keep : edge positions, optional
+        Branches that ``prune`` and ``depth`` never collapse (a highlighted path's), as
+        positions in ``graph.child``.  The root's branches (the first-level options) are
+        never collapsed either.
     max_slots : int
         Raise :class:`TooLargeError` beyond this many slots.
 
@@ -280,14 +284,19 @@ def plan(graph: Graph | Mapping[str, Sequence[str]], root: str | int, *, unshare
             raise ValueError("prune with unshare needs the branch probabilities")
         if given is not None and to_given is None:
             raise ValueError("given needs to_given")
-        return _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_slots)
+        return _plan_unshared(graph, root, probability, given, to_given, prune, depth, keep, max_slots)
     if prune is not None and flow is None:
         raise ValueError("prune needs the branch flows")
     if prune is None and depth is None:
         fast = _plan_tree(graph, root, max_slots)
         if fast is not None:
             return fast
-    return _plan_shared(graph, root, flow, prune, depth, max_slots)
+    return _plan_shared(graph, root, flow, prune, depth, keep, max_slots)
+
+
+def _always(graph: Graph, root: int, keep) -> frozenset[int]:
+    """Edges never collapsed: ``keep`` and the root's branches."""
+    return frozenset(keep) | frozenset(range(int(graph.start[root]), int(graph.start[root + 1])))
 
 
 def _plan_tree(graph: Graph, root: int, max_slots: int) -> Plan | None:
@@ -330,7 +339,8 @@ def _plan_tree(graph: Graph, root: int, max_slots: int) -> Plan | None:
                 np.full(m, np.nan))
 
 
-def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_slots) -> Plan:
+def _plan_unshared(graph, root, probability, given, to_given, prune, depth, keep, max_slots) -> Plan:
+    always = _always(graph, root, keep)
     start = graph.start.tolist()
     kids = graph.child.tolist()
     prob_of = probability.tolist() if probability is not None else None
@@ -374,7 +384,8 @@ def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_
             cprob = prob * prob_of[a + i] if prob_of is not None else 1.0
             cpassed = passed or child == given
             cweight = conditional(cprob, cpassed, child)
-            if (depth is not None and level + 1 > depth) or (prune is not None and cweight < prune):
+            if a + i not in always and ((depth is not None and level + 1 > depth)
+                                        or (prune is not None and cweight < prune)):
                 stubbed.append(i)
                 stub_weight += cweight
             else:
@@ -385,7 +396,8 @@ def _plan_unshared(graph, root, probability, given, to_given, prune, depth, max_
     return out.finish()
 
 
-def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
+def _plan_shared(graph, root, flow, prune, depth, keep, max_slots) -> Plan:
+    always = _always(graph, root, keep)
     n = graph.n
     start = graph.start.tolist()
     kids_all = graph.child.tolist()
@@ -397,8 +409,9 @@ def _plan_shared(graph, root, flow, prune, depth, max_slots) -> Plan:
         """Indices of u's branches that are drawn."""
         a, b = start[u], start[u + 1]
         return [i for i in range(b - a)
-                if (dist is None or dist[kids_all[a + i]] <= depth)
-                and (prune is None or (flows is not None and flows[a + i] >= prune))]
+                if a + i in always or (
+                    (dist is None or dist[kids_all[a + i]] <= depth)
+                    and (prune is None or (flows is not None and flows[a + i] >= prune)))]
 
     # Depth-first preorder over kept branches (branch order): which nodes are drawn, and
     # the order that breaks ties between equally deep parents of a shared node.

@@ -1,4 +1,4 @@
-"""Letter-size text pages for PDF documents (headings, wrapped paragraphs, tables,
+"""16:9 landscape text pages for PDF documents (headings, wrapped paragraphs, tables,
 paginated), and writing a list of figures as one PDF.  Drawing only: what the pages say
 is decided by the caller (the briefing pack, :mod:`scenarios.briefing`).
 
@@ -13,23 +13,30 @@ from .theme import Theme
 
 __all__ = ["TextPages", "write_pdf", "PAGE", "BODY", "SMALL"]
 
-PAGE = (8.5, 11.0)  # text pages, inches
+PAGE = (13.33, 7.5)  # every page, inches: a 16:9 slide, landscape
 _MARGIN = 54.0  # points
 BODY = 10.0
 SMALL = 8.5
 
 
 def write_pdf(path: Path, figures, *, title: str, creator: str) -> None:
-    """Write ``figures`` to ``path`` as one PDF, a page each (each page its figure's size)."""
+    """Write ``figures`` to ``path`` as one PDF, a page each, every page :data:`PAGE` (a chart
+    drawn at another size is laid out again at that size; a tree should be drawn for a slide),
+    text as text in embedded TrueType fonts."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    with PdfPages(path, metadata={"Title": title, "Creator": creator, "CreationDate": None}) as pdf:
+    from .save import vector_text
+
+    with vector_text(), PdfPages(path, metadata={"Title": title, "Creator": creator,
+                                                 "CreationDate": None}) as pdf:
         for fig in figures:
+            if fig.get_layout_engine() is not None:
+                fig.set_size_inches(*PAGE)
             pdf.savefig(fig, facecolor=fig.get_facecolor())
 
 
 class TextPages:
-    """Letter-size text pages: headings, wrapped paragraphs and tables, paginated."""
+    """16:9 landscape text pages: headings, wrapped paragraphs and tables, paginated."""
 
     def __init__(self, theme: Theme, dpi: float = 150.0):
         from .measure import TextMetrics

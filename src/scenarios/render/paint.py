@@ -49,7 +49,8 @@ _MARGIN = 18.0  # figure margin
 class Drawing:
     """Measures, lays out and draws one tree; knows the scale it is drawn at."""
 
-    def __init__(self, view: TreeView, plan: lay.Plan, theme: Theme, *, dpi: float | None):
+    def __init__(self, view: TreeView, plan: lay.Plan, theme: Theme, *, dpi: float | None,
+                 wrap: float | None = None):
         self.view = view
         self.scenario = view.scenario
         self.plan = plan
@@ -58,7 +59,10 @@ class Drawing:
         self.auto_dpi = dpi is None
         self.dpi = DEFAULT_DPI if dpi is None else float(dpi)
         self.size = theme.font_size
+        self.wrap = wrap if wrap is not None else (_WRAP_TB if view.top_down else _WRAP_LR)
         self.scale = 1.0
+        self.content_width = 0.0  # header and footer at least this wide (a slide: its width)
+        self.margin = _MARGIN
         self.tree = self._layout(1.0)
         self._mark()
 
@@ -67,7 +71,7 @@ class Drawing:
 
         metrics = TextMetrics(self.dpi, scale, self.theme.font_family)
         self.metrics = metrics
-        slots = contents(self.view, self.plan, self.theme, wrap=_WRAP_TB if self.top_down else _WRAP_LR,
+        slots = contents(self.view, self.plan, self.theme, wrap=self.wrap,
                          metrics=metrics, size=self.size)
         return measure_and_place(self.plan, slots, metrics, self.size, top_down=self.top_down)
 
@@ -110,16 +114,16 @@ class Drawing:
         return d, -b
 
     # the figure ----------------------------------------------------------------------------
-    def figure(self, header, *, width, height, legend, footer, highlight_text):
+    def figure(self, header, *, width, height, legend, footer, highlight_text, max_scale=math.inf):
         from .save import new_figure
 
         theme = self.theme
         fig = new_figure(1, 1, self.dpi, facecolor=theme.background)
         parts = self._fit(fig, header, legend=legend, footer=footer, highlight_text=highlight_text,
-                          width=width, height=height)
+                          width=width, height=height, max_scale=max_scale)
         return parts
 
-    def _fit(self, fig, header, *, legend, footer, highlight_text, width, height):
+    def _fit(self, fig, header, *, legend, footer, highlight_text, width, height, max_scale=math.inf):
         """Lay out header, tree and footer; scale to width x height if given; draw."""
         natural = self._frame(header, legend, footer, highlight_text)
         target_w = width * 72.0 if width else None
@@ -139,7 +143,7 @@ class Drawing:
         if target_w or target_h:
             def limit(fr):
                 return min(target_w / fr["W"] if target_w else math.inf,
-                           target_h / fr["H"] if target_h else math.inf)
+                           target_h / fr["H"] if target_h else math.inf, max_scale)
 
             # Text re-measured at a smaller scale can wrap differently, so the size does
             # not shrink in proportion: lower the scale until the content fits.
@@ -178,7 +182,7 @@ class Drawing:
         tree = self.tree
         legend_items = self._legend_items(highlight_text) if legend else []
         # Width: the tree, but at least wide enough for a readable title line.
-        content_w = max(tree.width, 360.0)
+        content_w = max(tree.width, 360.0, self.content_width)
         title_w = m.width(header["title"], theme.title_size, "bold")
         content_w = max(content_w, min(title_w, 900.0))
         legend_rows, legend_h = self._legend_layout(legend_items, content_w)
@@ -192,8 +196,8 @@ class Drawing:
         gap = 8.0
         header_h = title_h + (4.0 + sub_h if sub_h else 0.0) + (gap + legend_h if legend_rows else 0.0) + gap
         footer_h = (gap + foot_h) if foot else 0.0
-        W = content_w + 2 * _MARGIN
-        H = _MARGIN + header_h + tree.height + footer_h + _MARGIN
+        W = content_w + 2 * self.margin
+        H = self.margin + header_h + tree.height + footer_h + self.margin
         return {"W": W, "H": H, "content_w": content_w, "title": title, "subtitle": subtitle,
                 "footer": foot, "title_h": title_h, "sub_h": sub_h, "foot_h": foot_h,
                 "legend_rows": legend_rows, "legend_h": legend_h, "header_h": header_h,
@@ -263,8 +267,8 @@ class Drawing:
         # Figure points (scaled, from the bottom left) -> display.
         pt = Affine2D().scale(k / 72.0).translate(off_x / 72.0, off_y / 72.0) + fig.dpi_scale_trans
         H = fr["H"]
-        left = _MARGIN + (fr["content_w"] - tree.width) / 2
-        bottom = _MARGIN + fr["footer_h"]
+        left = self.margin + (fr["content_w"] - tree.width) / 2
+        bottom = self.margin + fr["footer_h"]
         fw, fh = fig.get_size_inches() * 72.0
         ax = fig.add_axes([(off_x + left * k) / fw, (off_y + bottom * k) / fh,
                            tree.width * k / fw, tree.height * k / fh])
@@ -272,20 +276,20 @@ class Drawing:
         ax.set_xlim(0, tree.width)
         ax.set_ylim(-tree.height, 0)
         self._draw_tree(ax, k)
-        y = H - _MARGIN
-        fig.text(_MARGIN, y, fr["title"], transform=pt, ha="left", va="top", color=theme.text,
+        y = H - self.margin
+        fig.text(self.margin, y, fr["title"], transform=pt, ha="left", va="top", color=theme.text,
                  fontsize=theme.title_size * k, fontweight="bold", fontfamily=list(theme.font_family))
         y -= fr["title_h"]
         if fr["subtitle"]:
             y -= 4.0
-            fig.text(_MARGIN, y, fr["subtitle"], transform=pt, ha="left", va="top", color=theme.muted,
+            fig.text(self.margin, y, fr["subtitle"], transform=pt, ha="left", va="top", color=theme.muted,
                      fontsize=theme.subtitle_size * k, fontfamily=list(theme.font_family))
             y -= fr["sub_h"]
         if fr["legend_rows"]:
             y -= 8.0
-            self._draw_legend(fig, pt, k, fr["legend_rows"], _MARGIN, y)
+            self._draw_legend(fig, pt, k, fr["legend_rows"], self.margin, y)
         if fr["footer"]:
-            fig.text(_MARGIN, _MARGIN + fr["foot_h"], fr["footer"], transform=pt, ha="left", va="top",
+            fig.text(self.margin, self.margin + fr["foot_h"], fr["footer"], transform=pt, ha="left", va="top",
                      color=theme.muted, fontsize=theme.footer_size * k,
                      fontfamily=list(theme.font_family))
         return ax

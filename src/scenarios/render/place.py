@@ -32,7 +32,7 @@ _STUB_LINE = 10.0  # from a node's symbol to the bus
 _STACK_GAP = 1.0  # between stacked texts
 _SMALL = 0.92  # numbers are this much smaller than names
 _TRACK_MARGIN = 7.0  # converge strip: from its edges to the first and last track
-_TRACK_GAP = 9.0  # between the tracks of two shared nodes on one level
+_TRACK_GAP = 12.0  # between the tracks of two shared nodes on one level (a line of text)
 _WRAP_LR = 135.0  # label width (points) before wrapping, left to right
 _WRAP_TB = 100.0  # ... top down
 
@@ -81,7 +81,8 @@ def build_plan(view: TreeView) -> lay.Plan:
     """The slots drawn for ``view`` (graph in file order: slot nodes are file positions)."""
     arrays = view.arrays
     graph = lay.Graph(arrays.edge_start, arrays.child, arrays.ids)
-    options: dict[str, Any] = {"unshare": view.unshare, "prune": view.prune, "depth": view.depth}
+    options: dict[str, Any] = {"unshare": view.unshare, "prune": view.prune, "depth": view.depth,
+                               "keep": view.highlight}
     if view.unshare:
         options["probability"] = view.shown
         if view.given is not None:
@@ -113,6 +114,11 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
     labelled = plan.labelled.tolist()
     weight = plan.weight.tolist()
     cache: dict[tuple, str] = {}
+    copies: dict[int, int] = {}
+    if view.unshare:  # a node drawn on several paths says so, under its numbers
+        drawn = plan.node[(plan.kind == lay.NODE) & (plan.node >= 0)]
+        counts = np.bincount(drawn, minlength=len(plan.names)) if len(drawn) else np.zeros(0, dtype=int)
+        copies = {int(k): int(c) for k, c in enumerate(counts) if c > 1}
 
     def wrapped(text: str, bold: bool = False, font: float = size) -> str:
         key = (text, bold, font)
@@ -161,6 +167,9 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
             elif value_col is not None:
                 slot.numbers = wrapped(
                     f"E[{value_name}] = {formatting.payoff_label(float(values[i, value_col]))}", font=small)
+            if i in copies:
+                same = f"same node, drawn {copies[i]} times"
+                slot.numbers = wrapped(f"{slot.numbers}\n{same}" if slot.numbers else same, font=small)
         out.append(slot)
     return out
 
@@ -192,6 +201,7 @@ def measure_and_place(plan: lay.Plan, slots: list[Slot], metrics, size: float, *
     before = np.zeros(n)
     after = np.zeros(n)
     heights = {}
+    lane_room = metrics.height(1, size) / 2
     for s, slot in enumerate(slots):
         (tw, th), (lw, lh), (nw, nh) = text_sizes(slot, metrics, size)
         heights[s] = (th, lh, nh)
@@ -208,6 +218,10 @@ def measure_and_place(plan: lay.Plan, slots: list[Slot], metrics, size: float, *
             stack = stacked(th, lh, nh)
             run[s] = max(_RUN_MIN, stack + 2 * _PAD) if stack else _RUN_MIN
             before[s] = after[s] = max(sym, widest, 2.0) / 2
+        if plan.kind[s] == lay.LANE:
+            # Lanes and ports never closer than a line of text: each keeps half a line of room.
+            before[s] = max(before[s], lane_room)
+            after[s] = max(after[s], lane_room)
     # Shared nodes reached by converging lanes: one vertical track each, in a zone between
     # the level's runs and its symbols that no text enters.
     targets: dict[int, list[int]] = {}

@@ -65,6 +65,18 @@ def new_figure(width: float = 6.4, height: float = 4.8, dpi: float = 100.0, face
     return fig
 
 
+#: Text stays text: SVG <text> elements (fonts named, with fallbacks, for Inkscape and
+#: PowerPoint to edit) and PDF with embedded TrueType fonts (no Type 3 glyph procedures).
+VECTOR_TEXT = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42}
+
+
+def vector_text():
+    """A context in which saved SVG and PDF files keep their text as text (:data:`VECTOR_TEXT`)."""
+    import matplotlib
+
+    return matplotlib.rc_context(VECTOR_TEXT)
+
+
 def save_figure(fig, path: str | os.PathLike, *, dpi: float | None = None,
                 metadata: dict | None = None) -> Path:
     """Save ``fig`` to ``path`` atomically; the format comes from the suffix.
@@ -79,7 +91,7 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float | None = None,
     """
     fmt = output_format(path)
     check_pixels(fig, dpi)
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, vector_text():
         try:
             fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, facecolor=fig.get_facecolor(),
                         metadata=_metadata(fmt, metadata), **_png_options(fig, fmt, dpi))
@@ -126,8 +138,9 @@ def figure_bytes(fig, fmt: str = "png", *, dpi: float | None = None) -> bytes:
 
     check_pixels(fig, dpi)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, facecolor=fig.get_facecolor(),
-                metadata=_metadata(fmt, None))
+    with vector_text():
+        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, facecolor=fig.get_facecolor(),
+                    metadata=_metadata(fmt, None))
     return buffer.getvalue()
 
 

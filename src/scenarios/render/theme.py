@@ -63,7 +63,10 @@ class Theme:
     grid: str
     palette: tuple[str, ...]
     greyscale: bool = False
-    font_family: tuple[str, ...] = ("DejaVu Sans",)  # ships with matplotlib: same metrics everywhere
+    # DejaVu Sans ships with matplotlib (same metrics everywhere); "sans-serif" makes SVG files
+    # list matplotlib's sans-serif fallbacks (Verdana, Arial, Helvetica, ...) after it, for
+    # editors that lack it (matplotlib itself always finds the first).
+    font_family: tuple[str, ...] = ("DejaVu Sans", "sans-serif")
     font_size: float = 9.0  # diagram text
     title_size: float = 15.0
     subtitle_size: float = 9.5
@@ -122,7 +125,7 @@ class Theme:
             "xtick.labelsize": self.font_size - 0.5, "ytick.labelsize": self.font_size - 0.5,
             "legend.fontsize": self.font_size - 0.5, "hatch.color": self.text,
             "hatch.linewidth": 0.6, "axes.spines.top": False, "axes.spines.right": False,
-            "svg.fonttype": "path", "pdf.fonttype": 42,
+            "svg.fonttype": "none", "pdf.fonttype": 42,
         }
 
 

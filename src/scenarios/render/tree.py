@@ -51,7 +51,7 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
               depth: int | None = None, unshare: bool = False, top_down: bool = False,
               theme: str | Theme = "light", width: float | None = None, height: float | None = None,
               dpi: float | None = None, title: str | None = None, legend: bool = True,
-              footer: bool = True):
+              footer: bool = True, slide: bool = False):
     """Draw ``scenario`` as a decision tree; return the matplotlib Axes holding the tree.
 
     Parameters
@@ -93,6 +93,11 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
         Default: the scenario's title.
     legend, footer : bool
         Include the legend, and the as-of date and sources.
+    slide : bool
+        A 16:9 slide (13.33 x 7.5 in) with no text under 9 pt: the orientation, the depth
+        of collapse and whether shared nodes are repeated per parent are chosen to fit
+        (:mod:`scenarios.render.slide`); the highlight defaults to ``likely``.
+        ``width`` and ``height`` are then ignored.
 
     Returns
     -------
@@ -117,12 +122,21 @@ def draw_tree(scenario, result=None, *, ax=None, overrides: Mapping[str, Any] | 
 
     check_size(width, height, dpi)  # before any font is made at that size
     theme = get_theme(theme)
+    if slide and ax is None:
+        from .slide import draw_slide
+
+        options = dict(overrides=overrides, given=given, value=value,
+                       highlight="likely" if highlight is None else highlight, prune=prune, depth=depth,
+                       unshare=unshare, top_down=top_down)
+        return draw_slide(scenario, result, theme=theme, options=options, title=title, legend=legend,
+                          footer=footer, dpi=dpi)
     view = tree_view(scenario, result, overrides=overrides, given=given, value=value, highlight=highlight,
                      prune=prune, depth=depth, unshare=unshare, top_down=top_down)
-    drawing = Drawing(view, build_plan(view), theme, dpi=dpi)
+    plan = build_plan(view)
+    drawing = Drawing(view, plan, theme, dpi=dpi)
     if ax is not None:
         return drawing.into_axes(ax)
-    return drawing.figure(header_texts(view, title), width=width, height=height, legend=legend,
+    return drawing.figure(header_texts(view, title, plan=plan), width=width, height=height, legend=legend,
                           footer=footer, highlight_text=view.highlight_text)
 
 

@@ -144,8 +144,9 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
         if result is None:
             result = scenario.evaluate(top=1)
         paths = result.paths or _top_path(scenario, result)
-        if not paths:
-            return set(), [], "most likely path (none has positive probability)"
+        if not paths or paths[0].probability <= 0.0:
+            raise HighlightError("--highlight likely: no path has a positive probability, so there is "
+                                 "no most likely path to highlight")
         path = paths[0]  # its branches by position: several may lead to the same child
         edges = [starts[a] + k for a, k in zip(path.nodes, path.branches, strict=False)]
         return set(edges), edges, f"most likely path (p = {formatting.diagram_probability(path.probability)})"
@@ -154,12 +155,20 @@ def resolve_highlight(scenario, spec: str | Sequence[str] | None,
             scenario.solve(overrides=getattr(result, "overrides", None) or None, top=0)
         arrays = solved.arrays
         has = arrays.chosen >= 0
+        if not has.any():
+            raise HighlightError("--highlight strategic: the scenario has no decision, so there is no "
+                                 "strategic choice to highlight")
         return set((arrays.edge_start[:-1][has] + arrays.chosen[has]).tolist()), None, \
             "strategic choices (backward induction)"
     if name == "historical":
         marked = {n.id for n in scenario.nodes.values() if n.historical}
         on_path = {starts[n.id] + j for n in scenario.nodes.values() if n.id in marked
                    for j, b in enumerate(n.branches) if b.to in marked}
+        if not on_path:
+            what = ("marks no node 'historical: true'" if not marked else
+                    "marks no two connected nodes 'historical: true'")
+            raise HighlightError(f"--highlight historical: {scenario.id} {what}, so there is no "
+                                 "historical path to highlight")
         return on_path, None, "historical path"
     ids = [x for x in re.split(r"[\s,>]+", name) if x]
     if not ids:
@@ -192,8 +201,12 @@ def _top_path(scenario, result):
 
 # -- texts around the tree -------------------------------------------------------------------------
 
-def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
-    """Title, subtitle (the mode and every option that changes what is shown) and footer."""
+def header_texts(view: TreeView, title: str | None, *, plan=None, slide: bool = False) -> dict[str, str]:
+    """Title, subtitle (the mode and every option that changes what is shown) and footer.
+
+    With the ``plan`` drawn, the subtitle counts the nodes collapsed; with ``slide``, it
+    says that a slide keeps the first-level options and the highlighted path.
+    """
     scenario, result = view.scenario, view.result
     if view.strategic:
         parts = ["Strategic mode: every actor chooses by backward induction"]
@@ -207,13 +220,27 @@ def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
     if view.value:
         parts.append(f"E[\u2026]: expected payoff to {scenario.actors[view.value].name}")
     if view.highlight_text:
-        parts.append(f"thick line: {view.highlight_text}")
+        if not slide:  # a slide's legend names the thick line; its subtitle has no room to repeat it
+            parts.append(f"thick line: {view.highlight_text}")
+        note = likely_outcome_note(view)
+        if note:
+            parts.append(note)
+    collapsed = []
     if view.prune:
-        parts.append(f"branches below p = {formatting.diagram_probability(float(view.prune))} collapsed")
+        collapsed.append(f"branches below p = {formatting.diagram_probability(float(view.prune))}")
     if view.depth is not None:
-        parts.append(f"levels below {view.depth} collapsed")
+        collapsed.append(f"levels below {view.depth}")
+    if collapsed:
+        text = " and ".join(collapsed) + " collapsed"
+        hidden = _hidden_nodes(view, plan) if plan is not None else 0
+        if hidden:
+            text += f" ({hidden} of {len(scenario.nodes)} nodes not shown)"
+        kept = ["the first-level options"]
+        if view.highlight_text:
+            kept.append("the " + view.highlight_text.split(" (")[0])
+        parts.append(text + ", except " + " and ".join(kept))
     if view.unshare:
-        parts.append("shared nodes repeated on every path")
+        parts.append("a shared node is drawn once per path reaching it, marked “same node, drawn n times”")
     footer = [DISCLAIMER]
     if scenario.as_of:
         footer.append(f"As of {scenario.as_of}.")
@@ -230,6 +257,44 @@ def header_texts(view: TreeView, title: str | None) -> dict[str, str]:
     # title would be a thousand lines of header).
     return {"title": _cut(title if title is not None else scenario.title, 300),
             "subtitle": _cut(" · ".join(parts), 600), "footer": _cut(" ".join(footer), 1500)}
+
+
+def _hidden_nodes(view: TreeView, plan) -> int:
+    """How many nodes of the scenario the plan does not draw."""
+    from .layout import NODE
+
+    drawn = set(plan.node[plan.kind == NODE].tolist())
+    return len(view.scenario.nodes) - len(drawn)
+
+
+def slide_footer(scenario) -> str:
+    """A slide's footer: the disclaimer, the as-of date and how many sources (a slide has no
+    room for the list; the briefing pack and the file give it)."""
+    footer = [DISCLAIMER]
+    if scenario.as_of:
+        footer.append(f"As of {scenario.as_of}.")
+    visible = [key for key in scenario.sources if not scenario.is_hindsight(key)]
+    if visible:
+        footer.append(f"{len(visible)} sources: see the briefing pack." if len(visible) > 1 else
+                      f"Source: {scenario.sources[visible[0]].title}.")
+    return _cut(" ".join(footer), 600)
+
+
+def likely_outcome_note(view: TreeView) -> str:
+    """With the most likely path highlighted: the most likely outcome, named as such, when
+    the path ends elsewhere (an outcome reached by several paths can be likelier than the
+    end of the likeliest single path); else ''."""
+    if not view.highlight_text.startswith("most likely path") or not view.path:
+        return ""
+    arrays = view.arrays
+    owner = np.searchsorted(arrays.edge_start, view.path[-1], side="right") - 1
+    end = arrays.ids[int(arrays.child[view.path[-1]])] if owner >= 0 else None
+    outcomes = view.result.outcomes
+    if not outcomes or outcomes[0].id == end:
+        return ""
+    top = outcomes[0]
+    return (f"most likely outcome: “{top.label}” (P = {formatting.diagram_probability(top.probability)} "
+            "over all its paths)")
 
 
 def _cut(text: str, limit: int) -> str:

@@ -75,7 +75,7 @@ def tornado(names: Sequence[str], low: Floats, high: Floats, base: float, *,
             texts.append(ax.text(value, row, f"  {text}  ", va="center", ha="left" if right else "right",
                                  color=theme.text, fontsize=theme.font_size - 1, zorder=4))
     ax.axvline(base, color=theme.text, linewidth=1.0, zorder=3)
-    _finish_horizontal_bars(ax, theme, np.arange(len(order)), [_wrap(names[i], 36) for i in order],
+    _finish_horizontal_bars(ax, theme, np.arange(len(order)), [_wrap(names[i], 48) for i in order],
                             f"{metric_label} (base {_fmt(float(base))}); labels: variable value → metric",
                             title, texts)
     return ax
@@ -85,11 +85,23 @@ def tornado_chart(result, *, ax=None, theme: str | Theme = "light", title: str |
     """A :class:`~scenarios.analysis.sensitivity.TornadoResult` as a tornado (widest ``top`` bars)."""
     bars = list(result.bars)[: top if top else None]
     label = getattr(result, "metric_label", "metric")
-    return tornado([b.variable.name for b in bars], [b.metric_low for b in bars],
+    return tornado(_words(result, [b.variable.name for b in bars]), [b.metric_low for b in bars],
                    [b.metric_high for b in bars], result.base_metric,
                    low_values=[b.variable.low for b in bars], high_values=[b.variable.high for b in bars],
                    metric_label=label, ax=ax, theme=theme,
                    title=title if title is not None else f"One-way sensitivity of the {label}")
+
+
+def _words(result, names: list[str]) -> list[str]:
+    """Words over names: each parameter's label (:func:`scenarios.labels.parameter_labels`)."""
+    from ...labels import parameter_labels
+
+    scenario = getattr(result, "scenario", None)
+    return parameter_labels(scenario, names, _LABEL_CHARS) if scenario is not None else list(names)
+
+
+#: A chart's parameter label is cut (at a word, with '…') to this many characters.
+_LABEL_CHARS = 90
 
 
 # -- spider --------------------------------------------------------------------------------------
@@ -141,9 +153,11 @@ def spider_chart(result, *, ax=None, theme: str | Theme = "light", title: str | 
     label = getattr(result, "metric_label", "metric")
     lines = sorted(result.lines, key=lambda line: -(max(line.metric) - min(line.metric)))
     lines = lines[: top if top else None]
-    return spider({line.variable.name: (line.values, line.metric) for line in lines},
+    words = dict(zip([line.variable.name for line in lines],
+                     _words(result, [line.variable.name for line in lines]), strict=True))
+    return spider({words[line.variable.name]: (line.values, line.metric) for line in lines},
                   base=result.base_metric,
-                  base_values={line.variable.name: line.variable.base for line in lines},
+                  base_values={words[line.variable.name]: line.variable.base for line in lines},
                   metric_label=label, ax=ax, theme=theme,
                   title=title if title is not None else f"Spider plot of the {label}")
 
@@ -227,7 +241,8 @@ def two_way_chart(result, *, ax=None, theme: str | Theme = "light", title: str |
     else:  # no decision to map: bands of the metric instead
         choices = [[_fmt(float(v), 2) for v in row] for row in result.metric_grid]
         what = result.metric_label
-    return two_way(result.xs, result.ys, choices, x_label=result.x.name, y_label=result.y.name,
+    x_label, y_label = _words(result, [result.x.name, result.y.name])
+    return two_way(result.xs, result.ys, choices, x_label=x_label, y_label=y_label,
                    option_labels=labels, metric=result.metric_grid,
                    base=(result.x.base, result.y.base), ax=ax, theme=theme,
                    title=title if title is not None else
