@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScenarioError, ScenarioWarning
+from ..errors import ScenarioWarning
 from ..io.atomic import atomic_path
 from ..labels import parameter_label
 from ..model import DISCLAIMER
@@ -39,8 +39,8 @@ from .slidekit import (
     _BODY_BOTTOM,
     _BODY_TOP,
     BODY_MIN,
-    BODY_SIZE,
     HEIGHT_IN,
+    LINE,
     MARGIN_IN,
     WIDTH_IN,
     SlideKit,
@@ -186,9 +186,17 @@ class _Builder(SlideKit):
             size = self.fit_size(summary, w, room, 20.0)
             if size is not None:
                 self.text(slide, summary, MARGIN_IN, y, w, self.height(summary, w, size), size)
-            else:
-                self.text(slide, "The summary follows on the next slide.", MARGIN_IN, y, w, 0.5, BODY_SIZE)
-                self.flow("Summary", [(summary, BODY_MIN + 2, False)])
+            else:  # as much as fits here at 14 pt, the rest on "Summary (continued)"
+                size = BODY_MIN + 2
+                lines = self.lines(summary, w, size)
+                keep = max(1, int((room - 0.1) * 72.0 / (size * LINE)))
+                here = " ".join(lines[:keep])
+                cut = here.rfind(". ") + 1  # end the slide at a sentence when one ends in its second half
+                if cut > len(here) // 2:
+                    here = here[:cut]
+                self.text(slide, here, MARGIN_IN, y, w, self.height(here, w, size), size)
+                self.flow("Summary", [(" ".join(lines)[len(here):].strip(), size, False)],
+                          first_title="Summary (continued)")
 
     def key_numbers(self) -> None:
         s, b, z = self.f.scenario, self.f.belief, self.f.solved
@@ -213,34 +221,15 @@ class _Builder(SlideKit):
             self.text(slide, line, MARGIN_IN, y, w, h, 18.0)
             y += h + 0.1
 
-    def slide_tree(self, result, highlight: str):
-        """The tree at 16:9; when its text would be small there, fewer levels (and a note saying so)."""
+    def slide_tree(self, result, highlight: str | None):
+        """The tree drawn for a 16:9 slide (no text under 9 pt; what is collapsed is said on it)."""
         from ..render.tree import draw_tree
 
-        f = self.f
-        for depth in (None, 6, 5, 4, 3, 2, 1):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ScenarioWarning)
-                try:
-                    ax = draw_tree(f.scenario, result, highlight=highlight, theme=f.theme, width=WIDTH_IN,
-                                   height=HEIGHT_IN, dpi=self.dpi, depth=depth)
-                except ScenarioError:
-                    continue
-            if depth != 1 and _smallest_text(ax) < _TREE_MIN_PT:
-                import matplotlib.pyplot as plt
-
-                plt.close(ax.figure)
-                continue
-            note = "" if depth is None else (f" Drawn to {depth} level{'s' if depth > 1 else ''} below the root so "
-                                             "that its text is readable at slide size; deeper branches are "
-                                             "collapsed into stubs.")
-            return ax, note
-        raise ScenarioError("error: the tree cannot be drawn at slide size")
+        return draw_tree(self.f.scenario, result, highlight=highlight, theme=self.f.theme, dpi=self.dpi, slide=True)
 
     def tree_slides(self) -> None:
-        ax, note = self.slide_tree(self.f.belief, "likely")
-        self.picture("The tree", ax, "The scenario as a decision tree; the thick line is the most likely path."
-                     + note)
+        ax = self.slide_tree(self.f.belief, "likely")
+        self.picture("The tree", ax, "The scenario as a decision tree; the thick line is the most likely path.")
 
     def outcome_slides(self) -> None:
         b = self.f.belief
@@ -275,10 +264,11 @@ class _Builder(SlideKit):
 
     def strategic_slides(self) -> None:
         f = self.f
-        ax, note = self.slide_tree(f.solved, "strategic")
+        strategic = "strategic" if f.scenario.decisions else None  # nothing to highlight without (likely then)
+        ax = self.slide_tree(f.solved, strategic)
         self.picture("The strategic solution", ax,
                      "The strategic solution: every actor chooses by backward induction; thick lines are the "
-                     "choices at every decision, on the played path or not." + note)
+                     "choices at every decision, on the played path or not.")
         intro = ("Backward induction: at every decision not marked fixed, its actor takes the option with the "
                  "highest expected payoff to itself.")
         if f.solved.ties:
@@ -360,12 +350,3 @@ class _Builder(SlideKit):
                 hblocks.append(("Sources dated after the scenario's as-of date", 14.0, True))
             hblocks += [("• " + f.source_text(src), 13.0, False) for src in later]
             self.flow("What actually happened", hblocks)
-
-
-_TREE_MIN_PT = 9.0  # the issue's floor for text on a slide
-
-
-def _smallest_text(ax) -> float:
-    """The smallest font size (pt) of the visible node and branch text of a drawn tree."""
-    sizes = [t.get_fontsize() for t in ax.texts if t.get_visible() and t.get_text().strip()]
-    return min(sizes, default=_TREE_MIN_PT)

@@ -106,10 +106,12 @@ class SlideKit:
             size -= 1.0
         return None
 
-    def flow(self, title: str, blocks: list[tuple[str, float, bool]], top: float = _BODY_TOP) -> None:
-        """Paragraphs ``(text, size, bold)`` on as many slides as they need (``title (continued)``)."""
+    def flow(self, title: str, blocks: list[tuple[str, float, bool]], top: float = _BODY_TOP,
+             first_title: str | None = None) -> None:
+        """Paragraphs ``(text, size, bold)`` on as many slides as they need (``title (continued)``);
+        the first slide is titled ``first_title`` when given."""
         w = WIDTH_IN - 2 * MARGIN_IN
-        slide, y = self.slide(title), top
+        slide, y = self.slide(first_title or title), top
         for k, (text, size, bold) in enumerate(blocks):
             lines = self.lines(text, w, size, bold)
             if bold and y > top:
