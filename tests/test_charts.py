@@ -145,7 +145,9 @@ def test_outcome_and_tag_charts_read_the_result():
 def test_tornado_chart_matches_the_sensitivity_result(oil):
     t = sensitivity.tornado(oil, ["drill_cost", "test_cost"], policy="reoptimize")
     ax = charts.tornado_chart(t)
-    assert ticks(ax) == ["drill_cost", "test_cost"]
+    # Words over names: each parameter's description (its first sentence), wrapped.
+    assert [t.replace("\n", " ") for t in ticks(ax)] == [
+        "Cost of drilling a well (thousand dollars)", "Cost of the seismic test (thousand dollars)"]
     ends = sorted(round(float(b.get_x() + b.get_width()), 9) for b in bars(ax))
     assert ends == [9.5, 20.0, 29.5, 40.0]  # docs/teaching-answers.md thresholds
     assert all(float(b.get_x()) == pytest.approx(20.0) for b in bars(ax))  # the base, 20

@@ -339,8 +339,8 @@ def _plan_tree(graph: Graph, root: int, max_slots: int) -> Plan | None:
                 np.full(m, np.nan))
 
 
-def _plan_unshared(graph, root, probability, given, to_given, prune, depth, keep, max_slots) -> Plan:
-    always = _always(graph, root, keep)
+def _plan_unshared(graph, root, probability, given, to_given, prune, depth, keep_edges, max_slots) -> Plan:
+    always = _always(graph, root, keep_edges)
     start = graph.start.tolist()
     kids = graph.child.tolist()
     prob_of = probability.tolist() if probability is not None else None
@@ -396,8 +396,8 @@ def _plan_unshared(graph, root, probability, given, to_given, prune, depth, keep
     return out.finish()
 
 
-def _plan_shared(graph, root, flow, prune, depth, keep, max_slots) -> Plan:
-    always = _always(graph, root, keep)
+def _plan_shared(graph, root, flow, prune, depth, keep_edges, max_slots) -> Plan:
+    always = _always(graph, root, keep_edges)
     n = graph.n
     start = graph.start.tolist()
     kids_all = graph.child.tolist()

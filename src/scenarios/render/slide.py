@@ -74,7 +74,7 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
     best = None  # (scale, drawing, header): the largest drawing yet, if nothing fits
     chosen = None
     for depth, prune in steps:
-        fitting = []
+        fitting: list[tuple] = []
         shared_slots = None
         for unshare in unshares:
             for top_down in orientations:
