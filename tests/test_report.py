@@ -81,6 +81,35 @@ def test_markdown_embeds_every_image_and_the_numbers(donbas_pack):
     assert "## Sources" in text and all(src.title in text for src in s.sources.values())
 
 
+def test_markdown_words_over_names_and_paths_named_as_paths(donbas_pack):
+    """Parameters by their descriptions (names only where a parameter has none); a path's
+    heading says it is a path, its probability the path's; the most likely outcome and the
+    most likely path each named as such."""
+    from scenarios.labels import parameter_label
+    from scenarios.render.tree import format_probability
+
+    _, report = donbas_pack
+    text = report.markdown.read_text(encoding="utf-8")
+    s = scenarios.load("donbas-recognition-2022")
+    section = text[text.index("## Sensitivity"):]
+    section = section[:section.index("\n## ")] if "\n## " in section else section
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| parameter")
+            and not line.startswith("| ---")]
+    ranged = [n for n, p in s.parameters.items() if p.low is not None and p.high is not None]
+    assert len(rows) == len(ranged)
+    for name in ranged:
+        label = parameter_label(s, name)
+        assert label != name and f"| {label} |" in section
+        assert f"| {name} |" not in section
+    belief = s.evaluate(top=5)
+    for i, path in enumerate(belief.paths, 1):
+        assert (f"**Path {i}, ending in {s.nodes[path.nodes[-1]].label}** "
+                f"(p = {format_probability(path.probability)}, the whole path)") in text
+    top = belief.outcomes[0]
+    assert f"Most likely outcome: **{top.label}** (p = {format_probability(top.probability)})." in text
+    assert "Most likely path: " in text and text.count("Most likely path: ") == 1
+
+
 def test_pdf_has_title_figures_tables_and_sources(donbas_pack):
     _, report = donbas_pack
     # Title page, tree, outcomes, tags, paths (2 pages), strategic tree, choices, tornado, sources.

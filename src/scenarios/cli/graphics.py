@@ -119,10 +119,41 @@ def cmd_chart(args) -> int:
     return _run(draw)
 
 
+_REPORT_FORMATS = ("pdf", "pptx")
+
+
+def _report_format(args) -> str:
+    """``--format``, or ``pptx`` when OUT ends in ``.pptx``; an unknown format is one line."""
+    from ..errors import UnknownFormatError, did_you_mean
+
+    fmt = args.format or ("pptx" if str(args.output).lower().endswith(".pptx") else "pdf")
+    if fmt not in _REPORT_FORMATS:
+        raise UnknownFormatError(f"error: unknown report format {fmt!r}{did_you_mean(fmt, _REPORT_FORMATS)}; "
+                                 f"formats: {', '.join(_REPORT_FORMATS)}")
+    return fmt
+
+
 def cmd_report(args) -> int:
     from .commands import load_scenario, overrides_of
 
+    fmt = _report_format(args)  # before any work
+    if fmt == "pptx":
+        from ..briefing.slidekit import need_pptx
+
+        need_pptx()  # python-pptx missing: one line, before any work
     scenario = load_scenario(args)
+
+    if fmt == "pptx":
+        def draw_deck():
+            from ..briefing.deck import write_deck
+
+            deck = write_deck(scenario, args.output, overrides=overrides_of(args), theme=args.theme,
+                              metric=args.metric, top=args.top, dpi=args.dpi)
+            for note in deck.notes:
+                print(f"note: {note}", file=sys.stderr)
+            return [deck.path]
+
+        return _run(draw_deck)
 
     def draw():
         from ..briefing.pack import write_report
@@ -200,9 +231,12 @@ def register(add) -> None:
                    help="compare: a variant scenario (file or bundled name); repeatable")
     p.add_argument("--dpi", type=_positive, help="resolution of a PNG (default 150)")
 
-    p = add("report", "write the briefing pack: OUT.pdf and OUT/ with briefing.md and its PNGs",
-            cmd_report)
-    _common(p, output_help="OUT: writes OUT.pdf and the folder OUT/")
+    p = add("report", "write the briefing pack: OUT.pdf and OUT/ with briefing.md and its PNGs, "
+            "or an editable PowerPoint deck (--format pptx)", cmd_report)
+    _common(p, output_help="OUT: writes OUT.pdf and the folder OUT/; with --format pptx the deck OUT")
+    p.add_argument("--format", metavar="FMT",
+                   help="pdf (default: OUT.pdf and OUT/) or pptx (a PowerPoint deck with native charts; "
+                        "the default when OUT ends in .pptx)")
     p.add_argument("--metric", help="the main metric for the tornado (default: payoff to the actor "
                                     "deciding at the root)")
     p.add_argument("--top", metavar="N", type=_whole, default=5,
