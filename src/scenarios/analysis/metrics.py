@@ -41,6 +41,7 @@ from ..engine.batch import (
 from ..engine.bind import parameter_values, parse_overrides
 from ..engine.compiled import OUTCOME
 from ..engine.overrides import resolve_setting
+from ..engine.risk_results import solve_batch_risk
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError, did_you_mean
 from ..expressions import Value
 from ..model import Scenario
@@ -289,7 +290,10 @@ def _columns(scenario: Scenario, settings: Mapping[str, Any]) -> dict[str, np.nd
         length = len(column)
         if not np.all(np.isfinite(column)):
             raise ExpressionError(f"{name}: values must be finite numbers")
-        if resolve_setting(scenario, name).is_branch:
+        setting = resolve_setting(scenario, name)
+        if setting.is_risk and np.any(column == 0.0):
+            raise ExpressionError(f"{name}=0: the risk tolerance R must be non-zero")
+        if setting.is_branch:
             bad = column[(column < 0.0) | (column > 1.0)]
             if len(bad):
                 raise ProbabilityError(f"{name}={bad[0]:g}: a probability must lie in [0, 1]")
@@ -302,12 +306,20 @@ def _columns(scenario: Scenario, settings: Mapping[str, Any]) -> dict[str, np.nd
 def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choices, k) -> SettingsEvaluation:
     """One chunk of settings on the engine's batch evaluator (columns are settings, last axis)."""
     compiled = scenario.compiled
+    tolerance = {compiled.actors.index(name[len("risk."):]): columns.pop(name)
+                 for name in list(columns) if resolve_setting(scenario, name).is_risk}
+    risky = bool(tolerance) or any(not a.risk.neutral for a in scenario.actors.values())
     bound = _bind_settings(scenario, columns, overrides, k)
     p = bound.p
     if policy == "fixed":  # every solved decision plays its base choice in every setting
         p = played_batch(compiled, p, np.broadcast_to(base_choices[:, None], (compiled.n_nodes, k)))
     solved = None
-    if policy == "reoptimize" or (policy == "belief" and d is not None):
+    option_payoff = bound.edge_payoff
+    if risky:  # each actor maximises its expected utility (scenarios.engine.risk)
+        if policy == "reoptimize" or d is not None:
+            solved, option_payoff, _ = solve_batch_risk(scenario, bound, p, only=d if policy == "fixed" else None,
+                                                        tolerance=tolerance)
+    elif policy == "reoptimize" or (policy == "belief" and d is not None):
         solved = solve_batch(bound, p)
     elif policy == "fixed" and d is not None:
         solved = solve_batch(bound, p, only=d)
@@ -322,7 +334,7 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
         reach = forward_batch(compiled, played)
         if metric.kind == "payoff":
             actor = compiled.actors.index(metric.name)
-            if solved is not None and policy == "reoptimize":
+            if solved is not None and policy == "reoptimize" and not risky:
                 value = solved.values[compiled.root, actor]
             else:
                 value = expected_payoffs_batch(bound, reach, played)[actor]
@@ -334,7 +346,7 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
         lo, hi = compiled.edge_start[d], compiled.edge_start[d + 1]
         choice = solved.chosen_edge[d] - lo
         actor = compiled.actor[d]
-        options = (bound.edge_payoff[lo:hi, actor] + solved.values[compiled.child[lo:hi], actor]).T
+        options = (option_payoff[lo:hi, actor] + solved.values[compiled.child[lo:hi], actor]).T
     return SettingsEvaluation(value, choice, options)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from . import add_file, add_json, add_set, count
+from . import add_file, add_json, add_risk, add_set, count
 
 POLICY_CHOICES = ("belief", "fixed", "reoptimize")
 
@@ -110,6 +110,7 @@ def register(add) -> None:
     p.add_argument("--node", metavar="D", help="decision node whose strategic choice is reported "
                                               "(default: the root)")
     add_set(p)
+    add_risk(p)
     add_json(p)
 
     p = add("threshold", "where the strategic choice at a decision node changes as one parameter moves",
@@ -125,6 +126,7 @@ def register(add) -> None:
     p.add_argument("--steps", metavar="N", type=count, default=None,
                    help="scan points that bracket the changes before bisection (default 101)")
     add_set(p)
+    add_risk(p)
     add_json(p)
 
     p = add("compare", "scenarios side by side: outcome and tag probabilities, payoffs, choices, differences",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import RESERVED, Expression, is_identifier
-from ..model import NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
+from ..model import NEUTRAL, NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Risk, Scenario, Source
 from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
@@ -33,7 +33,7 @@ __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes", "evidence")
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
-ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion")
+ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion", "risk")
 
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
 NODE_KEYS = kinds.NODE_KEYS  # the node-kind table lists each kind's keys
@@ -289,8 +289,18 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
         actors[str(key)] = Actor(key=str(key), name=_string(report, entry, path + ("name",)) or str(key),
                                  color=color, description=_string(report, entry, path + ("description",)),
                                  minimize=minimize and not measures, measures=measures,
-                                 criterion=criterion_of(report, entry, path, str(key), measures))
+                                 criterion=criterion_of(report, entry, path, str(key), measures),
+                                 risk=_risk_of(report, entry, path, str(key), minimize, measures))
     return actors
+
+
+def _risk_of(report: _Report, entry: dict, path: tuple, key: str, minimize: bool, measures: dict) -> Risk:
+    """An actor's ``risk:`` (format extension: scenarios.io.risk), NEUTRAL when absent."""
+    if "risk" not in entry:
+        return NEUTRAL
+    from .risk import risk_of
+
+    return risk_of(report, entry, path, key, minimize=minimize, measures=bool(measures))
 
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z")
