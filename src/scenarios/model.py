@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine.compiled import Compiled
     from .engine.results import BeliefResult, SolveResult
 
-__all__ = ["REST", "Source", "Measure", "Criterion", "Risk", "NEUTRAL", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
+__all__ = ["REST", "Source", "Measure", "Criterion", "Risk", "NEUTRAL",
+           "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
            "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)

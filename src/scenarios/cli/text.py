@@ -133,7 +133,7 @@ def _header(result: BeliefResult, what: str) -> list[str]:
 def _payoff_block(result: BeliefResult) -> list[str]:
     s = result.scenario
     if result.risk_neutral:
-        rows = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
+        rows: list[tuple[str, ...]] = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
         lines = ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
     else:  # risk attitudes (docs/risk-attitudes.md): utility and certainty equivalent too
         eu, ce, risk = result.expected_utilities, result.certainty_equivalents, result.risk_attitudes

@@ -53,16 +53,14 @@ def make_risk(form: str, argument: Any = None, prefix: str = "") -> Risk:
 
     >>> make_risk("exponential", 5)
     Risk(kind='exponential', value=5.0, expression=None)
-    >>> make_risk("exponential", 0)
+    >>> make_risk("exponential", 0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    scenarios.errors.RiskError: exponential risk tolerance R = 0 is not allowed (R is non-zero: positive for risk aversion, negative for risk seeking; use neutral for an expected-value maximiser)
+    scenarios.errors.RiskError: exponential risk tolerance R = 0 is not allowed (R is non-zero: ...)
     """
     if form not in RISK_FORMS:
-        hint = did_you_mean(str(form), RISK_FORMS)
         starting = [f for f in RISK_FORMS if str(form) and f.startswith(str(form))]
-        if not hint and len(starting) == 1:
-            hint = f" (did you mean {starting[0]!r}?)"
+        hint = f" (did you mean {starting[0]!r}?)" if len(starting) == 1 else did_you_mean(str(form), RISK_FORMS)
         raise RiskError(f"{prefix}unknown risk attitude {form!r}{hint} "
                         "(use neutral, log, exponential:R, power:a or expression:TEXT)")
     if form in ("neutral", "log"):
@@ -196,9 +194,11 @@ def certainty_equivalent(risk: Risk, eu: np.ndarray, low: np.ndarray | None = No
             return out
         if risk.kind == "power":
             a = float(risk.value or 1.0)
-            return np.power(a * eu, 1.0 / a)
+            out = np.power(a * eu, 1.0 / a)
+            return out
         if risk.kind == "log":
-            return np.exp(eu)
+            out = np.exp(eu)
+            return out
         if risk.kind != "expression":
             return eu.copy()
     assert low is not None and high is not None
@@ -208,7 +208,8 @@ def certainty_equivalent(risk: Risk, eu: np.ndarray, low: np.ndarray | None = No
         below = utility(risk, mid) < eu
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
-    return lo + (hi - lo) / 2
+    middle: np.ndarray = lo + (hi - lo) / 2
+    return middle
 
 
 # -- the runs -------------------------------------------------------------------------------------
@@ -337,11 +338,12 @@ def _totals(c: Compiled, node_payoff: np.ndarray, edge_payoff: np.ndarray, risks
         seen[unique] = True
     if spread is not None and spread.any():
         row, node, col = np.argwhere(spread)[0]
-        raise RiskError(f"actor {c.actors[rows[row]]!r} (risk {risks[row]}): node {c.ids[node]!r} is reached with different "
-                        "payoffs accumulated before it, and a power, log or expression utility needs one total "
-                        "per path through it; use exponential (it rolls back whatever came before) or put "
+        raise RiskError(f"actor {c.actors[rows[row]]!r} (risk {risks[row]}): node {c.ids[node]!r} is reached with "
+                        "different payoffs accumulated before it, and a power, log or expression utility needs "
+                        "one total per path through it; use exponential (it rolls back whatever came before) or put "
                         "those payoffs after the shared node")
-    return into + node_payoff
+    totals: np.ndarray = into + node_payoff
+    return totals
 
 
 # -- the kernel -----------------------------------------------------------------------------------

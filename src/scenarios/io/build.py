@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import RESERVED, Expression, is_identifier
-from ..model import NEUTRAL, NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Risk, Scenario, Source
+from ..model import NEUTRAL, NODE_KINDS, REST, Actor, Branch, Distribution, Node, Parameter, Scenario, Source
 from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
@@ -280,6 +280,7 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
             report.error(path + ("color",), "color", f"actor {key!r}: {color!r} is not a colour "
                          "(use a name such as 'tab:blue' or a hex code such as '#0072b2')")
         from .criteria import criterion_of, measures_of  # the measures and criteria of actors
+        from .risk import risk_of as _risk_of
 
         measures = measures_of(report, entry, path, str(key))
         minimize = _bool(report, entry, path + ("minimize",))
@@ -290,17 +291,9 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
                                  color=color, description=_string(report, entry, path + ("description",)),
                                  minimize=minimize and not measures, measures=measures,
                                  criterion=criterion_of(report, entry, path, str(key), measures),
-                                 risk=_risk_of(report, entry, path, str(key), minimize, measures))
+                                 risk=NEUTRAL if "risk" not in entry else  # format extension: io/risk.py
+                                 _risk_of(report, entry, path, str(key), minimize=minimize, measures=bool(measures)))
     return actors
-
-
-def _risk_of(report: _Report, entry: dict, path: tuple, key: str, minimize: bool, measures: dict) -> Risk:
-    """An actor's ``risk:`` (format extension: scenarios.io.risk), NEUTRAL when absent."""
-    if "risk" not in entry:
-        return NEUTRAL
-    from .risk import risk_of
-
-    return risk_of(report, entry, path, key, minimize=minimize, measures=bool(measures))
 
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.risk import RISK_FORMS, make_risk
 from ..errors import RiskError, did_you_mean
 from ..model import NEUTRAL, Risk
 from .build import _kind, _Report
@@ -23,6 +22,8 @@ def risk_of(report: _Report, entry: dict, path: tuple, actor: str, *, minimize: 
     """The risk attitude of ``actor`` (NEUTRAL when absent or wrong; problems reported)."""
     if "risk" not in entry:
         return NEUTRAL
+    from ..engine.risk import RISK_FORMS, make_risk  # numpy and the engine: only for files that use it
+
     where = path + ("risk",)
     value: Any = entry["risk"]
     if isinstance(value, str):
