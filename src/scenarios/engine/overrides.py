@@ -23,7 +23,7 @@ scenarios.errors.UnknownNameError: --set entry.fihgt: node 'entry' has no branch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import UnknownNameError, did_you_mean
@@ -43,7 +43,7 @@ class Setting:
     node: str | None = None
     child: str | None = None
     branch: int | None = None
-    actor: str | None = None  # ``risk.ACTOR``: the actor's exponential risk tolerance R
+    actor: str | None = field(default=None, repr=False)  # ``risk.ACTOR``: the actor's risk tolerance R
 
     @property
     def is_branch(self) -> bool:
