@@ -11,7 +11,7 @@ import argparse
 import sys
 import warnings
 
-from . import add_file, add_set
+from . import add_file, add_risk, add_set
 
 _THEMES = ("light", "dark", "print")
 
@@ -202,3 +202,4 @@ def register(add) -> None:
     p.add_argument("--top", metavar="N", type=_whole, default=5,
                    help="how many of the most likely paths to list (default 5)")
     p.add_argument("--dpi", type=_positive, help="resolution of the PNGs (default 150)")
+    add_risk(p)

@@ -40,7 +40,7 @@ from ..model import NEUTRAL, Risk, Scenario
 from .compiled import Compiled
 from .strategic import tie_threshold
 
-__all__ = ["RISK_FORMS", "make_risk", "parse_risk", "apply_risk", "risk_table", "utility",
+__all__ = ["RISK_FORMS", "make_risk", "parse_risk", "apply_risk", "refuse_risk", "risk_table", "utility",
            "certainty_equivalent", "RiskRun", "run_risk", "rollback_risk"]
 
 RISK_FORMS = ("neutral", "exponential", "power", "log", "expression")
@@ -147,6 +147,14 @@ def apply_risk(scenario: Scenario, risk: Mapping[str, Risk | str] | None) -> Sce
     copy._compiled = scenario._compiled
     copy._base_values = scenario._base_values
     return copy
+
+
+def refuse_risk(scenario: Scenario, what: str) -> None:
+    """RiskError if some actor is not risk neutral: for the analyses that do not compute them yet."""
+    for key, actor in scenario.actors.items():
+        if not actor.risk.neutral:
+            raise RiskError(f"{what} does not compute risk attitudes yet (actor {key!r} has risk {actor.risk}); "
+                            "use solve, evaluate, sensitivity or threshold, or drop --risk")
 
 
 def risk_table(scenario: Scenario, compiled: Compiled) -> tuple[Risk, ...] | None:
