@@ -240,6 +240,23 @@ def test_batch_columns_of_risk_tolerance_equal_single_solves(data, draw):
         assert s.nodes[node].branches[int(batch.choice[k])].to == single.choices[node]
 
 
+@settings(max_examples=30, deadline=None)
+@given(scenario_data(max_nodes=9), st.data())
+def test_the_certainty_equivalent_metric_in_batch_equals_single_results(data, draw):
+    s = build(data)
+    actor = draw.draw(st.sampled_from(list(s.actors)))
+    policy = draw.draw(st.sampled_from(["belief", "reoptimize"]))
+    values = draw.draw(st.lists(st.sampled_from([0.5, 2.0, 7.0, -3.0]), min_size=1, max_size=3))
+    s = s.with_risk({actor: "exponential:1"})
+    try:
+        batch = evaluate_settings(s, {f"risk.{actor}": values}, metric=f"ce:{actor}", policy=policy)
+    except scenarios.errors.ScenarioError:
+        assume(False)
+    for k, r in enumerate(values):
+        one = (s.solve if policy == "reoptimize" else s.evaluate)(risk={actor: f"exponential:{r}"}, top=0)
+        assert batch.metric[k] == approx(one.certainty_equivalents[actor], rel=1e-9, abs=1e-9)
+
+
 # -- DAGs and refusals ----------------------------------------------------------------------------
 DAG = """
 title: Shared node with payoffs before it

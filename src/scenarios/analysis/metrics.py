@@ -2,8 +2,9 @@
 
 A *metric* is one number about a scenario: ``payoff:ACTOR`` (an actor's expected payoff),
 ``outcome:ID`` (the probability of ending in an outcome), ``tag:TAG`` (the probability of
-ending in an outcome carrying the tag, e.g. P(war)) or ``node:ID`` (the probability of
-passing a node).  Under a *policy* it is read in one of three ways:
+ending in an outcome carrying the tag, e.g. P(war)), ``node:ID`` (the probability of
+passing a node) or ``ce:ACTOR`` (an actor's certainty equivalent under its risk attitude,
+docs/risk-attitudes.md; its expected payoff when risk neutral).  Under a *policy* it is read in one of three ways:
 
 ``belief``
     every decision weighted by the analyst's beliefs (the ``p`` on its branches), as
@@ -50,7 +51,7 @@ from .sampling import Draws
 __all__ = ["METRIC_KINDS", "POLICIES", "Metric", "parse_metric", "default_metric", "metric_value",
            "evaluate_metric", "SettingsEvaluation", "evaluate_settings"]
 
-METRIC_KINDS = ("payoff", "outcome", "tag", "node")
+METRIC_KINDS = ("payoff", "outcome", "tag", "node", "ce")
 POLICIES = ("belief", "fixed", "reoptimize")
 POLICY_DESCRIPTIONS = {
     "belief": "belief mode: every decision weighted by the analyst's beliefs",
@@ -78,6 +79,8 @@ class Metric:
         """Words for tables and charts, e.g. ``"P(tag war)"``."""
         if self.kind == "payoff":
             return f"expected payoff to {scenario.actors[self.name].name}"
+        if self.kind == "ce":
+            return f"certainty equivalent to {scenario.actors[self.name].name}"
         if self.kind == "tag":
             return f"P(tag {self.name})"
         what = "outcome" if self.kind == "outcome" else "passing"
@@ -110,9 +113,10 @@ def parse_metric(scenario: Scenario, text: str | Metric | None) -> Metric:
     kind, sep, name = str(text).partition(":")
     kind, name = kind.strip(), name.strip()
     if not sep or not name or kind not in METRIC_KINDS:
-        raise UnknownNameError(f"metric {text!r}: expected payoff:ACTOR, outcome:ID, tag:TAG or node:ID"
-                               + (did_you_mean(kind, METRIC_KINDS) if sep else ""))
-    if kind == "payoff":
+        hint = did_you_mean(kind, METRIC_KINDS) if sep else ""
+        raise UnknownNameError(f"metric {text!r}: expected payoff:ACTOR, outcome:ID, tag:TAG or node:ID "
+                               f"(or ce:ACTOR, a certainty equivalent){hint}")
+    if kind in ("payoff", "ce"):
         if name not in scenario.actors:
             known = ", ".join(scenario.actors) or "none"
             raise UnknownNameError(f"metric {text}: unknown actor {name!r}{did_you_mean(name, scenario.actors)} "
@@ -161,6 +165,8 @@ def metric_value(metric: Metric, result) -> float:
     """
     if metric.kind == "payoff":
         return float(result.expected_payoffs[metric.name])
+    if metric.kind == "ce":
+        return float(result.certainty_equivalents[metric.name])
     if metric.kind == "tag":
         return float(result.tags.get(metric.name, 0.0))
     return result.probability(metric.name)
@@ -332,7 +338,10 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
         else:
             played = p
         reach = forward_batch(compiled, played)
-        if metric.kind == "payoff":
+        if metric.kind == "ce" and risky:  # the certainty equivalent under the played weights
+            _, _, run = solve_batch_risk(scenario, bound, played, tolerance=tolerance, decide=False)
+            value = run.certainty[compiled.actors.index(metric.name)]
+        elif metric.kind in ("payoff", "ce"):
             actor = compiled.actors.index(metric.name)
             if solved is not None and policy == "reoptimize" and not risky:
                 value = solved.values[compiled.root, actor]

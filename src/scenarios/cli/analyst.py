@@ -96,7 +96,7 @@ def register(add) -> None:
     p.add_argument("--params", metavar="A,B", type=_names,
                    help="parameters or NODE.CHILD branches to vary (default: every parameter with low/high)")
     p.add_argument("--metric", metavar="M",
-                   help="payoff:ACTOR, outcome:ID, tag:TAG or node:ID (default: payoff of the root's actor)")
+                   help="payoff:ACTOR, outcome:ID, tag:TAG, node:ID or ce:ACTOR (default: payoff of the root's actor)")
     p.add_argument("--policy", choices=POLICY_CHOICES, default="belief",
                    help="belief: decisions weighted by beliefs (default); fixed: base case's strategic "
                         "choices held; reoptimize: re-solved at every value")

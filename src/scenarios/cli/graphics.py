@@ -174,7 +174,7 @@ def register(add) -> None:
     p.add_argument("--given", metavar="NODE", help="outcomes/tags/options: condition on passing NODE")
     p.add_argument("--solve", action="store_true",
                    help="outcomes/tags/options: under the strategic solution instead of belief mode")
-    p.add_argument("--metric", help="tornado/spider/two-way: payoff:ACTOR, outcome:ID, tag:TAG or node:ID "
+    p.add_argument("--metric", help="tornado/spider/two-way: payoff:ACTOR, outcome:ID, tag:TAG, node:ID or ce:ACTOR "
                                     "(default: payoff to the actor deciding at the root)")
     p.add_argument("--policy", choices=("belief", "fixed", "reoptimize"), default="belief",
                    help="tornado/spider/two-way: how decisions are read as values vary (default belief; "

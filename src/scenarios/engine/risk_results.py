@@ -69,14 +69,17 @@ def evaluate_with_risk(scenario: Scenario, bound: Bound, *, given: str | None, t
 
 def solve_batch_risk(scenario: Scenario, bound: BatchBound, p: np.ndarray | None = None, *,
                      only: int | None = None, keep: tuple[int, ...] = (),
-                     tolerance: Mapping[int, np.ndarray] | None = None) -> tuple[BatchSolution, np.ndarray, RiskRun]:
+                     tolerance: Mapping[int, np.ndarray] | None = None,
+                     decide: bool = True) -> tuple[BatchSolution, np.ndarray, RiskRun]:
     """:func:`scenarios.engine.batch.solve_batch` under the actors' risk attitudes, for K columns.
 
     Returns the solution (``values`` ``(N, A, K)`` are in the decision units of
     :class:`~scenarios.engine.risk.RiskRun`: certainty equivalents, or expected utilities of
     totals), the branch payoffs in the same units ``(E, A, K)`` (option value = branch payoff
     + child's value) and the run.  ``tolerance`` ``{column: (K,) R}`` varies exponential risk
-    tolerances per column (``risk.ACTOR`` in sensitivity and threshold).
+    tolerances per column (``risk.ACTOR`` in sensitivity and threshold).  With ``decide``
+    False nobody decides (every node averages by ``p``): the run's certainty equivalents are
+    those of the lottery ``p`` plays.
     """
     c = bound.compiled
     risks = risk_table(scenario, c)
@@ -92,7 +95,7 @@ def solve_batch_risk(scenario: Scenario, bound: BatchBound, p: np.ndarray | None
     weights = bound.p if p is None else p
     node = np.ascontiguousarray(np.transpose(bound.node_payoff, (1, 0, 2)))
     edge = np.ascontiguousarray(np.transpose(bound.edge_payoff, (1, 0, 2)))
-    run = run_risk(scenario, c, risks, np.asarray(weights, dtype=float), node, edge, solved=solved,
+    run = run_risk(scenario, c, risks, np.asarray(weights, dtype=float), node, edge, solved=solved if decide else None,
                    tolerance=tolerance)
     solution = BatchSolution(np.ascontiguousarray(np.transpose(run.score, (1, 0, 2))), run.chosen, run.tied)
     return solution, np.transpose(run.option_payoff, (1, 0, 2)), run
