@@ -364,3 +364,13 @@ def test_cli_threshold_of_risk_tolerance(cli):
     status, _, err = cli("threshold", "oil-wildcatter", "--param", "risk.wildcater", "--risk",
                          "wildcatter=exponential:50", "--range", "risk.wildcater=1:2")
     assert status == 1 and "did you mean 'wildcatter'" in err
+
+
+def test_analyses_that_do_not_compute_risk_say_so(cli):
+    from scenarios.analysis.psa import psa
+
+    s = scenarios.load(DATA)
+    with pytest.raises(RiskError, match="simulate --uncertainty"):
+        psa(s, 10, seed=0)
+    status, _, err = cli("export", DATA, "--to", "whatif", "-o", "unused.html")
+    assert status == 1 and "does not compute risk attitudes" in err and len(err.strip().splitlines()) == 1

@@ -125,7 +125,7 @@ def cea(scenario: Scenario, actor: str, *, wtp: float | None = None, strategic: 
     >>> from scenarios.analysis.cea import cea
     >>> r = cea(scenarios.load("docs/examples/screening-cea.yaml"), "health")  # doctest: +SKIP
     """
-    refuse_risk(scenario, "cea")  # its batch solve is risk neutral (docs/risk-attitudes.md)
+    refuse_risk(scenario, "cost-effectiveness analysis (cea)")  # its batch solve is risk neutral
     cost, effect, criterion_wtp = _measures(scenario, actor, cost, effect)
     compiled = scenario.compiled
     mine = [i for i in compiled.strategic_node.tolist() if compiled.actor_keys[_owner(compiled, i)] == actor]
