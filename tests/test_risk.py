@@ -374,3 +374,16 @@ def test_analyses_that_do_not_compute_risk_say_so(cli):
         psa(s, 10, seed=0)
     status, _, err = cli("export", DATA, "--to", "whatif", "-o", "unused.html")
     assert status == 1 and "does not compute risk attitudes" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("actor", ["kelly", "crra", "own", "seeker"])
+def test_batch_with_utilities_of_totals_equals_single_solves(actor):
+    s = scenarios.load(DATA)
+    values = [1.0, 20.0, 60.0, 500.0]  # the averse decider switches from the sure amount to the gamble
+    batch = evaluate_settings(s, {"risk.averse": values}, metric=f"ce:{actor}", policy="reoptimize", node="choose")
+    seen = set()
+    for k, r in enumerate(values):
+        one = s.solve(risk={"averse": f"exponential:{r}"}, top=0)
+        assert batch.metric[k] == approx(one.certainty_equivalents[actor], rel=1e-9)
+        seen.add(one.choices["choose"])
+    assert seen == {"sure", "gamble"}
