@@ -38,6 +38,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioFileError",
     "UnknownNameError",
+    "RiskError",
     "ExpressionError",
     "ProbabilityError",
     "UnreachableNodeError",
@@ -223,6 +224,12 @@ class OutputError(ScenarioError, OSError):
 
 class AnalysisError(ScenarioError, ValueError):
     """A sensitivity request cannot be met: a range with low > high, a grid of one variable, …"""
+
+
+class RiskError(ScenarioError, ValueError):
+    """A risk attitude cannot be used: a bad ``--risk`` spec, R = 0, a log or power utility of a
+    non-positive total payoff, an expression utility that is not increasing, an unsupported
+    combination (``minimize``, ``measures``, ``--given``)."""
 
 
 class InputFileError(OSError):

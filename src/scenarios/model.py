@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine.compiled import Compiled
     from .engine.results import BeliefResult, SolveResult
 
-__all__ = ["REST", "Source", "Measure", "Criterion", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
+__all__ = ["REST", "Source", "Measure", "Criterion", "Risk", "NEUTRAL",
+           "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
            "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
@@ -98,6 +99,35 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class Risk:
+    """An actor's risk attitude: the utility of the total payoff of a path (see
+    docs/risk-attitudes.md; the numbers are in :mod:`scenarios.engine.risk`).
+
+    ``kind`` is ``neutral`` (u(x) = x), ``exponential`` (``value`` the risk tolerance R,
+    non-zero: u(x) = sign(R) (1 - exp(-x/R))), ``power`` (``value`` a, non-zero:
+    u(x) = x**a / a for x > 0), ``log`` (u(x) = log x for x > 0) or ``expression``
+    (``expression`` in ``x``, increasing)."""
+
+    kind: str = "neutral"
+    value: float | None = None
+    expression: Expression | None = None
+
+    @property
+    def neutral(self) -> bool:
+        return self.kind == "neutral"
+
+    def __str__(self) -> str:
+        if self.kind in ("neutral", "log"):
+            return self.kind
+        if self.kind == "expression":
+            return f"expression:{self.expression}"
+        return f"{self.kind}:{self.value:g}"
+
+
+NEUTRAL = Risk()
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     """An actor.  Without ``measures`` it has one payoff (keyed by the actor), maximised unless
     ``minimize``; with ``measures`` its payoffs are keyed ``actor.measure`` and ``criterion``
@@ -110,6 +140,7 @@ class Actor:
     minimize: bool = False
     measures: Mapping[str, Measure] = field(default_factory=dict)
     criterion: Criterion | None = None
+    risk: Risk = NEUTRAL  # the risk attitude (format extension, scenarios.io.risk)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "measures", _frozen(self.measures))
@@ -358,17 +389,25 @@ class Scenario:
 
     # -- analyses (thin wrappers over scenarios.analysis) ----------------------------------
     def evaluate(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
-                 top: int = 10) -> BeliefResult:
+                 top: int = 10, risk: Mapping[str, Any] | None = None) -> BeliefResult:
         """Belief mode; see :func:`scenarios.engine.belief.evaluate`."""
         from .engine.belief import evaluate
 
-        return evaluate(self, given=given, overrides=overrides, top=top)
+        return evaluate(self, given=given, overrides=overrides, top=top, risk=risk)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              risk: Mapping[str, Any] | None = None) -> SolveResult:
         """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
         from .engine.strategic import solve
 
-        return solve(self, overrides=overrides, top=top)
+        return solve(self, overrides=overrides, top=top, risk=risk)
+
+    def with_risk(self, risk: Mapping[str, Any]) -> Scenario:
+        """This scenario with actors' risk attitudes replaced: ``{"russia": "exponential:5"}``
+        (see :func:`scenarios.engine.risk.apply_risk` and docs/risk-attitudes.md)."""
+        from .engine.risk import apply_risk
+
+        return apply_risk(self, risk)
 
     # -- writing back (see scenarios.io.dump) -----------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ import numpy as np
 
 from ..engine.batch import bind_batch, expected_payoffs_batch, forward_batch, prepare, solve_batch
 from ..engine.bind import parameter_values
+from ..engine.risk import refuse_risk
 from ..engine.strategic import tie_threshold
 from ..errors import AnalysisError, UnknownNameError, did_you_mean
 from ..model import Scenario
@@ -124,6 +125,7 @@ def cea(scenario: Scenario, actor: str, *, wtp: float | None = None, strategic: 
     >>> from scenarios.analysis.cea import cea
     >>> r = cea(scenarios.load("docs/examples/screening-cea.yaml"), "health")  # doctest: +SKIP
     """
+    refuse_risk(scenario, "cost-effectiveness analysis (cea)")  # its batch solve is risk neutral
     cost, effect, criterion_wtp = _measures(scenario, actor, cost, effect)
     compiled = scenario.compiled
     mine = [i for i in compiled.strategic_node.tolist() if compiled.actor_keys[_owner(compiled, i)] == actor]

@@ -2,8 +2,9 @@
 
 A *metric* is one number about a scenario: ``payoff:ACTOR`` (an actor's expected payoff),
 ``outcome:ID`` (the probability of ending in an outcome), ``tag:TAG`` (the probability of
-ending in an outcome carrying the tag, e.g. P(war)) or ``node:ID`` (the probability of
-passing a node).  Under a *policy* it is read in one of three ways:
+ending in an outcome carrying the tag, e.g. P(war)), ``node:ID`` (the probability of
+passing a node) or ``ce:ACTOR`` (an actor's certainty equivalent under its risk attitude,
+docs/risk-attitudes.md; its expected payoff when risk neutral).  Under a *policy* it is read in one of three ways:
 
 ``belief``
     every decision weighted by the analyst's beliefs (the ``p`` on its branches), as
@@ -41,6 +42,7 @@ from ..engine.batch import (
 from ..engine.bind import parameter_values, parse_overrides
 from ..engine.compiled import OUTCOME
 from ..engine.overrides import resolve_setting
+from ..engine.risk_results import solve_batch_risk
 from ..errors import ExpressionError, ProbabilityError, UnknownNameError, did_you_mean
 from ..expressions import Value
 from ..model import Scenario
@@ -49,7 +51,7 @@ from .sampling import Draws
 __all__ = ["METRIC_KINDS", "POLICIES", "Metric", "parse_metric", "default_metric", "metric_value",
            "evaluate_metric", "SettingsEvaluation", "evaluate_settings"]
 
-METRIC_KINDS = ("payoff", "outcome", "tag", "node")
+METRIC_KINDS = ("payoff", "outcome", "tag", "node", "ce")
 POLICIES = ("belief", "fixed", "reoptimize")
 POLICY_DESCRIPTIONS = {
     "belief": "belief mode: every decision weighted by the analyst's beliefs",
@@ -77,6 +79,8 @@ class Metric:
         """Words for tables and charts, e.g. ``"P(tag war)"``."""
         if self.kind == "payoff":
             return f"expected payoff to {scenario.actors[self.name].name}"
+        if self.kind == "ce":
+            return f"certainty equivalent to {scenario.actors[self.name].name}"
         if self.kind == "tag":
             return f"P(tag {self.name})"
         what = "outcome" if self.kind == "outcome" else "passing"
@@ -109,9 +113,10 @@ def parse_metric(scenario: Scenario, text: str | Metric | None) -> Metric:
     kind, sep, name = str(text).partition(":")
     kind, name = kind.strip(), name.strip()
     if not sep or not name or kind not in METRIC_KINDS:
-        raise UnknownNameError(f"metric {text!r}: expected payoff:ACTOR, outcome:ID, tag:TAG or node:ID"
-                               + (did_you_mean(kind, METRIC_KINDS) if sep else ""))
-    if kind == "payoff":
+        hint = did_you_mean(kind, METRIC_KINDS) if sep else ""
+        raise UnknownNameError(f"metric {text!r}: expected payoff:ACTOR, outcome:ID, tag:TAG or node:ID "
+                               f"(or ce:ACTOR, a certainty equivalent){hint}")
+    if kind in ("payoff", "ce"):
         if name not in scenario.actors:
             known = ", ".join(scenario.actors) or "none"
             raise UnknownNameError(f"metric {text}: unknown actor {name!r}{did_you_mean(name, scenario.actors)} "
@@ -160,6 +165,8 @@ def metric_value(metric: Metric, result) -> float:
     """
     if metric.kind == "payoff":
         return float(result.expected_payoffs[metric.name])
+    if metric.kind == "ce":
+        return float(result.certainty_equivalents[metric.name])
     if metric.kind == "tag":
         return float(result.tags.get(metric.name, 0.0))
     return result.probability(metric.name)
@@ -289,7 +296,10 @@ def _columns(scenario: Scenario, settings: Mapping[str, Any]) -> dict[str, np.nd
         length = len(column)
         if not np.all(np.isfinite(column)):
             raise ExpressionError(f"{name}: values must be finite numbers")
-        if resolve_setting(scenario, name).is_branch:
+        setting = resolve_setting(scenario, name)
+        if setting.is_risk and np.any(column == 0.0):
+            raise ExpressionError(f"{name}=0: the risk tolerance R must be non-zero")
+        if setting.is_branch:
             bad = column[(column < 0.0) | (column > 1.0)]
             if len(bad):
                 raise ProbabilityError(f"{name}={bad[0]:g}: a probability must lie in [0, 1]")
@@ -302,12 +312,20 @@ def _columns(scenario: Scenario, settings: Mapping[str, Any]) -> dict[str, np.nd
 def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choices, k) -> SettingsEvaluation:
     """One chunk of settings on the engine's batch evaluator (columns are settings, last axis)."""
     compiled = scenario.compiled
+    tolerance = {compiled.actors.index(name[len("risk."):]): columns.pop(name)
+                 for name in list(columns) if resolve_setting(scenario, name).is_risk}
+    risky = bool(tolerance) or any(not a.risk.neutral for a in scenario.actors.values())
     bound = _bind_settings(scenario, columns, overrides, k)
     p = bound.p
     if policy == "fixed":  # every solved decision plays its base choice in every setting
         p = played_batch(compiled, p, np.broadcast_to(base_choices[:, None], (compiled.n_nodes, k)))
     solved = None
-    if policy == "reoptimize" or (policy == "belief" and d is not None):
+    option_payoff = bound.edge_payoff
+    if risky:  # each actor maximises its expected utility (scenarios.engine.risk)
+        if policy == "reoptimize" or d is not None:
+            solved, option_payoff, _ = solve_batch_risk(scenario, bound, p, only=d if policy == "fixed" else None,
+                                                        tolerance=tolerance)
+    elif policy == "reoptimize" or (policy == "belief" and d is not None):
         solved = solve_batch(bound, p)
     elif policy == "fixed" and d is not None:
         solved = solve_batch(bound, p, only=d)
@@ -320,9 +338,12 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
         else:
             played = p
         reach = forward_batch(compiled, played)
-        if metric.kind == "payoff":
+        if metric.kind == "ce" and risky:  # the certainty equivalent under the played weights
+            _, _, run = solve_batch_risk(scenario, bound, played, tolerance=tolerance, decide=False)
+            value = run.certainty[compiled.actors.index(metric.name)]
+        elif metric.kind in ("payoff", "ce"):
             actor = compiled.actors.index(metric.name)
-            if solved is not None and policy == "reoptimize":
+            if solved is not None and policy == "reoptimize" and not risky:
                 value = solved.values[compiled.root, actor]
             else:
                 value = expected_payoffs_batch(bound, reach, played)[actor]
@@ -334,7 +355,7 @@ def _evaluate_chunk(scenario, columns, metric, policy, d, overrides, base_choice
         lo, hi = compiled.edge_start[d], compiled.edge_start[d + 1]
         choice = solved.chosen_edge[d] - lo
         actor = compiled.actor[d]
-        options = (bound.edge_payoff[lo:hi, actor] + solved.values[compiled.child[lo:hi], actor]).T
+        options = (option_payoff[lo:hi, actor] + solved.values[compiled.child[lo:hi], actor]).T
     return SettingsEvaluation(value, choice, options)
 
 

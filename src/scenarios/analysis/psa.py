@@ -54,6 +54,7 @@ from ..engine.batch import (
     solve_batch,
 )
 from ..engine.results import _clean
+from ..engine.risk import refuse_risk
 from ..errors import AnalysisError, ProbabilityError
 from ..model import Scenario
 from .parallel import Task, check_workers, plan, run
@@ -487,6 +488,8 @@ def psa(scenario: Scenario, n: int = 1000, *, seed: Any = None,
     check_workers(workers)
     root = seed_sequence(seed)
     reproducible = not root.spawn_key and root.n_children_spawned == 0 and isinstance(root.entropy, int)
+    # its batch solve is risk neutral (docs/risk-attitudes.md)
+    refuse_risk(scenario, "probabilistic sensitivity analysis (simulate --uncertainty)")
     problem = prepare(scenario, overrides)
     c = problem.compiled
     outcome_nodes = list(scenario.outcomes)

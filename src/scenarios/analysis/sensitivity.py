@@ -96,6 +96,11 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
     for name, bounds in ranges.items():
         _check_name(scenario, name)
         low, high = _bounds(name, bounds)
+        if resolve_setting(scenario, name).is_risk:
+            if low <= 0.0 <= high:
+                raise AnalysisError(f"range of {name}: a risk tolerance range may not include 0 "
+                                    f"(got {low:g}:{high:g}; use positive values for risk aversion)")
+            continue
         if "." in name and not (0.0 <= low and high <= 1.0):
             raise AnalysisError(f"range of {name}: a branch probability's range must lie within [0, 1], "
                                 f"got {low:g}:{high:g}")
@@ -111,6 +116,9 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
     out: list[Variable] = []
     for name in dict.fromkeys(names):  # in order, once each
         _check_name(scenario, name)
+        if resolve_setting(scenario, name).is_risk:
+            out.append(_risk_variable(scenario, name, ranges, overrides))
+            continue
         if "." in name:
             if name not in ranges:
                 raise AnalysisError(f"branch probability {name} needs a range: --range {name}=LOW:HIGH")
@@ -134,6 +142,20 @@ def variables(scenario: Scenario, names: Sequence[str] | None = None, *,
         out.append(Variable(name, "parameter", float(low), float(high), float(values[name]),
                             parameter.description))
     return tuple(out)
+
+
+def _risk_variable(scenario: Scenario, name: str, ranges: Mapping[str, tuple[float, float]],
+                   overrides: Mapping[str, Any] | None) -> Variable:
+    """``risk.ACTOR``: the actor's exponential risk tolerance R, over ``--range risk.ACTOR=LOW:HIGH``."""
+    actor = scenario.actors[name[len("risk."):]]
+    if actor.risk.kind != "exponential":
+        raise AnalysisError(f"{name}: actor {actor.key!r} has risk attitude {actor.risk}; its risk tolerance "
+                            f"varies only for an exponential one (give one: --risk {actor.key}=exponential:R)")
+    if name not in ranges:
+        raise AnalysisError(f"{name} needs a range: --range {name}=LOW:HIGH (risk tolerance R, in payoff units)")
+    low, high = _bounds(name, ranges[name])
+    return Variable(name, "risk", low, high, float(actor.risk.value or 0.0),
+                    f"risk tolerance R of {actor.name} (exponential utility)")
 
 
 def _check_name(scenario: Scenario, name: str) -> None:

@@ -228,8 +228,11 @@ class _Content:
         if s.summary:
             lines += [_md(s.summary), ""]
         lines += ["## Key numbers", ""]
-        lines += _md_table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
+        risky = not z.risk_neutral  # risk attitudes: the certainty equivalent too (docs/risk-attitudes.md)
+        lines += _md_table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"]
+                           + (["risk attitude", "certainty equivalent (strategic)"] if risky else []),
                            [[_md(s.actors[a].name), _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a])]
+                            + ([_md(z.risk_attitudes[a]), _num(z.certainty_equivalents[a])] if risky else [])
                             for a in s.actors])
         if b.outcomes:
             top = b.outcomes[0]
@@ -367,9 +370,16 @@ class _Content:
         if s.summary:
             pages.paragraph(s.summary)
         pages.heading("Key numbers", 13)
-        pages.table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
-                    [[s.actors[a].name, _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a])]
-                     for a in s.actors], [0.4, 0.3, 0.3])
+        if z.risk_neutral:
+            pages.table(["actor", "expected payoff (belief mode)", "expected payoff (strategic)"],
+                        [[s.actors[a].name, _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a])]
+                         for a in s.actors], [0.4, 0.3, 0.3])
+        else:  # risk attitudes: the certainty equivalent too (docs/risk-attitudes.md)
+            pages.table(["actor", "expected payoff (belief)", "expected payoff (strategic)", "risk",
+                         "certainty equivalent (strategic)"],
+                        [[s.actors[a].name, _num(b.expected_payoffs[a]), _num(z.expected_payoffs[a]),
+                          z.risk_attitudes[a], _num(z.certainty_equivalents[a])] for a in s.actors],
+                        [0.24, 0.17, 0.17, 0.2, 0.22])
         if b.outcomes:
             top = b.outcomes[0]
             pages.paragraph(f"Most likely outcome: {top.label} (p = {_p(top.probability)}).")

@@ -85,6 +85,13 @@ def add_set(p: argparse.ArgumentParser) -> None:
                         "rescaled); repeatable")
 
 
+def add_risk(p: argparse.ArgumentParser) -> None:
+    """``--risk ACTOR=SPEC`` (docs/risk-attitudes.md): applied by ``load_scenario``."""
+    p.add_argument("--risk", metavar="ACTOR=SPEC", action="append", default=[], type=_assignment,
+                   help="an actor's risk attitude: neutral, exponential:R (risk tolerance R, non-zero; "
+                        "negative for risk seeking), power:a, log or expression:TEXT in x; repeatable")
+
+
 def _assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from . import add_file, add_json, add_set, count
+from . import add_file, add_json, add_risk, add_set, count
 
 POLICY_CHOICES = ("belief", "fixed", "reoptimize")
 
@@ -96,7 +96,7 @@ def register(add) -> None:
     p.add_argument("--params", metavar="A,B", type=_names,
                    help="parameters or NODE.CHILD branches to vary (default: every parameter with low/high)")
     p.add_argument("--metric", metavar="M",
-                   help="payoff:ACTOR, outcome:ID, tag:TAG or node:ID (default: payoff of the root's actor)")
+                   help="payoff:ACTOR, outcome:ID, tag:TAG, node:ID or ce:ACTOR (default: payoff of the root's actor)")
     p.add_argument("--policy", choices=POLICY_CHOICES, default="belief",
                    help="belief: decisions weighted by beliefs (default); fixed: base case's strategic "
                         "choices held; reoptimize: re-solved at every value")
@@ -110,6 +110,7 @@ def register(add) -> None:
     p.add_argument("--node", metavar="D", help="decision node whose strategic choice is reported "
                                               "(default: the root)")
     add_set(p)
+    add_risk(p)
     add_json(p)
 
     p = add("threshold", "where the strategic choice at a decision node changes as one parameter moves",
@@ -125,6 +126,7 @@ def register(add) -> None:
     p.add_argument("--steps", metavar="N", type=count, default=None,
                    help="scan points that bracket the changes before bisection (default 101)")
     add_set(p)
+    add_risk(p)
     add_json(p)
 
     p = add("compare", "scenarios side by side: outcome and tag probabilities, payoffs, choices, differences",

@@ -11,7 +11,7 @@ import sys
 import warnings
 
 from ..errors import ScenarioWarning, printable
-from . import add_file, add_json, add_set, add_top
+from . import add_file, add_json, add_risk, add_set, add_top
 
 # The library (numpy, networkx, PyYAML) is imported inside the functions, so that building
 # the parser for --help stays cheap.
@@ -26,7 +26,8 @@ def load_scenario(args):
         scenario = load(args.file, extends_anywhere=getattr(args, "extends_anywhere", False))
     for diagnostic in scenario.warnings:
         print(printable(str(diagnostic)), file=sys.stderr)
-    return scenario
+    risk = getattr(args, "risk", None)  # --risk ACTOR=SPEC (docs/risk-attitudes.md)
+    return scenario.with_risk(dict(risk)) if risk else scenario
 
 
 def overrides_of(args) -> dict:
@@ -101,11 +102,13 @@ def register(add) -> None:
     add_file(p)
     add_set(p)
     p.add_argument("--given", metavar="NODE", help="condition on the path passing NODE")
+    add_risk(p)
     add_top(p)
     add_json(p)
     p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them",
             cmd_solve)
     add_file(p)
     add_set(p)
+    add_risk(p)
     add_top(p)
     add_json(p)

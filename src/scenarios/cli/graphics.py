@@ -11,7 +11,7 @@ import argparse
 import sys
 import warnings
 
-from . import add_file, add_set
+from . import add_file, add_risk, add_set
 
 _THEMES = ("light", "dark", "print")
 
@@ -211,7 +211,7 @@ def register(add) -> None:
     p.add_argument("--given", metavar="NODE", help="outcomes/tags/options: condition on passing NODE")
     p.add_argument("--solve", action="store_true",
                    help="outcomes/tags/options: under the strategic solution instead of belief mode")
-    p.add_argument("--metric", help="tornado/spider/two-way: payoff:ACTOR, outcome:ID, tag:TAG or node:ID "
+    p.add_argument("--metric", help="tornado/spider/two-way: payoff:ACTOR, outcome:ID, tag:TAG, node:ID or ce:ACTOR "
                                     "(default: payoff to the actor deciding at the root)")
     p.add_argument("--policy", choices=("belief", "fixed", "reoptimize"), default="belief",
                    help="tornado/spider/two-way: how decisions are read as values vary (default belief; "
@@ -242,3 +242,4 @@ def register(add) -> None:
     p.add_argument("--top", metavar="N", type=_whole, default=5,
                    help="how many of the most likely paths to list (default 5)")
     p.add_argument("--dpi", type=_positive, help="resolution of the PNGs (default 150)")
+    add_risk(p)

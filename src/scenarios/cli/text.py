@@ -132,8 +132,15 @@ def _header(result: BeliefResult, what: str) -> list[str]:
 
 def _payoff_block(result: BeliefResult) -> list[str]:
     s = result.scenario
-    rows = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
-    lines = ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
+    if result.risk_neutral:
+        rows: list[tuple[str, ...]] = [(s.actors[a].name, a, number(v)) for a, v in result.expected_payoffs.items()]
+        lines = ["", "Expected payoffs", table(("actor", "key", "expected"), rows, "llr")]
+    else:  # risk attitudes (docs/risk-attitudes.md): utility and certainty equivalent too
+        eu, ce, risk = result.expected_utilities, result.certainty_equivalents, result.risk_attitudes
+        rows = [(s.actors[a].name, a, _clip(risk[a], 24), number(v), number(eu[a]), number(ce[a]))
+                for a, v in result.expected_payoffs.items()]
+        lines = ["", "Expected payoffs, expected utility of the total payoff, certainty equivalent",
+                 table(("actor", "key", "risk", "expected", "utility", "cert. equiv."), rows, "lllrrr")]
     if result.measures:  # actors with several measures: the payoff above is their criterion's value
         measured = [(s.actors[a].name, f"{a}.{m}", s.actors[a].measures[m].name, number(v))
                     for a, values in result.measures.items() for m, v in values.items()]
@@ -188,7 +195,8 @@ def format_evaluate(result: BeliefResult) -> str:
 def format_solve(result: SolveResult) -> str:
     s = result.scenario
     criteria = any(a.minimize or a.measures for a in result.scenario.actors.values())
-    lines = _header(result, "strategic mode (backward induction: each actor maximises its expected payoff"
+    goal = "its expected payoff" if result.risk_neutral else "its expected utility (see --risk)"
+    lines = _header(result, f"strategic mode (backward induction: each actor maximises {goal}"
                     + (", or minimises it, or follows its criterion)" if criteria else ")"))
     rows = []
     for node_id, position in list(result.choice_branches.items())[:60]:  # branches may share a child
@@ -206,6 +214,8 @@ def format_solve(result: SolveResult) -> str:
         lines.append(f"  … and {len(result.choices) - 60} more (use --json for all)")
     if result.ties:
         lines.append("  tie: equally good options; the first listed was taken")
+    if not result.risk_neutral:
+        lines.append("  value: the decider's expected payoff; it chose by expected utility")
     fixed = [n for n in s.nodes.values() if KINDS[n.kind].has_actor and n.fixed]
     if fixed:
         lines.append("  fixed decisions keep their belief weights: " + ", ".join(n.id for n in fixed))

@@ -34,7 +34,8 @@ TIE_DIGITS = 12
 
 
 def evaluate(scenario: Scenario, *, given: str | None = None,
-             overrides: Mapping[str, Any] | None = None, top: int = 10) -> BeliefResult:
+             overrides: Mapping[str, Any] | None = None, top: int = 10,
+             risk: Mapping[str, Any] | None = None) -> BeliefResult:
     """Evaluate ``scenario`` in belief mode.
 
     Parameters
@@ -45,6 +46,9 @@ def evaluate(scenario: Scenario, *, given: str | None = None,
         ``{"param": value}`` or ``{"NODE.CHILD": p}`` (siblings rescaled in proportion).
     top : int
         How many of the most probable paths to list.
+    risk : mapping, optional
+        ``{actor: Risk or "exponential:5"}``: replaces actors' risk attitudes; the result
+        reports their expected utilities and certainty equivalents (:mod:`scenarios.engine.risk`).
 
     Raises
     ------
@@ -57,14 +61,23 @@ def evaluate(scenario: Scenario, *, given: str | None = None,
     >>> round(sum(o.probability for o in r.outcomes), 12)
     1.0
     """
+    if risk:
+        from .risk import apply_risk
+
+        scenario = apply_risk(scenario, risk)
     bound = bind(scenario, overrides)
+    if any(not actor.risk.neutral for actor in scenario.actors.values()):
+        from .risk_results import evaluate_with_risk
+
+        return evaluate_with_risk(scenario, bound, given=given, top=top, overrides=overrides)
     return _evaluate_bound(scenario, bound, "belief", bound.p, given=given, overrides=overrides,
                            top=top, result_type=BeliefResult)
 
 
 def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, *, given: str | None,
                     overrides: Mapping[str, Any] | None, top: int, result_type: type[_Result],
-                    values: np.ndarray | None = None, **extra: np.ndarray) -> _Result:
+                    values: np.ndarray | None = None, risk_numbers: Mapping[str, tuple[float, float]] | None = None,
+                    **extra: np.ndarray) -> _Result:
     """Shared by belief and strategic mode: distribution, expectations and paths under ``p``."""
     compiled = bound.compiled
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
@@ -109,7 +122,7 @@ def _evaluate_bound(scenario: Scenario, bound: Bound, mode: str, p: np.ndarray, 
         expected_columns=dict(zip(compiled.actors, map(float, expected), strict=True)), reach_array=reach,
         values_array=values, outcome_order=order, node_payoff=bound.node_payoff, edge_payoff=bound.edge_payoff,
         p_array=bound.p, played_array=p, given_index=None if given is None else g, parameters=bound.parameters,
-        **extra)
+        risk_numbers=dict(risk_numbers or {}), **extra)
 
 
 def outcome_order(compiled: Compiled, reach: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Names of the quantities an analyst may set: a parameter, or ``NODE.BRANCH`` for a branch.
+"""Names of the quantities an analyst may set: a parameter, or ``NODE.BRANCH`` for a branch
+(or ``risk.ACTOR``, an actor's exponential risk tolerance, for sensitivity and threshold).
 
 One resolver for ``--set``, sensitivity variables and settings columns, so every command
 says the same thing about a name it does not know (with a suggestion).  A branch of NODE is
@@ -22,7 +23,7 @@ scenarios.errors.UnknownNameError: --set entry.fihgt: node 'entry' has no branch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import UnknownNameError, did_you_mean
@@ -42,10 +43,16 @@ class Setting:
     node: str | None = None
     child: str | None = None
     branch: int | None = None
+    actor: str | None = field(default=None, repr=False)  # ``risk.ACTOR``: the actor's risk tolerance R
 
     @property
     def is_branch(self) -> bool:
         return self.node is not None
+
+    @property
+    def is_risk(self) -> bool:
+        """``risk.ACTOR``: an actor's risk tolerance (sensitivity and threshold; docs/risk-attitudes.md)."""
+        return self.actor is not None
 
     @property
     def pin(self) -> tuple[str, str]:
@@ -61,6 +68,12 @@ def resolve_setting(scenario: Scenario, name: str, *, prefix: str = "") -> Setti
     """The :class:`Setting` called ``name``; UnknownNameError (``prefix`` + name first) if none."""
     if not isinstance(name, str):
         raise TypeError(f"setting names are text, not {type(name).__name__}")
+    if name.startswith("risk.") and "risk" not in scenario.nodes:
+        actor = name[len("risk."):]
+        if actor not in scenario.actors:
+            raise UnknownNameError(f"{prefix}{name}: unknown actor {actor!r}{did_you_mean(actor, scenario.actors)} "
+                                   f"(risk.ACTOR is an actor's risk tolerance; actors: {', '.join(scenario.actors)})")
+        return Setting(name, actor=actor)
     if "." in name:
         node_id, ref = name.split(".", 1)
         node = scenario.nodes.get(node_id)

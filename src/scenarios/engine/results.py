@@ -100,6 +100,39 @@ class BeliefResult:
     parameters: Mapping[str, float] = field(default_factory=dict, repr=False)  # bound values
     #: Expected value of every payoff column: the actors', and ``actor.measure`` for measures.
     expected_columns: Mapping[str, float] = field(default_factory=dict, repr=False)
+    #: Per actor ``(expected utility, certainty equivalent)`` when some actor is not risk
+    #: neutral (:mod:`scenarios.engine.risk`); empty otherwise.
+    risk_numbers: Mapping[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+
+    # -- risk attitudes (docs/risk-attitudes.md) ------------------------------------------
+    @property
+    def risk_attitudes(self) -> dict[str, str]:
+        """Per actor, its risk attitude as text (``neutral``, ``exponential:5``, ...)."""
+        return {key: str(actor.risk) for key, actor in self.scenario.actors.items()}
+
+    @property
+    def risk_neutral(self) -> bool:
+        """Every actor is risk neutral (expected utility = certainty equivalent = expected payoff)."""
+        return not self.risk_numbers
+
+    @property
+    def expected_utilities(self) -> dict[str, float]:
+        """Per actor, the expected utility of the total payoff (the expected payoff when risk neutral).
+
+        >>> import scenarios
+        >>> r = scenarios.load("entry-deterrence").solve(risk={"entrant": "exponential:1"})
+        >>> round(r.expected_utilities["entrant"], 6), round(r.certainty_equivalents["entrant"], 6)
+        (0.632121, 1.0)
+        """
+        return {key: self.risk_numbers[key][0] if key in self.risk_numbers else value
+                for key, value in self.expected_payoffs.items()}
+
+    @property
+    def certainty_equivalents(self) -> dict[str, float]:
+        """Per actor, the sure payoff worth as much to it as the lottery (its expected payoff
+        when risk neutral)."""
+        return {key: self.risk_numbers[key][1] if key in self.risk_numbers else value
+                for key, value in self.expected_payoffs.items()}
 
     # -- views by id (scenarios.engine.views) ---------------------------------------------
     @property
@@ -278,6 +311,9 @@ class BeliefResult:
             "given": self.given,
             "overrides": {k: v for k, v in self.overrides.items()},
             "expected_payoffs": _clean_map(self.expected_payoffs),
+            "risk": self.risk_attitudes,
+            "expected_utilities": _clean_map(self.expected_utilities),
+            "certainty_equivalents": _clean_map(self.certainty_equivalents),
             "outcomes": [row.to_dict() for row in self.outcomes],
             "tags": _clean_map(self.tags),
             "paths": [path.to_dict() for path in self.paths],

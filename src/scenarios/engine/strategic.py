@@ -34,13 +34,19 @@ __all__ = ["solve", "rollback", "tie_threshold", "played_weights", "TIE_TOLERANC
 TIE_TOLERANCE = 1e-9
 
 
-def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
+def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+          risk: Mapping[str, Any] | None = None) -> SolveResult:
     """Solve ``scenario`` by backward induction.
+
+    ``risk`` replaces actors' risk attitudes (``{"russia": "exponential:5"}``); each actor
+    then maximises its expected utility (:mod:`scenarios.engine.risk`).
 
     Raises
     ------
     UnknownNameError, ProbabilityError, ExpressionError
         for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`).
+    RiskError
+        for a bad risk attitude (see :func:`scenarios.engine.risk.run_risk`).
 
     Examples
     --------
@@ -49,7 +55,15 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
     >>> r.choices
     {'entry': 'response', 'response': 'share'}
     """
+    if risk:  # ``{actor: Risk or "exponential:5"}``: see scenarios.engine.risk
+        from .risk import apply_risk
+
+        scenario = apply_risk(scenario, risk)
     bound = bind(scenario, overrides)
+    if any(not actor.risk.neutral for actor in scenario.actors.values()):
+        from .risk_results import solve_with_risk
+
+        return solve_with_risk(scenario, bound, top=top, overrides=overrides)
     values, chosen_edge, tied, p_played = rollback(bound.compiled, bound.p, bound.node_payoff_by_actor,
                                                    bound.edge_payoff_by_actor)
     return _evaluate_bound(scenario, bound, "strategic", p_played, given=None, overrides=overrides,

@@ -155,6 +155,10 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
     if unsupported:  # the page's engine maximises one payoff per actor
         raise ExportOptionError(f"--to whatif: the what-if page does not compute measures, criteria or "
                                 f"minimize yet (actor {unsupported[0]!r}); use scenarios evaluate/solve/cea")
+    risky = [key for key, actor in scenario.actors.items() if not actor.risk.neutral]
+    if risky:  # the page's engine is risk neutral (docs/risk-attitudes.md)
+        raise ExportOptionError(f"--to whatif: the what-if page does not compute risk attitudes yet (actor "
+                                f"{risky[0]!r} has risk {scenario.actors[risky[0]].risk}); use scenarios solve --risk")
     generation = generations(scenario)
     file_pos = {node_id: k for k, node_id in enumerate(scenario.nodes)}
     order = sorted(scenario.nodes, key=lambda n: (generation[n], file_pos[n]))

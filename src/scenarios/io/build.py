@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .. import kinds
 from ..errors import Diagnostic, ExpressionError, ScenarioFileError, did_you_mean
 from ..expressions import RESERVED, Expression, is_identifier
-from ..model import NODE_KINDS, REST, Actor, Branch, Node, Parameter, Scenario, Source
+from ..model import NEUTRAL, NODE_KINDS, REST, Actor, Branch, Node, Parameter, Scenario, Source
 from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
@@ -33,7 +33,7 @@ __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes", "evidence")
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
-ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion")
+ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion", "risk")
 
 PARAMETER_KEYS = ("value", "low", "high", "dist", "description")
 NODE_KEYS = kinds.NODE_KEYS  # the node-kind table lists each kind's keys
@@ -293,6 +293,7 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
             report.error(path + ("color",), "color", f"actor {key!r}: {color!r} is not a colour "
                          "(use a name such as 'tab:blue' or a hex code such as '#0072b2')")
         from .criteria import criterion_of, measures_of  # the measures and criteria of actors
+        from .risk import risk_of as _risk_of
 
         measures = measures_of(report, entry, path, str(key))
         minimize = _bool(report, entry, path + ("minimize",))
@@ -302,7 +303,9 @@ def _actors(report: _Report, data: dict) -> dict[str, Actor]:
         actors[str(key)] = Actor(key=str(key), name=_string(report, entry, path + ("name",)) or str(key),
                                  color=color, description=_string(report, entry, path + ("description",)),
                                  minimize=minimize and not measures, measures=measures,
-                                 criterion=criterion_of(report, entry, path, str(key), measures))
+                                 criterion=criterion_of(report, entry, path, str(key), measures),
+                                 risk=NEUTRAL if "risk" not in entry else  # format extension: io/risk.py
+                                 _risk_of(report, entry, path, str(key), minimize=minimize, measures=bool(measures)))
     return actors
 
 

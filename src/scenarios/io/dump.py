@@ -73,6 +73,10 @@ def _actor_criteria(actor, entry: dict[str, Any]) -> None:
     if criterion is not None and (criterion.kind != "measure" or len(actor.measures) > 1):
         entry["criterion"] = criterion.measure if criterion.kind == "measure" else {"net_benefit": {
             "effect": criterion.effect, "cost": criterion.cost, "lambda": _quantity(criterion.wtp)}}
+    risk = actor.risk  # the risk-attitudes extension (scenarios.io.risk)
+    if not risk.neutral:
+        entry["risk"] = risk.kind if risk.kind == "log" else \
+            {"expression": str(risk.expression)} if risk.kind == "expression" else {risk.kind: _number(risk.value)}
 
 
 def _distribution(dist) -> dict:

@@ -479,6 +479,10 @@ const WhatIfEngine = (function () {
       const out = {
         scenario: D.id, title: D.title, mode: r.mode, given: null, overrides: Object.assign({}, r.bound.set),
         expected_payoffs: expected,
+        // Every actor is risk neutral here (the page refuses risk attitudes): utility = CE = expectation.
+        risk: Object.fromEntries(D.actors.map((a) => [a, "neutral"])),
+        expected_utilities: Object.assign({}, expected),
+        certainty_equivalents: Object.assign({}, expected),
         outcomes: r.order.map((i) => ({ id: D.ids[i], label: D.labels[i], probability: clean(r.reach[i]),
           payoffs: row(i), tags: (D.tags[i] || []).slice() })),
         tags,
