@@ -38,6 +38,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioFileError",
     "UnknownNameError",
+    "ExactError",
     "ExpressionError",
     "ProbabilityError",
     "UnreachableNodeError",
@@ -154,6 +155,11 @@ class ProbabilityError(ScenarioError, ValueError):
 
 class UnreachableNodeError(ScenarioError, ValueError):
     """A request conditions on a node that no path reaches."""
+
+
+class ExactError(ScenarioError, ValueError):
+    """A scenario (or a request) has no exact rational evaluation: a function such as ``exp``
+    or ``sqrt``, a feature exact mode does not support, or a size past its limit."""
 
 
 class ScenarioWarning(UserWarning):

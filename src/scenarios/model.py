@@ -353,14 +353,25 @@ class Scenario:
 
     # -- analyses (thin wrappers over scenarios.analysis) ----------------------------------
     def evaluate(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
-                 top: int = 10) -> BeliefResult:
-        """Belief mode; see :func:`scenarios.engine.belief.evaluate`."""
+                 top: int = 10, exact: bool = False) -> BeliefResult:
+        """Belief mode; see :func:`scenarios.engine.belief.evaluate` (``exact``: in fractions,
+        :func:`scenarios.engine.exact.evaluate_exact`)."""
+        if exact:
+            from .engine.exact import evaluate_exact
+
+            return evaluate_exact(self, given=given, overrides=overrides, top=top)
         from .engine.belief import evaluate
 
         return evaluate(self, given=given, overrides=overrides, top=top)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
-        """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              exact: bool = False) -> SolveResult:
+        """Strategic mode; see :func:`scenarios.engine.strategic.solve` (``exact``: in fractions,
+        ties by equality, :func:`scenarios.engine.exact.solve_exact`)."""
+        if exact:
+            from .engine.exact import solve_exact
+
+            return solve_exact(self, overrides=overrides, top=top)
         from .engine.strategic import solve
 
         return solve(self, overrides=overrides, top=top)
