@@ -17,8 +17,8 @@ def mark_exact(result: Any, shown: str) -> str:
     s, numbers = result.scenario, result.exact
     lines = shown.split("\n")
     lines.insert(1, EXACT_NOTE)
-    rows = [(s.actors[a].name, a, str(v)) for a, v in numbers.expected.items()]
-    lines += ["", "Exact expected payoffs (fractions)", table(("actor", "key", "expected"), rows, "llr")]
+    payoffs = [(s.actors[a].name, a, str(v)) for a, v in numbers.expected.items()]
+    lines += ["", "Exact expected payoffs (fractions)", table(("actor", "key", "expected"), payoffs, "llr")]
     choices = getattr(result, "choice_branches", None)
     if choices:
         values = result.exact_choice_values()

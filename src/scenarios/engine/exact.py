@@ -136,7 +136,8 @@ def evaluate_exact(scenario: Scenario, *, given: str | None = None, overrides: M
         raise ExactError("--exact does not support --given yet; drop one of them")
     b = _bind_exact(scenario, overrides)
     values = _rollback(b.compiled, b.p, b.node_payoff, b.edge_payoff, None)
-    return _result(scenario, b, "belief", b.p, values, overrides, top, ExactBeliefResult)
+    result: ExactBeliefResult = _result(scenario, b, "belief", b.p, values, overrides, top, ExactBeliefResult)
+    return result
 
 
 def solve_exact(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
@@ -161,8 +162,9 @@ def solve_exact(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
     tied = np.zeros(b.compiled.n_nodes, dtype=bool)
     played = list(b.p)
     values = _rollback(b.compiled, b.p, b.node_payoff, b.edge_payoff, (chosen, tied, played))
-    return _result(scenario, b, "strategic", tuple(played), values, overrides, top, ExactSolveResult,
-                   chosen_edge=chosen, tied=tied)
+    result: ExactSolveResult = _result(scenario, b, "strategic", tuple(played), values, overrides, top,
+                                       ExactSolveResult, chosen_edge=chosen, tied=tied)
+    return result
 
 
 # -- binding ------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 from ..errors import ExactError, ExpressionError, did_you_mean
 from ..expressions import Expression
@@ -79,7 +80,8 @@ def exact_value(expr: Expression, env: Mapping[str, Fraction]) -> Fraction:
     zero, ...), ExactError for a function or power with no exact value.
     """
     stack: list[Fraction | _Undefined] = []
-    program, texts = expr.program, expr.texts
+    program: tuple[Any, ...] = expr.program  # instructions of mixed shapes (see expressions._Op)
+    texts = expr.texts
     push, pop = stack.append, stack.pop
     for i, op in enumerate(program):
         code = op[0]
