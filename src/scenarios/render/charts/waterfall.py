@@ -79,10 +79,16 @@ def waterfall(labels: Sequence[str], values: Floats, total: float, *, total_labe
     ax.set_xlabel(xlabel, fontsize=font_size)
     ax.grid(axis="x", color=theme.grid, linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
-    if title:
+    if title and getattr(ax.figure, "_scenarios_chart", False):  # our figure: a large title, wrapped to fit
+        from ..measure import TextMetrics
+
+        fig, size_pt = ax.figure, font_size + 4
+        wrapped = TextMetrics(fig.dpi, family=theme.font_family).wrap(title, fig.get_figwidth() * 72.0 - 36.0,
+                                                                       size_pt, "bold")
+        fig.suptitle(wrapped, x=0.012, ha="left", color=theme.text, fontsize=size_pt, fontweight="bold",
+                     fontfamily=list(theme.font_family))
+    elif title:
         _title(ax, theme, title)
-        if getattr(ax.figure, "_scenarios_chart", False) and ax.figure._suptitle is not None:
-            ax.figure._suptitle.set_fontsize(font_size + 4)
     from ._common import _room_for_labels
 
     _room_for_labels(ax, texts)
@@ -110,8 +116,8 @@ def explain_chart(explanation: Any, *, ax=None, theme: str | Theme = "light", ro
     start = scenario.nodes[e.node].label
     mode = ("strategic mode: the solved choices" if e.result.mode == "strategic"
             else "belief mode: decisions weighted by the analyst's beliefs")
-    where = "" if e.node == scenario.root else f", from “{start}”"
-    title = f"Where the expected payoff of {actor}{where} comes from ({mode})"
+    where = "" if e.node == scenario.root else f" at “{start}”"
+    title = f"{actor}: what makes up the expected payoff{where} ({mode})"
     xlabel = (f"contribution = probability × payoff to {actor}{' (exact)' if e.exact else ''}; "
               "the bars add up to the expected payoff")
     return waterfall(labels, values, e.expected, total_label=f"expected payoff {formatting.chart_number(e.expected)}"
