@@ -46,7 +46,8 @@ __all__ = ["evaluate_exact", "solve_exact", "ExactNumbers", "ExactBeliefResult",
            "EXACT_LIMIT", "fraction_text"]
 
 #: Exact mode refuses scenarios with more nodes plus branches than this (pure Python over
-#: fractions: about 3 s at the limit for two actors, where the float engine takes 0.3 s).
+#: fractions: about 5 s at the limit for three actors, where the float engine takes 15 ms;
+#: benchmarks/bench_explain.py).
 EXACT_LIMIT = 100_000
 
 _ZERO, _ONE = Fraction(0), Fraction(1)

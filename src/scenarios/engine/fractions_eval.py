@@ -20,6 +20,7 @@ Fraction(1, 10)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -45,6 +46,7 @@ class _Undefined:
         self.why = why
 
 
+@functools.lru_cache(maxsize=1 << 16)  # files repeat their numbers: read each once
 def exact_number(value: float, text: str | None = None) -> Fraction:
     """The exact rational of a number written as ``text`` (read as ``value``, a float).
 
