@@ -118,6 +118,12 @@ def test_unknown_actor_and_node_suggest_a_name():
         explain(r, node="recognised")
 
 
+def test_a_scenario_without_actors_has_nothing_to_explain():
+    s = scenarios.loads("title: T\nnodes:\n  a: {kind: outcome}\n", filename="t.yaml")
+    with pytest.raises(AnalysisError, match="no actors"):
+        explain(s.evaluate(top=0))
+
+
 def test_top_keeps_the_sum_in_the_others():
     r = scenarios.load("donbas-recognition-2022").evaluate(top=0)
     full, short = explain(r, actor="west"), explain(r, actor="west", top=5)

@@ -407,9 +407,10 @@ def _result(scenario: Scenario, b: _Bound, mode: str, played: Sequence[Fraction]
     reach = _forward(compiled, played, compiled.root)
     floats = np.array([float(x) for x in played])
     reach_array = np.array([float(x) for x in reach])
-    node_payoff = np.array([[float(x) for x in row] for row in b.node_payoff]).reshape(compiled.n_nodes, -1)
-    edge_payoff = np.array([[float(x) for x in row] for row in b.edge_payoff]).reshape(compiled.n_edges, -1)
-    values_array = np.array([[float(x) for x in row] for row in values]).reshape(compiled.n_nodes, -1)
+    a = len(compiled.actors)
+    node_payoff = np.array([[float(x) for x in row] for row in b.node_payoff], dtype=float).reshape(compiled.n_nodes, a)
+    edge_payoff = np.array([[float(x) for x in row] for row in b.edge_payoff], dtype=float).reshape(compiled.n_edges, a)
+    values_array = np.array([[float(x) for x in row] for row in values], dtype=float).reshape(compiled.n_nodes, a)
     order = _exact_order(compiled, reach, reach_array)
     actors = compiled.actor_keys
     column = {key: k for k, key in enumerate(compiled.actors)}

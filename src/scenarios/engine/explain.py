@@ -154,6 +154,8 @@ def explain(result: BeliefResult, *, actor: str | None = None, node: str | None 
             raise UnknownNameError(f"--node {node}: unknown node{did_you_mean(node, scenario.nodes)}")
         start = compiled.index[node]
     node_id = compiled.ids[start]
+    if not compiled.actor_keys:
+        raise AnalysisError(f"{scenario.id} has no actors: there is no expected payoff to explain")
     actor = actor if actor is not None else _default_actor(result, node_id)
     if actor not in compiled.actor_keys:
         raise UnknownNameError(f"--actor {actor}: unknown actor{did_you_mean(actor, compiled.actor_keys)} "
