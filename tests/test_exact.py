@@ -229,3 +229,20 @@ def test_bundled_scenarios_evaluate_exactly_and_agree():
             assert getattr(floats, "choices", None) == getattr(fractions, "choices", None)
             for key, value in floats.expected_payoffs.items():
                 assert _agree(value, float(fractions.exact.expected[key]))
+
+
+def test_a_minimising_actor_takes_the_exactly_smaller_value():
+    text = """
+title: Least cost
+actors: {gov: {minimize: true}}
+nodes:
+  d: {kind: decision, actor: gov, branches: [{to: x, payoffs: {gov: 0.1}}, {to: y}, {to: z}]}
+  x: {kind: outcome, payoffs: {gov: 0.2}}
+  y: {kind: outcome, payoffs: {gov: COST}}
+  z: {kind: outcome, payoffs: {gov: 0.5}}
+"""
+    tie, below = scenarios.loads(text.replace("COST", "0.3")), scenarios.loads(text.replace("COST", "0.2999999999999"))
+    assert below.solve().ties == ("d",) and below.solve().choices == {"d": "x"}  # floats: within 1e-9
+    assert tie.solve(exact=True).ties == ("d",) and tie.solve(exact=True).choices == {"d": "x"}
+    r = below.solve(exact=True)
+    assert r.ties == () and r.choices == {"d": "y"} and r.exact.expected["gov"] == Fraction("0.2999999999999")

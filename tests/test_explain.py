@@ -130,6 +130,8 @@ def test_top_keeps_the_sum_in_the_others():
     assert len(short.rows) == 5 and short.others == full.total - 5
     assert short.rows == full.rows[:5] and _close(_total(short), _total(full))
     assert _close(short.others_probability + sum(row.probability for row in short.rows), 1.0)
+    full, short = explain(r, actor="west", by="outcomes"), explain(r, actor="west", by="outcomes", top=3)
+    assert short.rows == full.rows[:3] and short.others == full.total - 3 and _close(_total(short), _total(full))
 
 
 # -- properties on random trees and DAGs ------------------------------------------------------------------

@@ -187,7 +187,7 @@ def explain(result: BeliefResult, *, actor: str | None = None, node: str | None 
         if unit == "paths":
             rows = _path_rows(compiled, (weights.tolist(), node_pay.tolist(), edge_pay.tolist()), start, None)
         else:
-            rows = _outcome_rows(compiled, weights, node_pay, edge_pay, start)
+            rows = _outcome_rows(compiled, weights, node_pay, edge_pay, start, top)
         expected_fraction = None
         expected = float(np.asarray(result.values_array)[start, column])
     return _assemble(result, actor, node_id, unit, why, expected, expected_fraction, rows, paths, limit, top)
@@ -248,10 +248,12 @@ def _path_rows(compiled: Compiled, numbers: tuple[Any, Any, Any], start: int, co
 
 
 def _outcome_rows(compiled: Compiled, weights: np.ndarray, node_pay: np.ndarray, edge_pay: np.ndarray,
-                  start: int) -> list[_Raw]:
+                  start: int, top: int | None) -> list[_Raw]:
     """Per outcome reached from ``start``: probability, expected payoff collected on its paths,
     and the contribution (their product), by one vectorised forward pass of the mass
-    ``E[collected so far; the path passes u]``."""
+    ``E[collected so far; the path passes u]``.  With ``top``, the rows past the first
+    ``top`` (by size, then listing) come back as one summed row (its outcome minus their count), so a
+    scenario of 10^6 outcomes builds ``top`` + 1 rows, not 10^6."""
     reach = forward(compiled, weights, start)
     mass = np.zeros(compiled.n_nodes)
     mass[start] = node_pay[start]
@@ -262,8 +264,14 @@ def _outcome_rows(compiled: Compiled, weights: np.ndarray, node_pay: np.ndarray,
         np.add.at(mass, v, w * (mass[u] + reach[u] * (edge_pay[lo:hi] + node_pay[v])))
     outcomes = compiled.outcomes[reach[compiled.outcomes] > 0]
     probability, contribution = reach[outcomes], mass[outcomes]
+    tail: list[_Raw] = []
+    if top is not None and len(outcomes) > top:
+        order = np.lexsort((compiled.listing[outcomes], -np.abs(contribution)))  # size first, then listing
+        rest = order[top:]
+        tail = [((), (), -len(rest), float(probability[rest].sum()), 0.0, float(contribution[rest].sum()))]
+        outcomes, probability, contribution = outcomes[order[:top]], probability[order[:top]], contribution[order[:top]]
     return [((int(o),), (), int(o), float(p), float(c / p), float(c))
-            for o, p, c in zip(outcomes.tolist(), probability.tolist(), contribution.tolist(), strict=True)]
+            for o, p, c in zip(outcomes.tolist(), probability.tolist(), contribution.tolist(), strict=True)] + tail
 
 
 def _exact_outcome_rows(compiled: Compiled, numbers: tuple[Any, Any, Any], start: int, column: int | None
@@ -290,6 +298,8 @@ def _assemble(result: BeliefResult, actor: str, node_id: str, unit: str, why: st
     keep ``top``, add shares and the running total."""
     compiled = result.compiled
     listing = compiled.listing
+    tail = [row for row in raw if row[2] < 0]  # outcomes past ``top``, already summed (_outcome_rows)
+    raw = [row for row in raw if row[2] >= 0] if tail else raw
     order = sorted(range(len(raw)), key=lambda k: (-abs(raw[k][5]), int(listing[raw[k][2]]), k))
     shown = order if top is None else order[:top]
     ids = compiled.ids
@@ -308,7 +318,12 @@ def _assemble(result: BeliefResult, actor: str, node_id: str, unit: str, why: st
     rest = order[len(shown):]
     others_contribution = sum((raw[k][5] for k in rest), Fraction(0) if expected_fraction is not None else 0.0)
     others_probability = sum((raw[k][3] for k in rest), Fraction(0) if expected_fraction is not None else 0.0)
+    others = len(rest)
+    for _, _, count, probability, _, contribution in tail:  # one summed row of -count outcomes
+        others -= count
+        others_contribution += contribution
+        others_probability += probability
     return Explanation(result=result, actor=actor, node=node_id, unit=unit, why=why, expected=expected,
-                       rows=tuple(rows), others=len(rest), others_contribution=float(others_contribution),
+                       rows=tuple(rows), others=others, others_contribution=float(others_contribution),
                        others_probability=float(others_probability), paths=paths, limit=limit,
                        expected_fraction=expected_fraction)
