@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import builders
 import scenarios
@@ -176,6 +177,33 @@ def test_exact_values_are_those_of_the_reference_on_dags(data):
         assert abs(float(r.exact.reach[s.compiled.index[outcome]]) - probability) <= 1e-12
 
 
+@given(builders.scenario_data(), st.data())
+def test_exact_given_agrees_with_the_float_engine_and_the_reference(data, draw):
+    s = builders.build(data)
+    reached = [n for n, p in s.evaluate(top=0).reach.items() if p > 0]
+    node = draw.draw(st.sampled_from(reached))
+    floats, fractions = s.evaluate(given=node, top=3), s.evaluate(given=node, top=3, exact=True)
+    ref = Reference(data).belief(given=node)
+    for key, value in floats.expected_payoffs.items():
+        assert _agree(value, fractions.expected_payoffs[key])
+        assert abs(float(fractions.exact.expected[key]) - ref.expected[key]) <= 1e-9 * (1 + abs(ref.expected[key]))
+    assert all(_agree(x, y) for x, y in zip(floats.reach_array, fractions.reach_array, strict=True))
+    by_path = {(p.nodes, p.branches): p.probability for p in ref.paths}
+    assert len(fractions.paths) == min(3, len(by_path))
+    for path in fractions.paths:  # each listed path with its probability given the node
+        assert abs(path.probability - by_path[(path.nodes, path.branches)]) <= 1e-9
+
+
+def test_exact_given_by_hand():
+    r = scenarios.loads(HAND).evaluate(exact=True, given="c")
+    # Given the gamble: -1/10 on the way, then 1/3 * 3 + 2/3 * -1 = 1/3.
+    assert r.exact.expected["a"] == Fraction(7, 30) and r.given == "c"
+    assert [(p.nodes, p.probability) for p in r.paths] == [(("d", "c", "lose"), pytest.approx(2 / 3)),
+                                                           (("d", "c", "win"), pytest.approx(1 / 3))]
+    with pytest.raises(scenarios.errors.UnknownNameError, match="did you mean 'c'"):
+        scenarios.loads(HAND).evaluate(exact=True, given="cc")
+
+
 # -- refusals: one clear line ---------------------------------------------------------------------------
 SQRT = """
 title: Irrational
@@ -195,13 +223,11 @@ def test_a_function_without_an_exact_value_is_refused(cli, write):
     assert err.strip().count("\n") == 0 and "sqrt()" in err and "drop --exact" in err
 
 
-def test_non_whole_powers_given_and_size_are_refused(monkeypatch):
+def test_non_whole_powers_and_size_are_refused(monkeypatch):
     s = scenarios.loads(SQRT.replace("sqrt(2) / 2", "0.25 ** 0.5"))
     with pytest.raises(ExactError, match="not a whole number"):
         s.evaluate(exact=True)
     s = scenarios.loads(HAND)
-    with pytest.raises(ExactError, match="--given"):
-        s.evaluate(exact=True, given="c")
     monkeypatch.setattr(exact_module, "EXACT_LIMIT", 5)
     with pytest.raises(ExactError, match="limit of 5"):
         s.solve(exact=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ExactError, ExpressionError, ProbabilityError
+from ..errors import ExactError, ExpressionError, ProbabilityError, UnknownNameError, UnreachableNodeError, did_you_mean
 from ..expressions import Expression
 from ..model import REST, Scenario
 from .belief import outcome_order
@@ -132,12 +132,12 @@ class ExactSolveResult(_ExactDict, SolveResult):
 
 def evaluate_exact(scenario: Scenario, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
                    top: int = 10) -> ExactBeliefResult:
-    """Belief mode in fractions (see the module docstring); ExactError where that cannot be."""
-    if given is not None:
-        raise ExactError("--exact does not support --given yet; drop one of them")
+    """Belief mode in fractions (see the module docstring), given the path passes ``given``
+    if set; ExactError where that cannot be."""
     b = _bind_exact(scenario, overrides)
     values = _rollback(b.compiled, b.p, b.node_payoff, b.edge_payoff, None)
-    result: ExactBeliefResult = _result(scenario, b, "belief", b.p, values, overrides, top, ExactBeliefResult)
+    result: ExactBeliefResult = _result(scenario, b, "belief", b.p, values, overrides, top, ExactBeliefResult,
+                                        given=given)
     return result
 
 
@@ -400,12 +400,20 @@ def _rollback(compiled: Compiled, p: Sequence[Fraction], node_payoff: Sequence[t
 
 # -- the result -------------------------------------------------------------------------------------------
 def _result(scenario: Scenario, b: _Bound, mode: str, played: Sequence[Fraction], values: list[tuple[Fraction, ...]],
-            overrides: Mapping[str, Any] | None, top: int, result_type: Any, **extra: Any) -> Any:
+            overrides: Mapping[str, Any] | None, top: int, result_type: Any, given: str | None = None,
+            **extra: Any) -> Any:
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
         raise ValueError(f"top must be a whole number >= 0, not {top!r}")
     compiled = b.compiled
     reach = _forward(compiled, played, compiled.root)
     floats = np.array([float(x) for x in played])
+    column = {key: k for k, key in enumerate(compiled.actors)}
+    expected_columns = values[compiled.root]
+    g, scale, to_g = None, _ONE, None
+    if given is not None:
+        g = _node_index(scenario, given)
+        reach, expected_columns, to_g = _given(compiled, played, reach, values, b, g, given)
+        scale = 1 / _forward(compiled, played, compiled.root)[g]
     reach_array = np.array([float(x) for x in reach])
     a = len(compiled.actors)
     node_payoff = np.array([[float(x) for x in row] for row in b.node_payoff], dtype=float).reshape(compiled.n_nodes, a)
@@ -413,11 +421,12 @@ def _result(scenario: Scenario, b: _Bound, mode: str, played: Sequence[Fraction]
     values_array = np.array([[float(x) for x in row] for row in values], dtype=float).reshape(compiled.n_nodes, a)
     order = _exact_order(compiled, reach, reach_array)
     actors = compiled.actor_keys
-    column = {key: k for k, key in enumerate(compiled.actors)}
-    expected = {key: values[compiled.root][column[key]] for key in actors}
+    expected = {key: expected_columns[column[key]] for key in actors}
     paths, path_probabilities = [], []
-    for nodes, edges, _ in top_paths(compiled, floats, top):
-        prob = _ONE
+    found = (top_paths(compiled, floats, top) if g is None or to_g is None else
+             top_paths(compiled, floats, top, through=g, to_through=np.array([float(x) for x in to_g])))
+    for nodes, edges, _ in found:
+        prob = scale
         for e in edges:
             prob *= played[e]
         total = [b.node_payoff[i] for i in nodes] + [b.edge_payoff[e] for e in edges]
@@ -429,12 +438,46 @@ def _result(scenario: Scenario, b: _Bound, mode: str, played: Sequence[Fraction]
                            node_payoff=b.node_payoff, edge_payoff=b.edge_payoff, expected=expected,
                            parameters=b.parameters, path_probabilities=tuple(path_probabilities))
     return result_type(
-        scenario=scenario, mode=mode, given=None, overrides=dict(overrides or {}),
+        scenario=scenario, mode=mode, given=given, overrides=dict(overrides or {}),
         expected_payoffs={k: float(v) for k, v in expected.items()}, paths=tuple(paths),
-        expected_columns={key: float(values[compiled.root][k]) for key, k in column.items()},
+        expected_columns={key: float(expected_columns[k]) for key, k in column.items()},
         reach_array=reach_array, values_array=values_array, outcome_order=order, node_payoff=node_payoff,
         edge_payoff=edge_payoff, p_array=np.array([float(x) for x in b.p]), played_array=floats,
-        given_index=None, parameters={k: float(v) for k, v in b.parameters.items()}, exact=numbers, **extra)
+        given_index=g, parameters={k: float(v) for k, v in b.parameters.items()}, exact=numbers, **extra)
+
+
+def _given(compiled: Compiled, w: Sequence[Fraction], reach: list[Fraction], values: list[tuple[Fraction, ...]],
+           b: _Bound, g: int, name: str) -> tuple[list[Fraction], tuple[Fraction, ...], list[Fraction]]:
+    """Conditioning on passing node ``g``: ``(reach given g, expected payoffs given g, the
+    probability from each node of going on to pass g)``, as the float engine's belief pass.
+    What is collected before g is weighted by P(pass u and then g); from g on, ``values[g]``."""
+    if reach[g] == 0:
+        raise UnreachableNodeError(f"--given {name}: no path with positive probability passes node {name!r}")
+    starts, child = compiled.edge_start.tolist(), compiled.child.tolist()
+    to_g = [_ZERO] * compiled.n_nodes
+    to_g[g] = _ONE
+    for i in range(g - 1, -1, -1):  # only nodes numbered before g can lead to it
+        to_g[i] = sum((w[e] * to_g[child[e]] for e in range(starts[i], starts[i + 1]) if w[e]), _ZERO)
+    before = [_ZERO] * len(compiled.actors)
+    for u in range(g):
+        if not (reach[u] and to_g[u]):
+            continue
+        rows = [(reach[u] * to_g[u], b.node_payoff[u])]
+        rows += [(reach[u] * w[e] * to_g[child[e]], b.edge_payoff[e]) for e in range(starts[u], starts[u + 1])]
+        for weight, row in rows:
+            if weight:
+                before = [x + weight * y for x, y in zip(before, row, strict=True)]
+    after = _forward(compiled, w, g)
+    conditional = [after[u] if after[u] else reach[u] * to_g[u] / reach[g] for u in range(compiled.n_nodes)]
+    expected = tuple(x / reach[g] + y for x, y in zip(before, values[g], strict=True))
+    return conditional, expected, to_g
+
+
+def _node_index(scenario: Scenario, node_id: str) -> int:
+    try:
+        return scenario.compiled.index[node_id]
+    except KeyError:
+        raise UnknownNameError(f"--given {node_id}: unknown node{did_you_mean(node_id, scenario.nodes)}") from None
 
 
 def _exact_order(compiled: Compiled, reach: Sequence[Fraction], reach_array: np.ndarray) -> np.ndarray:
