@@ -11,7 +11,9 @@ The passes share the engine's compile step (:mod:`scenarios.engine.compiled`: th
 topological numbering, edges sorted by parent) and are plain loops over it, in that
 order: the forward pass (probability of passing each node) over the edges, the rollback
 (expected values, and at every solved decision the first listed branch of greatest value
-for its actor) over the nodes in reverse.  Fractions cannot be vectorised, so the work is
+for its actor) over the nodes in reverse; ``given`` conditions as the float belief pass
+does (what is collected before the node weighted by the probability of going on to it).
+Fractions cannot be vectorised, so the work is
 bounded: at most :data:`EXACT_LIMIT` nodes and branches.  The result is a
 :class:`~scenarios.engine.results.BeliefResult` / ``SolveResult`` (every view works, on the
 exact numbers rounded to floats) that also carries the fractions (``result.exact``).
