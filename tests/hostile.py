@@ -44,6 +44,8 @@ def scenario_commands(path: Path, out: Path) -> list[list[str | Path]]:
     commands: list[list[str | Path]] = [
         ["validate", path], ["show", path], ["evaluate", path, "--json"], ["evaluate", path, "--top", "3"],
         ["solve", path, "--json"], ["solve", path],
+        ["solve", path, "--exact", "--json"], ["explain", path, "--exact"],
+        ["explain", path, "--by", "outcomes", "-o", out / "waterfall.png"],
         ["simulate", path, "-n", "200", "--seed", "1"],
         ["simulate", path, "--uncertainty", "-n", "20", "--seed", "1"],
         ["sensitivity", path], ["compare", path, path],

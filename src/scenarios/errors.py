@@ -39,6 +39,7 @@ __all__ = [
     "ScenarioFileError",
     "UnknownNameError",
     "RiskError",
+    "ExactError",
     "ExpressionError",
     "ProbabilityError",
     "UnreachableNodeError",
@@ -155,6 +156,11 @@ class ProbabilityError(ScenarioError, ValueError):
 
 class UnreachableNodeError(ScenarioError, ValueError):
     """A request conditions on a node that no path reaches."""
+
+
+class ExactError(ScenarioError, ValueError):
+    """A scenario (or a request) has no exact rational evaluation: a function such as ``exp``
+    or ``sqrt``, a feature exact mode does not support, or a size past its limit."""
 
 
 class ScenarioWarning(UserWarning):

@@ -389,18 +389,39 @@ class Scenario:
 
     # -- analyses (thin wrappers over scenarios.analysis) ----------------------------------
     def evaluate(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
-                 top: int = 10, risk: Mapping[str, Any] | None = None) -> BeliefResult:
-        """Belief mode; see :func:`scenarios.engine.belief.evaluate`."""
+                 top: int = 10, risk: Mapping[str, Any] | None = None, exact: bool = False) -> BeliefResult:
+        """Belief mode; see :func:`scenarios.engine.belief.evaluate` (``exact``: in fractions,
+        :func:`scenarios.engine.exact.evaluate_exact`)."""
+        if exact:
+            from .engine.exact import evaluate_exact
+
+            self._exact_without_risk(risk)
+            return evaluate_exact(self, given=given, overrides=overrides, top=top)
         from .engine.belief import evaluate
 
         return evaluate(self, given=given, overrides=overrides, top=top, risk=risk)
 
     def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
-              risk: Mapping[str, Any] | None = None) -> SolveResult:
-        """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
+              risk: Mapping[str, Any] | None = None, exact: bool = False) -> SolveResult:
+        """Strategic mode; see :func:`scenarios.engine.strategic.solve` (``exact``: in fractions,
+        ties by equality, :func:`scenarios.engine.exact.solve_exact`)."""
+        if exact:
+            from .engine.exact import solve_exact
+
+            self._exact_without_risk(risk)
+            return solve_exact(self, overrides=overrides, top=top)
         from .engine.strategic import solve
 
         return solve(self, overrides=overrides, top=top, risk=risk)
+
+    def _exact_without_risk(self, risk: Mapping[str, Any] | None) -> None:
+        """Exact mode is risk neutral: an exponential or log utility has no exact value."""
+        from .errors import ExactError
+
+        averse = sorted(risk or ()) or [key for key, actor in self.actors.items() if actor.risk != NEUTRAL]
+        if averse:
+            raise ExactError(f"--exact computes expected payoffs in fractions; actor {averse[0]!r} has a risk "
+                             "attitude, whose utility has no exact value (drop --exact or the attitude)")
 
     def with_risk(self, risk: Mapping[str, Any]) -> Scenario:
         """This scenario with actors' risk attitudes replaced: ``{"russia": "exponential:5"}``

@@ -76,8 +76,13 @@ def cmd_evaluate(args) -> int:
     from . import text
 
     scenario = load_scenario(args)
-    result = scenario.evaluate(given=args.given, overrides=overrides_of(args), top=args.top)
-    emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_evaluate(result))
+    result = scenario.evaluate(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact)
+    shown = text.format_evaluate(result)
+    if args.exact and not args.json:
+        from .exact_text import mark_exact
+
+        shown = mark_exact(result, shown)
+    emit(json.dumps(result.to_dict(), indent=2) if args.json else shown)
     return 0
 
 
@@ -85,8 +90,13 @@ def cmd_solve(args) -> int:
     from . import text
 
     scenario = load_scenario(args)
-    result = scenario.solve(overrides=overrides_of(args), top=args.top)
-    emit(json.dumps(result.to_dict(), indent=2) if args.json else text.format_solve(result))
+    result = scenario.solve(overrides=overrides_of(args), top=args.top, exact=args.exact)
+    shown = text.format_solve(result)
+    if args.exact and not args.json:
+        from .exact_text import mark_exact
+
+        shown = mark_exact(result, shown)
+    emit(json.dumps(result.to_dict(), indent=2) if args.json else shown)
     return 0
 
 
@@ -105,6 +115,7 @@ def register(add) -> None:
     add_risk(p)
     add_top(p)
     add_json(p)
+    add_exact(p)
     p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them",
             cmd_solve)
     add_file(p)
@@ -112,3 +123,10 @@ def register(add) -> None:
     add_risk(p)
     add_top(p)
     add_json(p)
+    add_exact(p)
+
+
+def add_exact(p) -> None:
+    p.add_argument("--exact", action="store_true",
+                   help="compute in exact fractions read from the file's decimals (0.1 is 1/10): "
+                        "ties are equalities, not a 1e-9 tolerance; refused for exp, log, sqrt")
