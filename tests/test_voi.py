@@ -28,13 +28,13 @@ def test_oil_wildcatter_textbook_evpi():
     prior = (0.5, 0.3, 0.2)
     gross = (0.0, wet, soaking)
     # Without information: drill now is worth sum p * revenue - cost = 20 (the test is worth 19.5).
-    drill_now = sum(p * g for p, g in zip(prior, gross)) - drill
+    drill_now = sum(p * g for p, g in zip(prior, gross, strict=False)) - drill
     fav, unfav = (0.3, 0.4, 0.3), (0.7, 0.2, 0.1)
-    test_value = -test + 0.5 * max(sum(p * g for p, g in zip(fav, gross)) - drill, 0) + \
-        0.5 * max(sum(p * g for p, g in zip(unfav, gross)) - drill, 0)
+    test_value = -test + 0.5 * max(sum(p * g for p, g in zip(fav, gross, strict=False)) - drill, 0) + \
+        0.5 * max(sum(p * g for p, g in zip(unfav, gross, strict=False)) - drill, 0)
     without = max(drill_now, test_value, 0.0)
     # With perfect information about the site: drill only where it pays.
-    with_info = sum(p * max(g - drill, 0.0) for p, g in zip(prior, gross))
+    with_info = sum(p * max(g - drill, 0.0) for p, g in zip(prior, gross, strict=False))
     d = value_of_information(s).decisions[0]
     site = next(i for i in d.perfect if i.id == "site")
     assert d.without == pytest.approx(without) == pytest.approx(20)
@@ -157,7 +157,7 @@ def trees(draw, dag=False):
         else:
             w = [draw(st.integers(1, 5)) for _ in range(k)]
             nodes[nid] = {"kind": "chance", "branches": [{"to": c, "p": round(x / sum(w), 6)} for c, x in
-                                                         zip(children, w)]}
+                                                         zip(children, w, strict=False)]}
             nodes[nid]["branches"][-1]["p"] = "rest"
         frontier += [(c, depth + 1) for c in children]
     return {"title": "random", "actors": {a: {} for a in actors}, "nodes": {n: nodes[n] for n in nodes_order}}
@@ -173,8 +173,9 @@ def test_evpi_properties_and_brute_force(data, seed):
         node = chances[int(rng.integers(len(chances)))]
         k = len(s.nodes[node].branches)
         table = rng.dirichlet(np.ones(2), size=k)
-        data = {**data, "uncertainties": {"u": {"nodes": [node], "signals": {"t": {"likelihoods": {
-            b.to: {"x": float(row[0]), "y": 1 - float(row[0])} for b, row in zip(s.nodes[node].branches, table)}}}}}}
+        rows = {b.to: {"x": float(row[0]), "y": 1 - float(row[0])}
+                for b, row in zip(s.nodes[node].branches, table, strict=True)}
+        data = {**data, "uncertainties": {"u": {"nodes": [node], "signals": {"t": {"likelihoods": rows}}}}}
         s = scenarios.Scenario.from_dict(data)
     single = len(s.actors) == 1
     for mode in ("strategic", "belief"):
@@ -282,3 +283,38 @@ def test_cli_voi_chart(cli, tmp_path):
     status, out, err = cli("voi", "oil-wildcatter", "--evppi", "--draws", "300", "-o", str(target))
     assert status == 0, err
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@settings(max_examples=25, deadline=None)
+@given(trees())
+def test_path_update_equals_full_batched_rollback(data):
+    """The path update (engine/pinned.py) and the full batched rollback agree column by column."""
+    from scenarios.analysis import voi
+
+    s = scenarios.Scenario.from_dict(data)
+    for mode in ("strategic", "belief"):
+        fast = voi.value_of_information(s, mode=mode, everything_too=False).decisions[0]
+        original = voi._Columns.add
+
+        def full(self, pins):
+            self.multi.append((self.n, pins))
+            self.n += 1
+            return self.n - 1
+
+        voi._Columns.add = full
+        try:
+            slow = voi.value_of_information(s, mode=mode, everything_too=False).decisions[0]
+        finally:
+            voi._Columns.add = original
+        assert [i.value for i in fast.perfect] == pytest.approx([i.value for i in slow.perfect], abs=1e-12)
+
+
+def test_docs_page_numbers():
+    """The numbers docs/value-of-information.md quotes for the Donbas scenario."""
+    s = scenarios.load("donbas-recognition-2022")
+    d = value_of_information(s, node="recognized", mode="belief").decisions[0]
+    by_id = {i.id: i.value for i in d.perfect}
+    assert d.without == pytest.approx(-5.3)
+    assert by_id["recog_sanctions"] == pytest.approx(1.15)
+    strategic = value_of_information(s, node="recognized").decisions[0]
+    assert strategic.everything.value == pytest.approx(0)

@@ -119,6 +119,7 @@ def evppi(scenario: Scenario, parameters: Sequence[str] | None = None, *, node: 
     bound = bind_batch(problem, sampled)
     p = bound.p
     if mode == "strategic":
+        assert problem.base is not None, "prepare() binds the base case"
         chosen = solve_batch(base_bound(problem, problem.base.p[:, None])).chosen_edge.copy()
         chosen[d] = -1  # D itself is optimised per draw below
         p = played_weights(c, p, np.repeat(chosen, bound.n, axis=1))

@@ -44,11 +44,12 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.batch import BatchBound, prepare, solve_batch
+from ..engine.compiled import Compiled
+from ..engine.pinned import path_values
 from ..errors import AnalysisError, UnknownNameError, did_you_mean
 from ..formatting import json_number
 from ..model import Scenario
-from ..engine.batch import BatchBound, prepare, solve_batch
-from ..engine.compiled import Compiled
 
 __all__ = ["MODES", "ENUMERATION_LIMIT", "Information", "DecisionValue", "VOIResult", "value_of_information",
            "decisions_for", "MODE_NOTES", "base_bound"]
@@ -232,37 +233,86 @@ def _descendants(c: Compiled, start: int) -> np.ndarray:
 
 # -- the batch ---------------------------------------------------------------------------------
 class _Columns:
-    """Columns of pinned probabilities, solved in batches; the values at the decisions kept."""
+    """Columns of re-weighted nodes, solved together; the values at the decisions kept.
+
+    A column that re-weights one node of a tree is solved by the path update
+    (:func:`~scenarios.engine.pinned.path_values`: only the node's ancestors change); the
+    others (several nodes at once, or a DAG) by the batched rollback, in batches that fit
+    the memory budget.  Column 0 is the base case.
+    """
 
     def __init__(self, problem, mode: str, decisions: Sequence[int]):
         self.problem, self.mode, self.decisions = problem, mode, list(decisions)
         self.c: Compiled = problem.compiled
         self.base = problem.base
-        self.columns: list[list[tuple[int, np.ndarray]]] = [[]]  # column 0: the base case
+        self.single: list[tuple[int, int, np.ndarray]] = []  # (column, node, weights)
+        self.multi: list[tuple[int, list[tuple[int, np.ndarray]]]] = [(0, [])]  # (column, pins)
+        self.joint: list[tuple[int, list[tuple[int, ...]], np.ndarray]] = []  # (first column, nodes, states)
+        self.n = 1
 
     def add(self, pins: list[tuple[int, np.ndarray]]) -> int:
-        self.columns.append(pins)
-        return len(self.columns) - 1
+        if len(pins) == 1 and self.c.tree:
+            self.single.append((self.n, pins[0][0], pins[0][1]))
+        else:
+            self.multi.append((self.n, pins))
+        self.n += 1
+        return self.n - 1
+
+    def add_joint(self, nodes: list[tuple[int, ...]], states: np.ndarray) -> range:
+        """Columns resolving every uncertainty ``u`` (its ``nodes[u]``) to branch ``states[u, s]``."""
+        self.joint.append((self.n, nodes, states))
+        self.n += states.shape[1]
+        return range(self.n - states.shape[1], self.n)
 
     def solve(self) -> np.ndarray:
         """Values at the decisions per column: ``(decisions, payoff columns, K)``."""
         c, base = self.c, self.base
-        n_cols = len(self.columns)
+        out = np.empty((len(self.decisions), len(c.actors), self.n))
         width = max(1, _BUDGET // max(1, c.n_nodes * len(c.actors)))
-        out = np.empty((len(self.decisions), len(c.actors), n_cols))
-        for lo in range(0, n_cols, width):
-            chunk = self.columns[lo:lo + width]
-            k = len(chunk)
-            p = np.repeat(base.p[:, None], k, axis=1)
-            _pin(c, p, chunk)
+        jobs: list[tuple[list[int], Any]] = []  # (columns, how to pin them into p)
+        for lo in range(0, len(self.multi), width):
+            chunk = self.multi[lo:lo + width]
+            jobs.append(([k for k, _ in chunk], [pins for _, pins in chunk]))
+        for first, nodes, states in self.joint:
+            for lo in range(0, states.shape[1], width):
+                part = states[:, lo:lo + width]
+                jobs.append((list(range(first + lo, first + lo + part.shape[1])), (nodes, part)))
+        for cols, how in jobs:
+            p = np.repeat(base.p[:, None], len(cols), axis=1)
+            if isinstance(how, list):
+                _pin(c, p, how)
+            else:
+                _pin_joint(c, p, *how)
             bound = base_bound(self.problem, p)
             if self.mode == "strategic":
-                values = solve_batch(bound).values
-                out[:, :, lo:lo + k] = values[self.decisions]
+                out[:, :, cols] = solve_batch(bound).values[self.decisions]
             else:
                 for j, d in enumerate(self.decisions):
-                    out[j, :, lo:lo + k] = solve_batch(bound, only=d).values[d]
+                    out[j][:, cols] = solve_batch(bound, only=d).values[d]
+        if self.single:
+            self._paths(out)
         return out
+
+    def _paths(self, out: np.ndarray) -> None:
+        c, base = self.c, self.base
+        cols = np.array([k for k, _, _ in self.single])
+        start = np.array([n for _, n, _ in self.single], dtype=np.int64)
+        weights = np.zeros((len(start), max(len(w) for _, _, w in self.single)))
+        for row, (_, _, w) in enumerate(self.single):
+            weights[row, :len(w)] = w
+        one = base_bound(self.problem, base.p[:, None])
+        targets = np.array(self.decisions, dtype=np.int64)
+        if self.mode == "strategic":
+            values = solve_batch(one).values[:, :, 0]
+            out[:, :, cols] = path_values(c, base.p, base.node_payoff, base.edge_payoff, values,
+                                          np.asarray(c.strategic, dtype=bool), start, weights, targets)
+            return
+        for j, d in enumerate(self.decisions):
+            values = solve_batch(one, only=d).values[:, :, 0]
+            solved = np.zeros(c.n_nodes, dtype=bool)
+            solved[d] = True
+            out[j][:, cols] = path_values(c, base.p, base.node_payoff, base.edge_payoff, values, solved, start,
+                                          weights, targets[j:j + 1])[0]
 
 
 def base_bound(problem, p: np.ndarray) -> BatchBound:
@@ -288,6 +338,14 @@ def _pin(c: Compiled, p: np.ndarray, chunk: list[list[tuple[int, np.ndarray]]]) 
         p[np.concatenate(edges), np.concatenate(cols)] = np.concatenate(values)
 
 
+def _pin_joint(c: Compiled, p: np.ndarray, nodes: list[tuple[int, ...]], states: np.ndarray) -> None:
+    """Column ``s`` resolves every node of uncertainty ``u`` to its branch ``states[u, s]``."""
+    for u, group in enumerate(nodes):
+        for node in group:
+            first, last = int(c.edge_start[node]), int(c.edge_start[node + 1])
+            p[first:last] = np.arange(last - first)[:, None] == states[u][None, :]
+
+
 def _onehot(n: int, j: int) -> np.ndarray:
     v = np.zeros(n)
     v[j] = 1.0
@@ -297,9 +355,12 @@ def _onehot(n: int, j: int) -> np.ndarray:
 # -- the analysis ------------------------------------------------------------------------------
 def value_of_information(scenario: Scenario, *, node: str | None = None, actor: str | None = None,
                          mode: str = "strategic", overrides: Mapping[str, Any] | None = None,
-                         samples: int = 4000, seed: int = 0, limit: int = ENUMERATION_LIMIT) -> VOIResult:
+                         samples: int = 4000, seed: int = 0, limit: int = ENUMERATION_LIMIT,
+                         everything_too: bool = True) -> VOIResult:
     """EVPI per uncertainty, clairvoyance and EVII per signal at each decision of
     :func:`decisions_for` (``node``/``actor``), in ``mode``, under ``overrides`` (``--set``).
+    Clairvoyance (``everything_too``) enumerates up to ``limit`` joint outcomes, else samples
+    ``samples`` of them (``seed``).
 
     Raises
     ------
@@ -312,6 +373,7 @@ def value_of_information(scenario: Scenario, *, node: str | None = None, actor: 
     problem = prepare(scenario, overrides)
     c = problem.compiled
     decisions = [c.index[n] for n in names]
+    assert problem.base is not None, "prepare() binds the base case"
     uncertainties = _uncertainties(scenario, c, problem.base.p, mode)
     below = {d: _descendants(c, d) for d in decisions}
     relevant = {d: [u for u in uncertainties if below[d][list(u.nodes)].any()
@@ -329,49 +391,50 @@ def value_of_information(scenario: Scenario, *, node: str | None = None, actor: 
             signal_cols[(u.id, sid)] = [(batch.add([(i, joint[:, r] / marginal[r]) for i in u.nodes]),
                                          float(marginal[r]), readings[r])
                                         for r in range(len(readings)) if marginal[r] > 0]
-    everything = {d: _joint_columns(batch, relevant[d], samples, seed, limit) for d in decisions}
+    everything = {d: _joint_columns(batch, relevant[d], samples, seed, limit) if everything_too else None
+                  for d in decisions}
     values = batch.solve()
-    sign = c.column_sign if c.column_sign is not None else np.ones(len(c.actors))
+    signs = c.column_sign if c.column_sign is not None else np.ones(len(c.actors))
     out = []
     for j, d in enumerate(decisions):
         col = int(c.actor[d])
-        v = values[j, col] * sign[col]  # "more is better" for the actor
-        without = float(v[0])
-
-        def info(kind: str, uid: str, label: str, nodes: tuple[str, ...], cols: list[tuple[int, float, str]],
-                 v: np.ndarray = v, without: float = without) -> Information:
-            weights = np.array([w for _, w, _ in cols])
-            got = np.array([v[k] for k, _, _ in cols])
-            with_info = float(weights @ got / weights.sum())
-            gain = with_info - without
-            gain = 0.0 if abs(gain) <= 1e-9 * max(1.0, abs(with_info), abs(without)) else gain  # rounding
-            return Information(kind, uid, label, nodes, gain,
-                               float(sign[col]) * with_info, tuple((n, w, float(sign[col]) * float(v[k]))
-                                                                   for k, w, n in cols))
-
-        items = tuple(info("perfect", u.id, u.label, u.names, perfect[u.id]) for u in relevant[d])
-        signals = tuple(info("signal", sid, f"{label} ({u.label})", u.names, signal_cols[(u.id, sid)])
+        sign = float(signs[col])
+        v = values[j, col] * sign  # "more is better" for the actor
+        items = tuple(_info(v, sign, "perfect", u.id, u.label, u.names, perfect[u.id]) for u in relevant[d])
+        signals = tuple(_info(v, sign, "signal", sid, f"{label} ({u.label})", u.names, signal_cols[(u.id, sid)])
                         for u in relevant[d] for sid, label, _, _ in u.signals)
-        joint = everything[d]
         all_info = None
+        joint = everything[d]
         if joint is not None:
             cols, method, sampled = joint
-            all_info = info("everything", "everything", "everything below the decision (clairvoyance)",
-                            tuple(n for u in relevant[d] for n in u.names), cols)
-            if sampled:
-                diffs = np.array([v[k] for k, _, _ in cols]) - without
-                all_info = Information(all_info.kind, all_info.id, all_info.label, all_info.nodes, all_info.value,
-                                       all_info.with_information, (), method,
-                                       float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else None)
-            else:
-                all_info = Information(all_info.kind, all_info.id, all_info.label, all_info.nodes, all_info.value,
-                                       all_info.with_information, (), method)
+            found = _info(v, sign, "everything", "everything", "everything below the decision (clairvoyance)",
+                          tuple(n for u in relevant[d] for n in u.names), cols)
+            stderr = None
+            if sampled and len(cols) > 1:
+                diffs = np.array([v[k] for k, _, _ in cols])
+                stderr = float(diffs.std(ddof=1) / np.sqrt(len(diffs)))
+            all_info = Information(found.kind, found.id, found.label, found.nodes, found.value,
+                                   found.with_information, (), method, stderr)
         owner = scenario.nodes[names[j]].actor or ""
-        actor_obj = scenario.actors.get(owner)
+        who = scenario.actors.get(owner)
         out.append(DecisionValue(names[j], scenario.nodes[names[j]].label or names[j], owner,
-                                 (actor_obj.name if actor_obj and actor_obj.name else owner), float(sign[col]) * without,
-                                 items, all_info, signals))
+                                 who.name if who and who.name else owner, sign * float(v[0]), items, all_info,
+                                 signals))
     return VOIResult(scenario.id, scenario.title, mode, tuple(out))
+
+
+def _info(v: np.ndarray, sign: float, kind: str, uid: str, label: str, nodes: tuple[str, ...],
+          cols: list[tuple[int, float, str]]) -> Information:
+    """The value of the information whose outcomes are ``cols`` (column, weight, name); ``v``
+    holds the decider's values per column (column 0 the base case), signed so more is better."""
+    weights = np.array([w for _, w, _ in cols])
+    got = np.array([v[k] for k, _, _ in cols])
+    with_info = float(weights @ got / weights.sum())
+    without = float(v[0])
+    gain = with_info - without
+    gain = 0.0 if abs(gain) <= 1e-9 * max(1.0, abs(with_info), abs(without)) else gain  # rounding noise
+    return Information(kind, uid, label, nodes, gain, sign * with_info,
+                       tuple((n, w, sign * float(v[k])) for k, w, n in cols))
 
 
 def _joint_columns(batch: _Columns, relevant: list[_Uncertainty], samples: int, seed: int,
@@ -385,18 +448,17 @@ def _joint_columns(batch: _Columns, relevant: list[_Uncertainty], samples: int, 
         total *= len(s)
         if total > limit:
             break
-    cols: list[tuple[int, float, str]] = []
+    nodes = [u.nodes for u in relevant]
     if total <= limit:
-        for combo in itertools.product(*states):
-            weight = float(np.prod([u.prior[j] for u, j in zip(relevant, combo, strict=True)]))
-            pins = [(i, _onehot(len(u.prior), int(j))) for u, j in zip(relevant, combo, strict=True) for i in u.nodes]
-            cols.append((batch.add(pins), weight, ""))
-        return cols, "exact", False
+        combos = np.array(list(itertools.product(*states)), dtype=np.int64).T.reshape(len(relevant), -1)
+        weights = np.ones(combos.shape[1])
+        for row, u in enumerate(relevant):
+            weights *= u.prior[combos[row]]
+        cols = batch.add_joint(nodes, combos)
+        return [(k, float(w), "") for k, w in zip(cols, weights, strict=True)], "exact", False
     rng = np.random.default_rng(seed)
-    drawn = [rng.choice(len(u.prior), size=samples, p=u.prior / u.prior.sum()) for u in relevant]
-    for k in range(samples):
-        pins = [(i, _onehot(len(u.prior), int(draw[k]))) for u, draw in zip(relevant, drawn, strict=True)
-                for i in u.nodes]
-        cols.append((batch.add(pins), 1.0, ""))
-    return cols, (f"estimated from {samples} sampled joint outcomes of {len(relevant)} uncertainties "
-                  f"(seed {seed}; more than {limit} joint outcomes to enumerate)"), True
+    drawn = np.array([rng.choice(len(u.prior), size=samples, p=u.prior / u.prior.sum()) for u in relevant])
+    cols = batch.add_joint(nodes, drawn)
+    return [(k, 1.0, "") for k in cols], (f"estimated from {samples} sampled joint outcomes of {len(relevant)} "
+                                         f"uncertainties (seed {seed}; more than {limit} joint outcomes to "
+                                         "enumerate)"), True

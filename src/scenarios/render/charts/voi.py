@@ -58,7 +58,7 @@ def voi_chart(result, *, decision: int = 0, ax=None, theme: str | Theme = "light
     ax = _axes(ax, theme, max(len(rows), 1), width=10.0, per_row=0.5)
     styles = {g: _bar_style(theme, theme.category(k)) for k, g in enumerate(_GROUPS)}
     texts, labelled = [], set()
-    for y, (group, label, value) in enumerate(rows):
+    for y, (group, _label, value) in enumerate(rows):
         shown = max(value, 0.0)
         ax.barh(y, shown, height=0.62, zorder=2, label=_GROUP_NAMES[group] if group not in labelled else None,
                 **styles[group])
