@@ -31,7 +31,7 @@ actor who minimises, a value of information is the reduction it brings.
 >>> import scenarios
 >>> r = value_of_information(scenarios.load("oil-wildcatter"))
 >>> d = r.decisions[0]
->>> d.node, d.without, d.everything.value
+>>> d.node, round(d.without, 9), round(d.everything.value, 9)
 ('start', 20.0, 35.0)
 """
 

@@ -10,7 +10,7 @@ file's labels and descriptions, not ids.  It reads a
 from __future__ import annotations
 
 from ..theme import Theme, get_theme
-from ._common import _axes, _bar_style, _finish_horizontal_bars, _fmt, _wrap
+from ._common import _axes, _bar_style, _finish_horizontal_bars, _fmt, _legend, _room_for_labels, _wrap
 
 __all__ = ["voi_chart"]
 
@@ -40,7 +40,7 @@ def voi_chart(result, *, decision: int = 0, ax=None, theme: str | Theme = "light
     >>> import scenarios
     >>> from scenarios.analysis.voi import value_of_information
     >>> ax = voi_chart(value_of_information(scenarios.load("oil-wildcatter")))
-    >>> [round(p.get_width(), 2) for p in ax.patches][:2]
+    >>> [round(float(p.get_width()), 2) for p in ax.patches][:2]
     [35.0, 35.0]
     """
     theme = get_theme(theme)
@@ -65,7 +65,7 @@ def voi_chart(result, *, decision: int = 0, ax=None, theme: str | Theme = "light
         labelled.add(group)
         texts.append(ax.text(shown, y, f"  {_fmt(value)}", va="center", ha="left", color=theme.text,
                              fontsize=theme.font_size, zorder=3))
-    labels = [_wrap(_short(label), 44) for _, label, _ in rows]
+    labels = [_wrap(_short(label), 48) for _, label, _ in rows]
     if not rows:
         ax.text(0.5, 0.5, "no uncertainty is resolved after this decision", transform=ax.transAxes,
                 ha="center", va="center", color=theme.muted)
@@ -75,4 +75,8 @@ def voi_chart(result, *, decision: int = 0, ax=None, theme: str | Theme = "light
     _finish_horizontal_bars(ax, theme, list(range(len(rows))), labels,
                             f"expected payoff gained by {who} (payoff units, risk neutral; {result.mode} mode)",
                             title if title is not None else default, texts)
+    if ax.get_legend() is not None:  # below the axes, two columns: the bars keep the slide's width
+        ax.get_legend().remove()
+        _legend(ax, theme, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+        _room_for_labels(ax, texts)
     return ax
