@@ -318,3 +318,20 @@ def test_docs_page_numbers():
     assert by_id["recog_sanctions"] == pytest.approx(1.15)
     strategic = value_of_information(s, node="recognized").decisions[0]
     assert strategic.everything.value == pytest.approx(0)
+
+
+def test_variant_replaces_uncertainties(tmp_path):
+    base = tmp_path / "rain.yaml"
+    base.write_text(TWO_BRANCH, encoding="utf-8")
+    variant = tmp_path / "rain-noisy.yaml"
+    variant.write_text("extends: rain.yaml\ntitle: Noisy forecast\nuncertainties:\n  rain:\n"
+                       "    nodes: [rain_u, rain_n]\n    signals:\n      forecast:\n        likelihoods:\n"
+                       "          Rain: {wet: 0.5, fine: 0.5}\n          Dry: {wet: 0.5, fine: 0.5}\n",
+                       encoding="utf-8")
+    d = value_of_information(scenarios.load(variant)).decisions[0]
+    assert d.perfect[0].value == pytest.approx(14) and d.signals[0].value == pytest.approx(0)
+
+
+def test_cli_samples_option(cli):
+    status, out, err = cli("voi", "oil-wildcatter", "--samples", "1", "--json")
+    assert status == 2 and "expected a whole number >= 2" in err

@@ -24,7 +24,7 @@ def cmd_voi(args) -> int:
     scenario = load_scenario(args)
     overrides = overrides_of(args) or None
     result = value_of_information(scenario, node=args.node, actor=args.actor, mode=args.mode,
-                                  overrides=overrides, seed=args.seed)
+                                  overrides=overrides, seed=args.seed, samples=args.samples)
     if args.evppi is not None:
         names = [n.strip() for n in args.evppi.split(",") if n.strip() and n.strip() != "all"]
         found = evppi(scenario, names or None, node=result.decisions[0].node, mode=args.mode,
@@ -78,6 +78,15 @@ def format_voi(result) -> str:
     return "\n".join(lines)
 
 
+def _positive(text: str) -> int:
+    value = count(text)
+    if value < 2:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 2, got {text!r}")
+    return value
+
+
 def register(add) -> None:
     p = add("voi", "value of information at a decision: perfect (EVPI) per uncertainty, of everything, "
                    "imperfect (EVII) per signal, and EVPPI per parameter", cmd_voi)
@@ -89,11 +98,14 @@ def register(add) -> None:
                    help="strategic: every decision solved, the information public (default); belief: only the "
                         "decision optimised, the others as the file's probabilities")
     p.add_argument("--evppi", metavar="PARAMS", nargs="?", const="all",
-                   help="also EVPPI per parameter from PSA draws (comma-separated names; default every "
-                        "parameter with a dist)")
+                   help="also EVPPI per parameter from PSA draws, at the first decision reported "
+                        "(comma-separated names; default every parameter with a dist)")
     p.add_argument("--draws", metavar="N", type=count, default=4000, help="PSA draws for --evppi (default 4000)")
     p.add_argument("--seed", metavar="S", type=count, default=0,
                    help="random seed for --evppi and sampled clairvoyance (default 0)")
+    p.add_argument("--samples", metavar="N", type=_positive, default=4000,
+                   help="joint outcomes sampled for clairvoyance when there are more than 20,000 to "
+                        "enumerate (default 4000)")
     p.add_argument("-o", "--output", metavar="OUT", help="also draw the briefing chart (.png, .svg or .pdf)")
     p.add_argument("--theme", choices=("light", "dark", "print"), default="light", help="chart theme")
     add_set(p)
