@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["REST", "Source", "Measure", "Criterion", "Risk", "NEUTRAL",
            "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
-           "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after"]
+           "NODE_KINDS", "DISCLAIMER", "Revealed", "Evidence", "date_after", "Signal", "Uncertainty"]
 
 NODE_KINDS = KIND_NAMES  # from the node-kind table (scenarios.kinds)
 #: Shown where students look: the start of ``play``, the top of the HTML page, the briefing's
@@ -215,6 +215,36 @@ class Evidence:
         object.__setattr__(self, "set", _frozen(self.set))
 
 
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A test or report on an uncertainty (``uncertainties: U: signals:``): its possible
+    ``readings`` and ``likelihood[state][reading]`` = P(reading | state), the states in the
+    order of the uncertainty's first node's branches.  Read by ``scenarios voi`` (EVII)."""
+
+    id: str
+    readings: tuple[str, ...]
+    likelihood: tuple[tuple[float, ...], ...]
+    label: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertainty:
+    """One uncertain state that one or more chance nodes model (``uncertainties:``): learning
+    it resolves every listed node to the same branch (by position).  Its prior is the first
+    node's probabilities.  Read by ``scenarios voi``; evaluation does not use it."""
+
+    id: str
+    nodes: tuple[str, ...]
+    label: str | None = None
+    description: str | None = None
+    signals: Mapping[str, Signal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", tuple(self.nodes))
+        object.__setattr__(self, "signals", _frozen(self.signals))
+
+
 def date_after(date: str | None, as_of: str | None) -> bool:
     """Whether ``date`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, or a range ``A/B``) begins
     after ``as_of``: a partial date counts from its first day.
@@ -292,7 +322,8 @@ class Scenario:
     """
 
     __slots__ = ("id", "title", "summary", "as_of", "sources", "actors", "parameters", "root",
-                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence")
+                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence",
+                 "uncertainties")
 
     def __init__(self, *, id: str, title: str, nodes: Mapping[str, Node], root: str,
                  summary: str | None = None, as_of: str | None = None,
@@ -300,7 +331,8 @@ class Scenario:
                  actors: Mapping[str, Actor] | None = None,
                  parameters: Mapping[str, Parameter] | None = None,
                  filename: str = "<string>", warnings: tuple[Diagnostic, ...] = (),
-                 graph: nx.MultiDiGraph | None = None, evidence: tuple[Evidence, ...] = ()):
+                 graph: nx.MultiDiGraph | None = None, evidence: tuple[Evidence, ...] = (),
+                 uncertainties: Mapping[str, Uncertainty] | None = None):
         self.id = id
         self.title = title
         self.summary = summary
@@ -317,6 +349,9 @@ class Scenario:
         self._base_values: dict[str, float] | None = None
         #: Dated evidence items (``evidence:``), in date order, for ``scenarios timeline``.
         self.evidence = tuple(evidence)
+        #: Uncertainties several chance nodes share, and signals about them (``uncertainties:``),
+        #: for ``scenarios voi``.
+        self.uncertainties = _frozen(uncertainties)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -383,7 +418,8 @@ class Scenario:
         return all(getattr(self, f) == getattr(other, f) for f in fields) and all(
             dict(getattr(self, f)) == dict(getattr(other, f))
             for f in ("sources", "actors", "parameters", "nodes")
-        ) and list(self.nodes) == list(other.nodes) and self.evidence == other.evidence
+        ) and list(self.nodes) == list(other.nodes) and self.evidence == other.evidence and (
+            dict(self.uncertainties) == dict(other.uncertainties))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -418,7 +454,7 @@ class Scenario:
         """Exact mode is risk neutral: an exponential or log utility has no exact value."""
         from .errors import ExactError
 
-        averse = sorted(risk or ()) or [key for key, actor in self.actors.items() if actor.risk != NEUTRAL]
+        averse = sorted(risk or ()) or [key for key, actor in self.actors.items() if not actor.risk.neutral]
         if averse:
             raise ExactError(f"--exact computes expected payoffs in fractions; actor {averse[0]!r} has a risk "
                              "attitude, whose utility has no exact value (drop --exact or the attitude)")

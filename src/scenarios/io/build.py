@@ -31,7 +31,8 @@ __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 
 
 NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes", "evidence")
+TOP_KEYS = ("title", "id", "summary", "as_of", "sources", "actors", "parameters", "root", "nodes", "evidence",
+            "uncertainties")
 SOURCE_KEYS = ("title", "publisher", "date", "url", "note")
 ACTOR_KEYS = ("name", "color", "description", "minimize", "measures", "criterion", "risk")
 
@@ -136,12 +137,16 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     if parameters_ok:
         check_base_case(report, parameters, nodes, skip=broken)
     evidence = parse_evidence(report, data, nodes, sources, parameters)  # io/evidence.py
+    from .uncertainties import parse_uncertainties  # io/uncertainties.py, for `scenarios voi`
+
+    uncertainties = parse_uncertainties(report, data, nodes)
     if report.failed:
         raise ScenarioFileError(report.items)
     assert root is not None  # no nodes, or a bad root, is an error reported above
     return Scenario(id=scenario_id, title=title, summary=summary, as_of=as_of, sources=sources,
                     actors=actors, parameters=parameters, root=root, nodes=nodes,
-                    filename=doc.filename, warnings=tuple(report.items), evidence=evidence)
+                    filename=doc.filename, warnings=tuple(report.items), evidence=evidence,
+                    uncertainties=uncertainties)
 
 
 # -- small helpers ---------------------------------------------------------------------------

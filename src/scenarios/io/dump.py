@@ -156,7 +156,24 @@ def to_dict(scenario: Scenario) -> dict:
         data["evidence"] = [{k: v for k, v in (("date", e.date), ("observed", e.observed),
                              ("source", _one_or_list(e.source) if e.source else None), ("given", e.given),
                              ("set", dict(e.set) or None)) if v is not None} for e in scenario.evidence]
+    if scenario.uncertainties:
+        data["uncertainties"] = {key: _uncertainty(scenario, u) for key, u in scenario.uncertainties.items()}
     return data
+
+
+def _uncertainty(scenario: Scenario, u) -> dict:
+    """An ``uncertainties:`` entry as the file writes it (states named by the first node's
+    branch targets, or positions where two branches share a target)."""
+    entry: dict[str, Any] = {k: v for k, v in (("label", u.label), ("description", u.description)) if v}
+    entry["nodes"] = list(u.nodes)
+    targets = [b.to for b in scenario.nodes[u.nodes[0]].branches]
+    states = targets if len(set(targets)) == len(targets) else [b.label for b in scenario.nodes[u.nodes[0]].branches]
+    if u.signals:
+        entry["signals"] = {sid: {**{k: v for k, v in (("label", s.label), ("description", s.description)) if v},
+                                  "likelihoods": {state: dict(zip(s.readings, row, strict=True))
+                                                  for state, row in zip(states, s.likelihood, strict=True)}}
+                            for sid, s in u.signals.items()}
+    return entry
 
 
 def _node(scenario: Scenario, node) -> dict:
@@ -419,6 +436,8 @@ def dumps(scenario: Scenario, *, format: str = "yaml") -> str:
     chunks.append(root + "nodes:\n" + nodes.rstrip("\n") + "\n")
     if "evidence" in styled:
         chunks.append(_yaml({"evidence": styled["evidence"]}))
+    if "uncertainties" in styled:
+        chunks.append(_yaml({"uncertainties": styled["uncertainties"]}))
     return "\n".join(chunks)
 
 

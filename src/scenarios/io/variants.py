@@ -63,7 +63,7 @@ __all__ = ["VARIANT_KEYS", "ResolvedDocument", "is_variant", "resolve_variant"]
 #: Top-level keys that only a variant may use; they never reach validation.
 VARIANT_KEYS = ("extends", "set", "remove")
 #: Ordinary top-level keys a variant may change (``io.build.TOP_KEYS``).
-_SCALARS = ("title", "summary", "as_of", "root", "evidence")  # evidence: replaced as a whole
+_SCALARS = ("title", "summary", "as_of", "root", "evidence", "uncertainties")  # the last two: replaced whole
 _SECTIONS = ("sources", "actors", "parameters")
 
 def is_variant(data: Any) -> bool:
