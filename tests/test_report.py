@@ -263,3 +263,13 @@ def test_help_does_not_import_matplotlib():
             "main(['draw', '--help'])\nprint('matplotlib' in sys.modules, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "--highlight" in done.stdout and done.stderr.strip() == "False"
+
+
+def test_a_scenario_without_actors_gets_a_report(tmp_path, cli):
+    """No actor to take a payoff of: the default metric is P(the most likely outcome)."""
+    path = tmp_path / "coin.yaml"
+    path.write_text("title: Coin\nnodes:\n  flip: {kind: chance, branches: [{to: heads, p: 0.3}, "
+                    "{to: tails, p: rest}]}\n  heads: {kind: outcome}\n  tails: {kind: outcome}\n")
+    code, out, err = cli("report", str(path), "-o", str(tmp_path / "pack"))
+    assert code == 0, err
+    assert (tmp_path / "pack.pdf").stat().st_size > 0 and "Traceback" not in err

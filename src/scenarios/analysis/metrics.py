@@ -140,19 +140,22 @@ def parse_metric(scenario: Scenario, text: str | Metric | None) -> Metric:
 
 
 def default_metric(scenario: Scenario) -> Metric:
-    """The expected payoff to the actor deciding at the root (else the first actor).
+    """The expected payoff to the actor deciding at the root (else the first actor); for a
+    scenario without actors, the probability of its most likely outcome at the base case.
 
     >>> import scenarios
     >>> default_metric(scenarios.load("oil-wildcatter"))
     Metric(kind='payoff', name='wildcatter')
+    >>> default_metric(scenarios.loads("title: t\\nnodes: {a: {kind: chance, branches: [{to: b, p: 0.3}, "
+    ...     "{to: c, p: 0.7}]}, b: {kind: outcome}, c: {kind: outcome}}"))
+    Metric(kind='outcome', name='c')
     """
     root = scenario.nodes[scenario.root]
     if root.info.has_actor and root.actor is not None:  # a decision always has an actor
         return Metric("payoff", root.actor)
     if scenario.actors:
         return Metric("payoff", next(iter(scenario.actors)))
-    raise UnknownNameError("the scenario has no actors, so there is no default metric: give one "
-                           "(outcome:ID, tag:TAG or node:ID)")
+    return Metric("outcome", scenario.evaluate(top=1).outcomes[0].id)
 
 
 def metric_value(metric: Metric, result) -> float:
