@@ -39,7 +39,9 @@ def test_validate_ok(cli, entry_file):
     status, out, err = cli("validate", entry_file)
     assert status == 0 and err == ""
     assert out.startswith("ok")
-    assert out.count("\n") == 1  # a one-line summary
+    assert all(len(line) <= 80 for line in out.splitlines())  # the summary wraps to the width
+    status, out, err = cli("validate", entry_file, "--width", "1000")
+    assert out.count("\n") == 1  # a one-line summary when it fits
 
 
 def test_validate_a_bundled_name(cli):

@@ -359,11 +359,12 @@ class Scenario:
 
         return evaluate(self, given=given, overrides=overrides, top=top)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
+    def solve(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
+              top: int = 10) -> SolveResult:
         """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
         from .engine.strategic import solve
 
-        return solve(self, overrides=overrides, top=top)
+        return solve(self, given=given, overrides=overrides, top=top)
 
     # -- writing back (see scenarios.io.dump) -----------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -113,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     from ..errors import MAX_SHOWN, ScenarioError, printable, shorten
+    from .width import configure
 
+    configure(args)  # --width, where the command has it
     try:
         return args.run(args)
     except ScenarioError as exc:

@@ -12,6 +12,7 @@ import argparse
 import json
 
 from . import add_file, add_json, add_set, count
+from .width import add_width, columns, fit
 
 POLICY_CHOICES = ("belief", "fixed", "reoptimize")
 
@@ -111,6 +112,7 @@ def register(add) -> None:
                                               "(default: the root)")
     add_set(p)
     add_json(p)
+    add_width(p)
 
     p = add("threshold", "where the strategic choice at a decision node changes as one parameter moves",
             cmd_threshold)
@@ -126,12 +128,14 @@ def register(add) -> None:
                    help="scan points that bracket the changes before bisection (default 101)")
     add_set(p)
     add_json(p)
+    add_width(p)
 
     p = add("compare", "scenarios side by side: outcome and tag probabilities, payoffs, choices, differences",
             cmd_compare)
     p.add_argument("file", metavar="A", help="the reference scenario (file or bundled name)")
     p.add_argument("others", metavar="B", nargs="+", help="scenarios to compare with A")
     add_json(p)
+    add_width(p)
 
 
 # -- text ---------------------------------------------------------------------------------------------
@@ -183,19 +187,30 @@ def format_tornado(result) -> str:
     rows, flips = [], []
     for bar in result.bars:
         v = bar.variable
-        width = 0 if widest <= 0 else round(20 * bar.swing / widest)
-        rows.append((v.name, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
-                     _n(bar.swing), "█" * width))
+        rows.append([v.name, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
+                     _n(bar.swing)])
         if result.node and bar.choice_low != bar.choice_high:
             flips.append(f"  {v.name}: {_choice_text(s, result.node, bar.choice_low)} at low, "
                          f"{_choice_text(s, result.node, bar.choice_high)} at high")
-    lines.append(table(("variable", "low", "base", "high", "at low", "at high", "swing", ""), rows,
-                       "lrrrrrrl"))
+    headers = ("variable", "low", "base", "high", "at low", "at high", "swing")
+    bare = max(len(line) for line in table(headers, rows, "lrrrrrr").splitlines())
+    room = min(20, columns() - bare - 2)  # the bars take what the numbers leave, up to 20 columns
+    if room >= 3:
+        for row, bar in zip(rows, result.bars, strict=True):
+            row.append(_bar(0.0 if widest <= 0 else room * bar.swing / widest))
+        headers += ("",)
+    lines.append(table(headers, rows, "lrrrrrrl"))
     if flips:
         what = (f"re-optimizing {result.node!r} alone (the other choices held) would choose differently"
                 if result.policy == "fixed" else f"the strategic choice at {result.node!r} differs")
         lines += ["", f"{what} between the ends of:"] + flips
-    return "\n".join(lines)
+    return fit("\n".join(lines))
+
+
+def _bar(length: float) -> str:
+    """A bar ``length`` columns long, to an eighth of a column (block elements)."""
+    eighths = round(length * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
 
 
 def format_spider(result) -> str:
@@ -209,7 +224,7 @@ def format_spider(result) -> str:
     lines.append(table(headers, rows, "ll" + "r" * result.steps))
     lines.append(f"  (the metric at {result.steps} evenly spaced values from low to high; --json for the "
                  "values and choices)")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_grid(result) -> str:
@@ -229,7 +244,7 @@ def format_grid(result) -> str:
                 for y, row in zip(result.ys, result.choices, strict=False)]
         legend = [f"  {letters[c]} = {_choice_text(s, result.node, c)}" for c in options]
         lines += ["", f"strategic choice at {result.node!r}", table(headers, rows, "r" * len(headers))] + legend
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_threshold(result) -> str:
@@ -254,7 +269,7 @@ def format_threshold(result) -> str:
             lines.append(f"  {v.name} = {c.value:.10g}: {_choice_text(s, result.node, c.left)} → "
                          f"{_choice_text(s, result.node, c.right)}  (values {_n(c.left_value)} and "
                          f"{_n(c.right_value)} for {s.actors[result.actor].name})")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_compare(result) -> str:
@@ -288,4 +303,4 @@ def format_compare(result) -> str:
             for r in result.choices]
     lines += ["", "Strategic choices (* where a scenario differs from the first)",
               table(["decision", *names, ""], rows, "l" * (len(names) + 2))]
-    return "\n".join(lines)
+    return fit("\n".join(lines))

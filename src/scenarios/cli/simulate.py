@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import formatting
 from . import add_file, add_json, add_set, count
+from .width import add_width, fit
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.montecarlo import SimulationResult
@@ -131,7 +132,7 @@ def format_simulation(scenario, result) -> str:
         for i, path in enumerate(result.paths, 1):
             payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
             lines.append(f"  {i:>{width}}. {' → '.join(path.nodes)}   ({payoffs})")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 _percent = formatting.percent
@@ -205,7 +206,7 @@ def format_psa(scenario, result) -> str:
               table(("outcome",) + head, summary_rows(shown, lambda k: (_clip(labels[k], 44),)), "lrrrrrr")]
     if len(result.outcomes) > OUTCOME_ROWS:
         lines.append(f"  … and {len(result.outcomes) - OUTCOME_ROWS} more (use --json for all)")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def register(add) -> None:
@@ -236,3 +237,4 @@ def register(add) -> None:
                             "(needs the extra scenarios[dask]; same result as serial)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json(p)
+    add_width(p)

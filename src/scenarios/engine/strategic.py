@@ -21,6 +21,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from ..errors import UnreachableNodeError
 from ..model import Scenario
 from .belief import _evaluate_bound
 from .bind import bind
@@ -34,13 +35,20 @@ __all__ = ["solve", "rollback", "tie_threshold", "played_weights", "TIE_TOLERANC
 TIE_TOLERANCE = 1e-9
 
 
-def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
+def solve(scenario: Scenario, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
+          top: int = 10) -> SolveResult:
     """Solve ``scenario`` by backward induction.
+
+    With ``given``, the outcomes, expected payoffs and paths are conditioned on the solved
+    play passing that node (as :func:`~scenarios.engine.belief.evaluate` conditions the
+    belief-mode play); the choices are those of the whole solution.
 
     Raises
     ------
     UnknownNameError, ProbabilityError, ExpressionError
-        for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`).
+        for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`) or an unknown ``given``.
+    UnreachableNodeError
+        if the solved play never passes ``given``.
 
     Examples
     --------
@@ -52,9 +60,15 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
     bound = bind(scenario, overrides)
     values, chosen_edge, tied, p_played = rollback(bound.compiled, bound.p, bound.node_payoff_by_actor,
                                                    bound.edge_payoff_by_actor)
-    return _evaluate_bound(scenario, bound, "strategic", p_played, given=None, overrides=overrides,
-                           top=top, result_type=SolveResult, values=values.T,
-                           chosen_edge=chosen_edge, tied=tied)
+    try:
+        return _evaluate_bound(scenario, bound, "strategic", p_played, given=given, overrides=overrides,
+                               top=top, result_type=SolveResult, values=values.T,
+                               chosen_edge=chosen_edge, tied=tied)
+    except UnreachableNodeError:
+        raise UnreachableNodeError(
+            f"--given {given}: the strategic solution never passes node {given!r} (a solved choice or a "
+            "zero probability before it leads elsewhere); 'evaluate --given' conditions the belief-mode "
+            "play instead") from None
 
 
 def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_payoff: np.ndarray
