@@ -79,13 +79,13 @@ def cmd_threshold(args) -> int:
 
 def cmd_compare(args) -> int:
     from ..analysis.compare import compare
-    from .commands import emit, load_scenario
+    from .commands import emit, load_scenario, overrides_of
 
     loaded = []
     for name in [args.file, *args.others]:
         args.file = name
         loaded.append(load_scenario(args))
-    result = compare(loaded)
+    result = compare(loaded, overrides=overrides_of(args))
     emit(json.dumps(result.to_dict(), indent=2) if args.json else format_compare(result))
     return 0
 
@@ -134,6 +134,7 @@ def register(add) -> None:
             cmd_compare)
     p.add_argument("file", metavar="A", help="the reference scenario (file or bundled name)")
     p.add_argument("others", metavar="B", nargs="+", help="scenarios to compare with A")
+    add_set(p)
     add_json(p)
     add_width(p)
 
@@ -275,9 +276,6 @@ def format_threshold(result) -> str:
 def format_compare(result) -> str:
     from .text import table
 
-    def clip(text: str, width: int = 44) -> str:
-        return text if len(text) <= width else text[:width - 1] + "…"
-
     names = result.names
     headers = ["", names[0]]
     for name in names[1:]:
@@ -286,7 +284,7 @@ def format_compare(result) -> str:
     def block(title: str, rows) -> list[str]:
         out = []
         for row in rows:
-            cells = [clip(row.label), "–" if row.values[0] is None else _n(row.values[0])]
+            cells = [row.label, "–" if row.values[0] is None else _n(row.values[0])]
             for value, diff in zip(row.values[1:], row.differences, strict=False):
                 cells += ["–" if value is None else _n(value), _signed(diff)]
             out.append(cells)
@@ -294,13 +292,21 @@ def format_compare(result) -> str:
 
     lines = ["Scenarios compared (Δ: difference from the first)"]
     lines += [f"  {name}: {s.title}" for name, s in zip(names, result.scenarios, strict=False)]
+    if result.overrides:
+        lines.append("overrides (applied to every scenario): "
+                     + ", ".join(f"{k}={v}" for k, v in result.overrides.items()))
+    for name, changes in zip(names[1:], result.changes, strict=False):
+        lines += ["", f"What {name} changes from {names[0]}" + ("" if changes else ": nothing written differently")]
+        if changes:
+            rows = [(c.what, c.key, "–" if c.before is None else _n(c.before), "–" if c.after is None else _n(c.after))
+                    for c in changes]
+            lines.append(table(("change", "name", "from", "to"), rows, "llrr"))
     lines += block("Outcomes (belief mode probabilities)", result.outcomes)
     if result.tags:
         lines += block("Tags (probability of ending in an outcome with the tag, belief mode)", result.tags)
     lines += block("Expected payoffs (belief mode)", result.expected_payoffs)
     lines += block("Expected payoffs (strategic solution)", result.solved_payoffs)
-    rows = [[clip(r.label)] + [clip(c or "–", 30) for c in r.choice_labels] + ["*" if r.changed else ""]
-            for r in result.choices]
+    rows = [[("* " if r.changed else "") + r.label] + [c or "–" for c in r.choice_labels] for r in result.choices]
     lines += ["", "Strategic choices (* where a scenario differs from the first)",
-              table(["decision", *names, ""], rows, "l" * (len(names) + 2))]
+              table(["decision", *names], rows, "l" * (len(names) + 1))]
     return fit("\n".join(lines))

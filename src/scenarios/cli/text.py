@@ -11,7 +11,7 @@ from ..kinds import KINDS
 from ..model import REST, Scenario
 from . import width
 
-__all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
+__all__ = ["table", "show_dict", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
 
 #: The glyph of each drawing symbol of the kinds table, and so of each node kind.
 SYMBOL_GLYPH = {"square": "■", "circle": "●", "triangle": "▲"}
@@ -111,6 +111,43 @@ def _tree_lines(text: str, own: str, rail: str, columns: int) -> list[str]:
     return lines
 
 
+def show_dict(scenario: Scenario, result: BeliefResult) -> dict:
+    """The ``show --json`` document: the nodes in file order with bound numbers.
+
+    ``{"id", "title", "as_of", "root", "overrides", "actors": {key: name}, "nodes": [{"id",
+    "label", "kind", "actor" (decisions; else null), "fixed", "tags", "historical", "reach"
+    (probability of passing it, belief mode), "payoffs" {actor: value}, "branches": [{"to",
+    "label", "p" (bound), "p_expression" (as written when not a plain number, else null),
+    "payoffs"}]}]}``; payoffs list only the actors the file gives a payoff there.
+    """
+    from ..formatting import json_number
+
+    def written(expr) -> str | None:
+        if expr is None or (isinstance(expr, Expression) and expr.is_number):
+            return None
+        return _quantity(expr)
+
+    reach = dict(zip(result.arrays.ids, map(float, result.arrays.reach), strict=True))
+    nodes = []
+    for node_id, node in scenario.nodes.items():
+        own = result.node_payoffs(node_id)
+        views = result.branches(node_id)
+        nodes.append({
+            "id": node_id, "label": node.label, "kind": node.kind,
+            "actor": node.actor if KINDS[node.kind].has_actor else None,
+            "fixed": bool(node.fixed), "tags": list(node.tags), "historical": bool(node.historical),
+            "reach": json_number(reach[node_id]),
+            "payoffs": {a: json_number(own[a]) for a in node.payoffs},
+            "branches": [{"to": b.to, "label": b.label, "p": json_number(v.probability),
+                          "p_expression": written(b.p),
+                          "payoffs": {a: json_number(v.payoffs[a]) for a in b.payoffs}}
+                         for b, v in zip(node.branches, views, strict=True)],
+        })
+    return {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of, "root": scenario.root,
+            "overrides": dict(result.overrides), "actors": {k: a.name for k, a in scenario.actors.items()},
+            "nodes": nodes}
+
+
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
     """Branch probability text per (node, branch position): the expression and its value.
 
@@ -161,7 +198,7 @@ def _outcome_block(result: BeliefResult, limit: int | None = None) -> list[str]:
     s = result.scenario
     actors = list(s.actors)
     outcomes = result.outcomes if limit is None else result.outcomes[:limit]
-    rows = [[number(o.probability), _clip(o.label, 44)] + [number(o.payoffs[a], 2) for a in actors]
+    rows = [[number(o.probability), o.label] + [number(o.payoffs[a], 2) for a in actors]
             + [", ".join(o.tags)] for o in outcomes]
     lines = ["", "Outcomes (most probable first; payoffs are the outcome's own)",
              table(["probability", "outcome"] + actors + ["tags"], rows, "rl" + "r" * len(actors) + "l")]
@@ -212,7 +249,7 @@ def format_solve(result: SolveResult) -> str:
         assert actor is not None  # only decisions are chosen, and a decision always has an actor
         own = result.values[node_id][actor]
         on_path = "yes" if result.reach[node_id] > 0 else ""
-        rows.append((_clip(node.label, 40), s.actors[actor].name, _clip(branch.label, 40),
+        rows.append((node.label, s.actors[actor].name, branch.label,
                      number(own), on_path, "tie" if node_id in result.ties else ""))
     lines += ["", "Choices (every decision node; 'played' marks those on the solved path)",
               table(("decision", "actor", "choice", "value", "played", "note"), rows, "lllrll")]

@@ -36,6 +36,9 @@ PIPED_WIDTH = 80
 #: Gap between table columns.
 GAP = "  "
 
+#: Where a table cell may break: spaces, and after a hyphen between letters (as textwrap does).
+_WORD = re.compile(r"\s+|(?<=[^\W\d]-)(?=[^\W\d])")
+
 _width: int | None = None  # set by configure() from --width; None: ask the terminal
 
 
@@ -94,7 +97,7 @@ def _lines(text: str, width: int, subsequent: str = "") -> list[str]:
     if display_width(text) <= width:
         return [text]
     wrapped = textwrap.wrap(text, width=max(1, width), subsequent_indent=subsequent if width > 2 * len(subsequent)
-                            else "", break_on_hyphens=False)
+                            else "")
     return wrapped or [""]
 
 
@@ -166,30 +169,27 @@ def _total(widths: Sequence[int]) -> int:
 def _least(header: str, column: list[str], align: str, natural: int) -> int:
     """The narrowest a column may be: numbers whole, text down to its longest word (a word
     longer than 24 columns is broken) but not under 8 columns."""
-    words = max([display_width(w) for text in [header, *column] for w in text.split()] or [0])
+    words = max([display_width(w) for text in [header, *column] for w in _WORD.split(text)] or [0])
     if align == "r":  # numbers never wrap; a header wraps between words
         return max([display_width(c) for c in column] + [words, 1])
     return min(natural, max(8, min(words, 24)))
 
 
 def _share(natural: list[int], least: list[int], room: int) -> list[int]:
-    """Widths between ``least`` and ``natural`` that add up to ``room``: the spare columns go to
-    the columns that want them, in proportion to how much each wants."""
+    """Widths between ``least`` and ``natural`` that add up to ``room``: each column gets up to a
+    common extra (water filling), so short columns are whole and the long ones wrap."""
     widths = list(least)
     spare = room - _total(widths)
-    want = [n - m for n, m in zip(natural, least, strict=True)]
-    total_want = sum(want)
-    if total_want <= 0:
-        return widths
-    for i, w in enumerate(want):
-        widths[i] += min(w, spare * w // total_want)
-    spare = room - _total(widths)
-    for i in sorted(range(len(widths)), key=lambda k: -(natural[k] - widths[k])):
-        if spare <= 0:
-            break
-        extra = min(spare, natural[i] - widths[i])
-        widths[i] += extra
-        spare -= extra
+    want = sorted((n - m, i) for i, (n, m) in enumerate(zip(natural, least, strict=True)) if n > m)
+    for k, (w, i) in enumerate(want):
+        level = spare // (len(want) - k)  # an equal share of what is left
+        give = min(w, level)
+        widths[i] += give
+        spare -= give
+    for _, i in reversed(want):  # the remainder of the division, to the widest
+        give = min(spare, natural[i] - widths[i])
+        widths[i] += give
+        spare -= give
     return widths
 
 
