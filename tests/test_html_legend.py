@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_html_browser import browser, open_page, option, shots  # noqa: F401 - fixtures
 
 import scenarios
 from scenarios.export.html import export, page_data
+from test_html_browser import browser, open_page, option, shots  # noqa: F401 - fixtures
 
 
 @pytest.mark.parametrize("name", ["donbas-recognition-2022", "entry-deterrence", "oil-wildcatter"])

@@ -155,8 +155,8 @@ def compare(scenarios: Sequence[Scenario], overrides: Mapping[str, Any] | None =
     >>> war = next(r for r in c.outcomes if r.key == "war")
     >>> war.values, [round(d, 9) for d in war.differences]
     ((0.15, 0.3), [0.15])
-    >>> c.changes
-    ((Change(what='branch', key='response.war', before=0.3, after=0.6), Change(what='branch', key='response.share', before=0.7, after=0.4)),)
+    >>> [(ch.what, ch.key, ch.before, ch.after) for ch in c.changes[0]]
+    [('branch', 'response.war', 0.3, 0.6), ('branch', 'response.share', 0.7, 0.4)]
     """
     scenarios = tuple(scenarios)
     if len(scenarios) < 2:

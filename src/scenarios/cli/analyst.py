@@ -193,7 +193,7 @@ def format_tornado(result) -> str:
         if result.node and bar.choice_low != bar.choice_high:
             flips.append(f"  {v.name}: {_choice_text(s, result.node, bar.choice_low)} at low, "
                          f"{_choice_text(s, result.node, bar.choice_high)} at high")
-    headers = ("variable", "low", "base", "high", "at low", "at high", "swing")
+    headers: tuple[str, ...] = ("variable", "low", "base", "high", "at low", "at high", "swing")
     bare = max(len(line) for line in table(headers, rows, "lrrrrrr").splitlines())
     room = min(20, columns() - bare - 2)  # the bars take what the numbers leave, up to 20 columns
     if room >= 3:
@@ -298,9 +298,9 @@ def format_compare(result) -> str:
     for name, changes in zip(names[1:], result.changes, strict=False):
         lines += ["", f"What {name} changes from {names[0]}" + ("" if changes else ": nothing written differently")]
         if changes:
-            rows = [(c.what, c.key, "–" if c.before is None else _n(c.before), "–" if c.after is None else _n(c.after))
-                    for c in changes]
-            lines.append(table(("change", "name", "from", "to"), rows, "llrr"))
+            changed = [(c.what, c.key, "–" if c.before is None else _n(c.before),
+                        "–" if c.after is None else _n(c.after)) for c in changes]
+            lines.append(table(("change", "name", "from", "to"), changed, "llrr"))
     lines += block("Outcomes (belief mode probabilities)", result.outcomes)
     if result.tags:
         lines += block("Tags (probability of ending in an outcome with the tag, belief mode)", result.tags)

@@ -107,8 +107,8 @@ def wrap(text: str, indent: str = "", subsequent: str | None = None, width: int 
     rest = indent if subsequent is None else subsequent
     room = max(MIN_WIDTH // 2, width - max(len(indent), len(rest)))
     width = max(width, room + max(len(indent), len(rest)))
-    return textwrap.fill(re.sub(r"\s*\n\s*", " ", text.strip()), width=width, initial_indent=indent, subsequent_indent=rest,
-                         break_on_hyphens=False)
+    return textwrap.fill(re.sub(r"\s*\n\s*", " ", text.strip()), width=width, initial_indent=indent,
+                         subsequent_indent=rest, break_on_hyphens=False)
 
 
 def fit(text: str, width: int | None = None) -> str:
