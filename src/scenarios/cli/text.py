@@ -107,7 +107,7 @@ def _tree_lines(text: str, own: str, rail: str, columns: int) -> list[str]:
     lines = [own + first[0]]
     rest = " ".join(first[1:])
     if rest:
-        lines += [rail + "  " + line for line in textwrap.wrap(rest, width=room - 2, break_on_hyphens=False)]
+        lines += [rail + line for line in textwrap.wrap(rest, width=room, break_on_hyphens=False)]
     return lines
 
 
