@@ -139,9 +139,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str |
     below the other, each group repeating the first column.
 
     >>> print(table(["name", "p"], [["a long label that will wrap", "0.25"]], "lr", indent="", width=20))
-    name           p
-    -------------  ----
-    a long label   0.25
+    name               p
+    --------------  ----
+    a long label    0.25
      that will
      wrap
     """
