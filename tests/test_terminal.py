@@ -12,13 +12,16 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import scenarios
 from scenarios.cli.width import display_width, fit, table, wrap
 
-EXAMPLES = ["docs/examples/market-entry.yaml", "docs/examples/bid-deposit.yaml", "docs/examples/screening-cea.yaml"]
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [str(ROOT / "docs" / "examples" / name)
+            for name in ("market-entry.yaml", "bid-deposit.yaml", "screening-cea.yaml")]
 ALL = [*scenarios.bundled_names(), *EXAMPLES]
 
 #: Runs each command line of stdin (JSON list of argv) through main(), output to the piped stdout.
@@ -61,7 +64,7 @@ def everything() -> list[list[str]]:
         lines += command_lines(name)
     lines.append(["compare", "donbas-recognition-2022", "donbas-hawkish", "donbas-dovish", "donbas-west-split",
                   "--set", "p_escalate=0.6"])
-    lines.append(["compare", "entry-deterrence", "docs/examples/market-entry.yaml"])
+    lines.append(["compare", "entry-deterrence", EXAMPLES[0]])
     return lines
 
 
@@ -70,7 +73,7 @@ def run_piped(width: int | None) -> list[tuple[list[str], int, str]]:
     if width is not None:
         argvs = [[*a, "--width", str(width)] for a in argvs]
     done = subprocess.run([sys.executable, "-c", DRIVER], input=json.dumps(argvs), capture_output=True, text=True,
-                          timeout=900)
+                          timeout=900, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     chunks = done.stdout.split("\x00END ")
     out = []
