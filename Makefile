@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= donbas-recognition-2022
 
-.PHONY: demo test bench clean install install-test
+.PHONY: demo test bench clean install install-test notebooks notebook-outputs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ test: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks (from the optional extra scenarios[notebooks]).
+$(VENV)/.installed-notebooks: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@
+
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab notebooks/
+
+# Re-execute the notebooks and save them with their outputs (after editing one).
+notebook-outputs: $(VENV)/.installed-notebooks
+	$(BIN)/python notebooks/refresh_outputs.py
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py

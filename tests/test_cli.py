@@ -39,7 +39,9 @@ def test_validate_ok(cli, entry_file):
     status, out, err = cli("validate", entry_file)
     assert status == 0 and err == ""
     assert out.startswith("ok")
-    assert out.count("\n") == 1  # a one-line summary
+    assert all(len(line) <= 80 for line in out.splitlines())  # the summary wraps to the width
+    status, out, err = cli("validate", entry_file, "--width", "1000")
+    assert out.count("\n") == 1  # a one-line summary when it fits
 
 
 def test_validate_a_bundled_name(cli):
@@ -228,7 +230,8 @@ def test_bad_requests_exit_1(cli, entry_file, args, fragment):
         pytest.param(["evaluate", "entry-deterrence", "--top", "many"], id="top-not-a-number"),
         pytest.param(["evaluate", "entry-deterrence", "--bogus"], id="unknown-flag"),
         pytest.param(["evaluate"], id="missing-file"),
-        pytest.param(["solve", "entry-deterrence", "--given", "response"], id="solve-has-no-given"),
+        pytest.param(["solve", "entry-deterrence", "--width", "10"], id="width-too-narrow"),
+        pytest.param(["shwo", "entry-deterrence"], id="misspelt-command"),
         pytest.param(["frobnicate"], id="unknown-command"),
         pytest.param([], id="no-command"),
         pytest.param(["--bogus"], id="bad-global-flag"),

@@ -437,7 +437,7 @@ class Scenario:
 
         return evaluate(self, given=given, overrides=overrides, top=top, risk=risk)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+    def solve(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None, top: int = 10,
               risk: Mapping[str, Any] | None = None, exact: bool = False) -> SolveResult:
         """Strategic mode; see :func:`scenarios.engine.strategic.solve` (``exact``: in fractions,
         ties by equality, :func:`scenarios.engine.exact.solve_exact`)."""
@@ -445,10 +445,10 @@ class Scenario:
             from .engine.exact import solve_exact
 
             self._exact_without_risk(risk)
-            return solve_exact(self, overrides=overrides, top=top)
+            return solve_exact(self, given=given, overrides=overrides, top=top)
         from .engine.strategic import solve
 
-        return solve(self, overrides=overrides, top=top, risk=risk)
+        return solve(self, given=given, overrides=overrides, top=top, risk=risk)
 
     def _exact_without_risk(self, risk: Mapping[str, Any] | None) -> None:
         """Exact mode is risk neutral: an exponential or log utility has no exact value."""

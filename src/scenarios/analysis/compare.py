@@ -8,13 +8,14 @@ only some scenarios (a variant added or removed an outcome) show ``None`` where 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..formatting import json_number
 from ..model import Scenario
 
-__all__ = ["ComparedRow", "ChoiceRow", "Comparison", "compare"]
+__all__ = ["ComparedRow", "ChoiceRow", "Change", "Comparison", "compare"]
 
 
 def _clean(x: float | None) -> float | None:
@@ -60,6 +61,25 @@ class ChoiceRow:
                 "choice_labels": list(self.choice_labels), "changed": self.changed}
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One input of a scenario that differs from the first scenario's.
+
+    ``what`` is ``parameter``, ``branch`` (a branch probability written differently),
+    ``payoff`` (an outcome's or a branch's payoff written differently), ``node added`` or
+    ``node removed``; ``key`` names it (``p_escalate``, ``recognized.recog_condemn``,
+    ``war.russia``); ``before``/``after`` are the bound values (None where absent).
+    """
+
+    what: str
+    key: str
+    before: float | None
+    after: float | None
+
+    def to_dict(self) -> dict:
+        return {"what": self.what, "key": self.key, "before": _clean(self.before), "after": _clean(self.after)}
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """Scenarios side by side; the first is the reference for the differences."""
@@ -71,6 +91,9 @@ class Comparison:
     expected_payoffs: tuple[ComparedRow, ...]
     solved_payoffs: tuple[ComparedRow, ...]
     choices: tuple[ChoiceRow, ...]
+    #: Per scenario after the first, what its inputs change from the first's.
+    changes: tuple[tuple[Change, ...], ...] = ()
+    overrides: dict = field(default_factory=dict)  # applied to every scenario
 
     def to_dict(self) -> dict:
         """The ``scenarios compare --json`` document."""
@@ -84,6 +107,9 @@ class Comparison:
             "expected_payoffs": [r.to_dict() for r in self.expected_payoffs],
             "solved_payoffs": [r.to_dict() for r in self.solved_payoffs],
             "choices": [r.to_dict() for r in self.choices],
+            "overrides": dict(self.overrides),
+            "changes": {name: [c.to_dict() for c in changes]
+                        for name, changes in zip(self.names[1:], self.changes, strict=False)},
         }
 
     def to_frame(self):
@@ -103,8 +129,12 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
-def compare(scenarios: Sequence[Scenario]) -> Comparison:
+def compare(scenarios: Sequence[Scenario], overrides: Mapping[str, Any] | None = None) -> Comparison:
     """Evaluate and solve each scenario and line the results up against the first.
+
+    ``overrides`` (``--set``) apply to every scenario.  :attr:`Comparison.changes` lists,
+    for each scenario after the first, the inputs it changes: parameter values, branch
+    probabilities and payoffs written differently, nodes added or removed.
 
     Raises
     ------
@@ -125,13 +155,16 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
     >>> war = next(r for r in c.outcomes if r.key == "war")
     >>> war.values, [round(d, 9) for d in war.differences]
     ((0.15, 0.3), [0.15])
+    >>> [(ch.what, ch.key, ch.before, ch.after) for ch in c.changes[0]]
+    [('branch', 'response.war', 0.3, 0.6), ('branch', 'response.share', 0.7, 0.4)]
     """
     scenarios = tuple(scenarios)
     if len(scenarios) < 2:
         raise ValueError(f"compare needs at least two scenarios, got {len(scenarios)}")
     names = _names(scenarios)
-    beliefs = [s.evaluate(top=0) for s in scenarios]
-    solved = [s.solve(top=0) for s in scenarios]
+    overrides = dict(overrides or {})
+    beliefs = [s.evaluate(top=0, overrides=overrides or None) for s in scenarios]
+    solved = [s.solve(top=0, overrides=overrides or None) for s in scenarios]
 
     outcome_keys = _union([[o.id for o in b.outcomes] for b in beliefs])
     outcomes = tuple(ComparedRow(key, _label(scenarios, key),
@@ -154,7 +187,40 @@ def compare(scenarios: Sequence[Scenario]) -> Comparison:
         picks = tuple(r.choices.get(node_id) for r in solved)
         labels = tuple(r.choice_labels.get(node_id) for r in solved)  # the chosen branch's, not its child's
         choices.append(ChoiceRow(node_id, _label(scenarios, node_id), picks, labels))
-    return Comparison(scenarios, names, outcomes, tags, payoffs(beliefs), payoffs(solved), tuple(choices))
+    changes = tuple(_changes(scenarios[0], beliefs[0], s, b) for s, b in zip(scenarios[1:], beliefs[1:], strict=True))
+    return Comparison(scenarios, names, outcomes, tags, payoffs(beliefs), payoffs(solved), tuple(choices),
+                      changes, overrides)
+
+
+def _changes(first: Scenario, first_result, other: Scenario, result) -> tuple[Change, ...]:
+    """What ``other`` writes differently from ``first``, with the bound values of each."""
+    out = [Change("parameter", name, first_result.parameters.get(name), value)
+           for name, value in result.parameters.items()
+           if first_result.parameters.get(name) != value]
+    out += [Change("parameter", name, value, None) for name, value in first_result.parameters.items()
+            if name not in result.parameters]
+    for node_id, node in other.nodes.items():
+        base = first.nodes.get(node_id)
+        if base is None:
+            out.append(Change("node added", node_id, None, None))
+            continue
+        mine, theirs = result.branches(node_id), first_result.branches(node_id)
+        for position, branch in enumerate(node.branches):
+            if position >= len(base.branches) or base.branches[position].to != branch.to:
+                continue
+            old, key = base.branches[position], f"{node_id}.{branch.to}"
+            if str(old.p) != str(branch.p):
+                out.append(Change("branch", key, theirs[position].probability, mine[position].probability))
+            for actor, written in branch.payoffs.items():
+                if str(old.payoffs.get(actor)) != str(written):
+                    out.append(Change("payoff", f"{key}.{actor}", theirs[position].payoffs.get(actor),
+                                      mine[position].payoffs.get(actor)))
+        for actor, written in node.payoffs.items():
+            if str(base.payoffs.get(actor)) != str(written):
+                out.append(Change("payoff", f"{node_id}.{actor}", first_result.node_payoffs(node_id).get(actor),
+                                  result.node_payoffs(node_id).get(actor)))
+    out += [Change("node removed", node_id, None, None) for node_id in first.nodes if node_id not in other.nodes]
+    return tuple(out)
 
 
 def _names(scenarios: Sequence[Scenario]) -> tuple[str, ...]:

@@ -18,6 +18,18 @@ __all__ = ["main", "build_parser", "add_file", "add_set", "add_json", "add_top",
 class _Parser(argparse.ArgumentParser):
     """argparse, with 'scenarios: error:' usage errors kept on one line plus usage."""
 
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        """An unknown COMMAND is a usage error that names the closest command (exit 2)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        word = next((a for a in argv if not a.startswith("-")), None)
+        if commands and word is not None and word not in commands and argv.index(word) == 0:
+            from ..errors import did_you_mean
+
+            self.error(f"unknown command {word[:40]!r}{did_you_mean(word, commands)}; "
+                       "'scenarios --help' lists them")
+        return super().parse_known_args(args, namespace)
+
 
 def command_modules() -> list[str]:
     """Modules of ``scenarios.cli`` that add sub-commands: each defines ``register(add)``.
@@ -121,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     from ..errors import MAX_SHOWN, ScenarioError, printable, shorten
+    from .width import configure
 
+    configure(args)  # --width, where the command has it
     try:
         return args.run(args)
     except ScenarioError as exc:

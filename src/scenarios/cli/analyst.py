@@ -12,6 +12,7 @@ import argparse
 import json
 
 from . import add_file, add_json, add_risk, add_set, count
+from .width import add_width, columns, fit
 
 POLICY_CHOICES = ("belief", "fixed", "reoptimize")
 
@@ -78,13 +79,13 @@ def cmd_threshold(args) -> int:
 
 def cmd_compare(args) -> int:
     from ..analysis.compare import compare
-    from .commands import emit, load_scenario
+    from .commands import emit, load_scenario, overrides_of
 
     loaded = []
     for name in [args.file, *args.others]:
         args.file = name
         loaded.append(load_scenario(args))
-    result = compare(loaded)
+    result = compare(loaded, overrides=overrides_of(args))
     emit(json.dumps(result.to_dict(), indent=2) if args.json else format_compare(result))
     return 0
 
@@ -112,6 +113,7 @@ def register(add) -> None:
     add_set(p)
     add_risk(p)
     add_json(p)
+    add_width(p)
 
     p = add("threshold", "where the strategic choice at a decision node changes as one parameter moves",
             cmd_threshold)
@@ -128,12 +130,15 @@ def register(add) -> None:
     add_set(p)
     add_risk(p)
     add_json(p)
+    add_width(p)
 
     p = add("compare", "scenarios side by side: outcome and tag probabilities, payoffs, choices, differences",
             cmd_compare)
     p.add_argument("file", metavar="A", help="the reference scenario (file or bundled name)")
     p.add_argument("others", metavar="B", nargs="+", help="scenarios to compare with A")
+    add_set(p)
     add_json(p)
+    add_width(p)
 
 
 # -- text ---------------------------------------------------------------------------------------------
@@ -185,19 +190,30 @@ def format_tornado(result) -> str:
     rows, flips = [], []
     for bar in result.bars:
         v = bar.variable
-        width = 0 if widest <= 0 else round(20 * bar.swing / widest)
-        rows.append((v.name, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
-                     _n(bar.swing), "█" * width))
+        rows.append([v.name, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
+                     _n(bar.swing)])
         if result.node and bar.choice_low != bar.choice_high:
             flips.append(f"  {v.name}: {_choice_text(s, result.node, bar.choice_low)} at low, "
                          f"{_choice_text(s, result.node, bar.choice_high)} at high")
-    lines.append(table(("variable", "low", "base", "high", "at low", "at high", "swing", ""), rows,
-                       "lrrrrrrl"))
+    headers: tuple[str, ...] = ("variable", "low", "base", "high", "at low", "at high", "swing")
+    bare = max(len(line) for line in table(headers, rows, "lrrrrrr").splitlines())
+    room = min(20, columns() - bare - 2)  # the bars take what the numbers leave, up to 20 columns
+    if room >= 3:
+        for row, bar in zip(rows, result.bars, strict=True):
+            row.append(_bar(0.0 if widest <= 0 else room * bar.swing / widest))
+        headers += ("",)
+    lines.append(table(headers, rows, "lrrrrrrl"))
     if flips:
         what = (f"re-optimizing {result.node!r} alone (the other choices held) would choose differently"
                 if result.policy == "fixed" else f"the strategic choice at {result.node!r} differs")
         lines += ["", f"{what} between the ends of:"] + flips
-    return "\n".join(lines)
+    return fit("\n".join(lines))
+
+
+def _bar(length: float) -> str:
+    """A bar ``length`` columns long, to an eighth of a column (block elements)."""
+    eighths = round(length * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
 
 
 def format_spider(result) -> str:
@@ -211,7 +227,7 @@ def format_spider(result) -> str:
     lines.append(table(headers, rows, "ll" + "r" * result.steps))
     lines.append(f"  (the metric at {result.steps} evenly spaced values from low to high; --json for the "
                  "values and choices)")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_grid(result) -> str:
@@ -231,7 +247,7 @@ def format_grid(result) -> str:
                 for y, row in zip(result.ys, result.choices, strict=False)]
         legend = [f"  {letters[c]} = {_choice_text(s, result.node, c)}" for c in options]
         lines += ["", f"strategic choice at {result.node!r}", table(headers, rows, "r" * len(headers))] + legend
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_threshold(result) -> str:
@@ -256,14 +272,11 @@ def format_threshold(result) -> str:
             lines.append(f"  {v.name} = {c.value:.10g}: {_choice_text(s, result.node, c.left)} → "
                          f"{_choice_text(s, result.node, c.right)}  (values {_n(c.left_value)} and "
                          f"{_n(c.right_value)} for {s.actors[result.actor].name})")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def format_compare(result) -> str:
     from .text import table
-
-    def clip(text: str, width: int = 44) -> str:
-        return text if len(text) <= width else text[:width - 1] + "…"
 
     names = result.names
     headers = ["", names[0]]
@@ -273,7 +286,7 @@ def format_compare(result) -> str:
     def block(title: str, rows) -> list[str]:
         out = []
         for row in rows:
-            cells = [clip(row.label), "–" if row.values[0] is None else _n(row.values[0])]
+            cells = [row.label, "–" if row.values[0] is None else _n(row.values[0])]
             for value, diff in zip(row.values[1:], row.differences, strict=False):
                 cells += ["–" if value is None else _n(value), _signed(diff)]
             out.append(cells)
@@ -281,13 +294,21 @@ def format_compare(result) -> str:
 
     lines = ["Scenarios compared (Δ: difference from the first)"]
     lines += [f"  {name}: {s.title}" for name, s in zip(names, result.scenarios, strict=False)]
+    if result.overrides:
+        lines.append("overrides (applied to every scenario): "
+                     + ", ".join(f"{k}={v}" for k, v in result.overrides.items()))
+    for name, changes in zip(names[1:], result.changes, strict=False):
+        lines += ["", f"What {name} changes from {names[0]}" + ("" if changes else ": nothing written differently")]
+        if changes:
+            changed = [(c.what, c.key, "–" if c.before is None else _n(c.before),
+                        "–" if c.after is None else _n(c.after)) for c in changes]
+            lines.append(table(("change", "name", "from", "to"), changed, "llrr"))
     lines += block("Outcomes (belief mode probabilities)", result.outcomes)
     if result.tags:
         lines += block("Tags (probability of ending in an outcome with the tag, belief mode)", result.tags)
     lines += block("Expected payoffs (belief mode)", result.expected_payoffs)
     lines += block("Expected payoffs (strategic solution)", result.solved_payoffs)
-    rows = [[clip(r.label)] + [clip(c or "–", 30) for c in r.choice_labels] + ["*" if r.changed else ""]
-            for r in result.choices]
+    rows = [[("* " if r.changed else "") + r.label] + [c or "–" for c in r.choice_labels] for r in result.choices]
     lines += ["", "Strategic choices (* where a scenario differs from the first)",
-              table(["decision", *names, ""], rows, "l" * (len(names) + 2))]
-    return "\n".join(lines)
+              table(["decision", *names], rows, "l" * (len(names) + 1))]
+    return fit("\n".join(lines))

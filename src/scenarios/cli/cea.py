@@ -10,6 +10,7 @@ import json
 import math
 
 from . import add_file, add_json, add_set, count
+from .width import add_width, fit
 
 #: Rows of the acceptability table in the text output (the JSON has the whole grid).
 CEAC_ROWS = 11
@@ -84,7 +85,7 @@ def format_cea(result) -> str:
         labels = [st.label for st in result.strategies]
         lines.append(table(("λ", *labels), [(n(result.lambdas[k]), *(percent(x) for x in result.acceptability[k]))
                                              for k in picks], "r" * (1 + len(labels))))
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def register(add) -> None:
@@ -110,3 +111,4 @@ def register(add) -> None:
                    help="refuse actors with more than N strategies (default 256)")
     add_set(p)
     add_json(p)
+    add_width(p)

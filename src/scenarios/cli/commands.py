@@ -12,6 +12,7 @@ import warnings
 
 from ..errors import ScenarioWarning, printable
 from . import add_file, add_json, add_risk, add_set, add_top
+from .width import add_width
 
 # The library (numpy, networkx, PyYAML) is imported inside the functions, so that building
 # the parser for --help stays cheap.
@@ -43,14 +44,18 @@ def cmd_list(args) -> int:
     from ..io.read import load
     from . import text
 
-    rows = []
+    found = []
     for name in bundled_names():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
             path = bundled_path(name)
             assert path is not None  # bundled_names() lists only names that have a file
-            scenario = load(path)
-        rows.append((name, scenario.title, str(len(scenario.nodes))))
+            found.append((name, load(path)))
+    if args.json:
+        emit(json.dumps([{"name": name, "id": s.id, "title": s.title, "as_of": s.as_of, "nodes": len(s.nodes),
+                          "summary": s.summary} for name, s in found], indent=2, ensure_ascii=False))
+        return 0
+    rows = [(name, s.title, str(len(s.nodes))) for name, s in found]
     emit(text.table(("name", "title", "nodes"), rows, "llr", indent=""))
     return 0
 
@@ -58,15 +63,38 @@ def cmd_list(args) -> int:
 def cmd_validate(args) -> int:
     from . import text
 
-    scenario = load_scenario(args)
-    emit(text.format_validate(scenario, args.file))
+    if not args.json:
+        emit(text.format_validate(load_scenario(args), args.file))
+        return 0
+    from ..errors import ScenarioFileError
+
+    try:
+        scenario = load_scenario(args)
+    except ScenarioFileError as exc:  # every problem, as data, on standard output; still exit 1
+        emit(json.dumps({"ok": False, "file": args.file, "problems": [_diagnostic(d) for d in exc.diagnostics]},
+                        indent=2, ensure_ascii=False))
+        return 1
+    counts = text.kind_counts(scenario)
+    emit(json.dumps({"ok": True, "file": args.file, "id": scenario.id, "title": scenario.title,
+                     "nodes": len(scenario.nodes), "kinds": counts, "actors": len(scenario.actors),
+                     "parameters": len(scenario.parameters),
+                     "problems": [_diagnostic(d) for d in scenario.warnings]}, indent=2, ensure_ascii=False))
     return 0
+
+
+def _diagnostic(d) -> dict:
+    return {"file": d.file, "line": d.line, "col": d.col, "severity": d.severity, "code": d.code,
+            "message": d.message}
 
 
 def cmd_show(args) -> int:
     from . import text
 
     scenario = load_scenario(args)
+    if args.json:
+        emit(json.dumps(text.show_dict(scenario, scenario.evaluate(overrides=overrides_of(args), top=0)),
+                        indent=2, ensure_ascii=False))
+        return 0
     result = scenario.evaluate(overrides=overrides_of(args), top=0) if args.overrides else None
     emit(text.format_show(scenario, result))
     return 0
@@ -80,8 +108,9 @@ def cmd_evaluate(args) -> int:
     shown = text.format_evaluate(result)
     if args.exact and not args.json:
         from .exact_text import mark_exact
+        from .width import fit
 
-        shown = mark_exact(result, shown)
+        shown = fit(mark_exact(result, shown))
     emit(json.dumps(result.to_dict(), indent=2) if args.json else shown)
     return 0
 
@@ -90,23 +119,34 @@ def cmd_solve(args) -> int:
     from . import text
 
     scenario = load_scenario(args)
-    result = scenario.solve(overrides=overrides_of(args), top=args.top, exact=args.exact)
+    result = scenario.solve(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact)
     shown = text.format_solve(result)
     if args.exact and not args.json:
         from .exact_text import mark_exact
+        from .width import fit
 
-        shown = mark_exact(result, shown)
+        shown = fit(mark_exact(result, shown))
     emit(json.dumps(result.to_dict(), indent=2) if args.json else shown)
     return 0
 
 
 def register(add) -> None:
-    add("list", "list the bundled scenarios", cmd_list)
-    add_file(add("validate", "load and check a scenario; print 'ok' and a summary, or every error",
-                 cmd_validate))
+    p = add("list", "list the bundled scenarios", cmd_list)
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list: name, id, title, as_of, nodes and summary of each")
+    add_width(p)
+    p = add("validate", "load and check a scenario; print 'ok' and a summary, or every error", cmd_validate)
+    add_file(p)
+    p.add_argument("--json", action="store_true",
+                   help="print the summary, or every problem (file, line, col, severity, code, message), "
+                        "as JSON on standard output")
+    add_width(p)
     p = add("show", "print the scenario as an indented tree", cmd_show)
     add_file(p)
     add_set(p)
+    p.add_argument("--json", action="store_true",
+                   help="print the nodes in file order with their branches' bound probabilities as JSON")
+    add_width(p)
     p = add("evaluate", "belief mode: outcome distribution, expected payoffs, most likely paths",
             cmd_evaluate)
     add_file(p)
@@ -116,14 +156,19 @@ def register(add) -> None:
     add_top(p)
     add_json(p)
     add_exact(p)
+    add_width(p)
     p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them",
             cmd_solve)
     add_file(p)
     add_set(p)
+    p.add_argument("--given", metavar="NODE",
+                   help="condition on the path passing NODE (the solved play from there on; the choices "
+                        "before NODE must lead to it)")
     add_risk(p)
     add_top(p)
     add_json(p)
     add_exact(p)
+    add_width(p)
 
 
 def add_exact(p) -> None:

@@ -11,6 +11,7 @@ import shutil
 import textwrap
 
 from . import add_file, add_json, add_set, count
+from .width import add_width, fit
 
 __all__ = ["register", "format_explanation"]
 
@@ -40,7 +41,7 @@ def cmd_explain(args) -> int:
         path = save_figure(ax.figure, args.output)
         if not args.json:
             emit(f"wrote {path}")
-    emit(json.dumps(explanation.to_dict(), indent=2) if args.json else format_explanation(explanation))
+    emit(json.dumps(explanation.to_dict(), indent=2) if args.json else fit(format_explanation(explanation)))
     return 0
 
 
@@ -146,3 +147,4 @@ def register(add) -> None:
     p.add_argument("--theme", choices=("light", "dark", "print"), default="light",
                    help="the chart's theme: light (default), dark, or print (greyscale with hatching)")
     add_json(p)
+    add_width(p)

@@ -20,6 +20,7 @@ from . import add_file, add_set, count
 from .reveal import branch_label as _branch_label
 from .reveal import historical_year as _historical_year
 from .reveal import render_reveal
+from .width import add_width
 
 # Only the standard library and scenarios.kinds at module level: `scenarios --help` imports this module.
 
@@ -55,11 +56,11 @@ class Style:
 
     @classmethod
     def for_stream(cls, stream, scenario) -> Style:
-        import shutil
+        from .width import columns
 
         is_tty = hasattr(stream, "isatty") and stream.isatty()
         color = is_tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+        width = min(columns(), 100)  # --width, the terminal's, or 80 when piped; 100 at most, for reading
         return cls(width=width, color=color, actors=scenario.actors)
 
     def actor(self, text: str, key: str | None) -> str:
@@ -566,3 +567,4 @@ def register(add) -> None:
     p.add_argument("--transcript", metavar="OUT.md", help="write the walk as Markdown when it ends")
     p.add_argument("--save", metavar="WALK.json",
                    help="save the walk (scenario, choices, seed, rolls) when the session ends")
+    add_width(p)

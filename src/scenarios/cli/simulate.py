@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import formatting
 from . import add_file, add_json, add_set, count
+from .width import add_width, fit
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.montecarlo import SimulationResult
@@ -104,7 +105,7 @@ def _signed(x: float | None) -> str:
 
 def format_simulation(scenario, result) -> str:
     """Monte Carlo result as text: sampled payoffs, outcome and tag frequencies, paths."""
-    from .text import _clip, number, table
+    from .text import number, table
 
     lines = _header(scenario, f"Monte Carlo: {result.n:,} sampled paths (belief mode)", result)
     rows: list[tuple[str, ...]]  # five columns here, six in the tables below
@@ -113,7 +114,7 @@ def format_simulation(scenario, result) -> str:
     lines += ["", "Expected payoffs: sampled mean ± standard error, and the exact expectation",
               table(("actor", "key", "sampled", "± se", "exact"), rows, "llrrr")]
     shown = list(result.outcomes.items())[:OUTCOME_ROWS]
-    rows = [(_clip(result.labels[k], 44), str(f.count), number(f.frequency), number(f.se),
+    rows = [(result.labels[k], str(f.count), number(f.frequency), number(f.se),
              number(f.exact), _signed(f.z)) for k, f in shown]
     lines += ["", "Outcomes (most probable first): sampled frequency ± standard error, exact probability",
               table(("outcome", "paths", "sampled", "± se", "exact", "z"), rows, "lrrrrr")]
@@ -131,14 +132,14 @@ def format_simulation(scenario, result) -> str:
         for i, path in enumerate(result.paths, 1):
             payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
             lines.append(f"  {i:>{width}}. {' → '.join(path.nodes)}   ({payoffs})")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 _percent = formatting.percent
 
 def format_psa(scenario, result) -> str:
     """Probabilistic sensitivity analysis as text: stability, payoffs, tags, outcomes."""
-    from .text import _clip, number, table
+    from .text import number, table
 
     lines = _header(scenario, f"probabilistic sensitivity analysis: {result.n:,} draws", result)
     params = result.uncertain["parameters"]
@@ -168,8 +169,8 @@ def format_psa(scenario, result) -> str:
     for d in result.stability[:DECISION_ROWS]:
         for j, option in enumerate(d.options):
             first = j == 0
-            rows.append((_clip(d.label, 36) if first else "", _clip(d.actor, 24) if first else "",
-                         _clip(option.label, 40), _percent(option.share), str(option.draws),
+            rows.append((d.label if first else "", d.actor if first else "",
+                         option.label, _percent(option.share), str(option.draws),
                          "base" if option.to == d.base_choice else "",
                          _percent(d.on_path) if first else "", str(d.ties) if first and d.ties else ""))
     if rows:
@@ -202,10 +203,10 @@ def format_psa(scenario, result) -> str:
     shown = list(result.outcomes.items())[:OUTCOME_ROWS]
     labels = dict(zip(result.outcome_ids, result.outcome_labels, strict=False))
     lines += ["", "Outcomes (by mean probability)",
-              table(("outcome",) + head, summary_rows(shown, lambda k: (_clip(labels[k], 44),)), "lrrrrrr")]
+              table(("outcome",) + head, summary_rows(shown, lambda k: (labels[k],)), "lrrrrrr")]
     if len(result.outcomes) > OUTCOME_ROWS:
         lines.append(f"  … and {len(result.outcomes) - OUTCOME_ROWS} more (use --json for all)")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def register(add) -> None:
@@ -236,3 +237,4 @@ def register(add) -> None:
                             "(needs the extra scenarios[dask]; same result as serial)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json(p)
+    add_width(p)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
-from collections.abc import Iterable, Sequence
 
 from .. import formatting
 from ..engine.results import BeliefResult, SolveResult
 from ..expressions import Expression
 from ..kinds import KINDS
 from ..model import REST, Scenario
+from . import width
 
-__all__ = ["table", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
+__all__ = ["table", "show_dict", "format_show", "format_evaluate", "format_solve", "format_validate", "number"]
 
 #: The glyph of each drawing symbol of the kinds table, and so of each node kind.
 SYMBOL_GLYPH = {"square": "■", "circle": "●", "triangle": "▲"}
@@ -21,18 +20,7 @@ KIND_MARK = {name: SYMBOL_GLYPH[kind.symbol] for name, kind in KINDS.items()}
 
 number = formatting.terminal_number
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str | None = None,
-          indent: str = "  ") -> str:
-    """Aligned columns; ``align`` has one 'l' or 'r' per column (numbers right)."""
-    rows = [[str(c) for c in row] for row in rows]
-    align = align or "l" * len(headers)
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-
-    def line(cells):
-        out = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align, strict=False)]
-        return (indent + "  ".join(out)).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+table = width.table  # the one table layout: fits the terminal (see cli/width.py)
 
 
 def _quantity(expr: Expression | object) -> str:
@@ -41,23 +29,28 @@ def _quantity(expr: Expression | object) -> str:
     return str(expr)
 
 
-def format_validate(scenario: Scenario, path: str) -> str:
-    nodes = scenario.nodes.values()
+def kind_counts(scenario: Scenario) -> dict[str, int]:
     counts = dict.fromkeys(KINDS, 0)
-    for n in nodes:
+    for n in scenario.nodes.values():
         counts[n.kind] += 1
-    return (f"ok: {path}: {scenario.title!r}: {len(scenario.nodes)} nodes ({counts['decision']} decision, "
-            f"{counts['chance']} chance, {counts['outcome']} outcome), {len(scenario.actors)} actors, "
-            f"{len(scenario.parameters)} parameters, {len(scenario.warnings)} warnings")
+    return counts
+
+
+def format_validate(scenario: Scenario, path: str) -> str:
+    counts = kind_counts(scenario)
+    return width.wrap(f"ok: {path}: {scenario.title!r}: {len(scenario.nodes)} nodes ({counts['decision']} decision, "
+                      f"{counts['chance']} chance, {counts['outcome']} outcome), {len(scenario.actors)} actors, "
+                      f"{len(scenario.parameters)} parameters, {len(scenario.warnings)} warnings", "", "    ")
 
 
 def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -> str:
     """The tree as indented text; a node reached a second time (a DAG) is not repeated."""
-    lines = [f"{scenario.title} ({scenario.id})"]
+    columns = width.columns()
+    lines = [width.wrap(f"{scenario.title} ({scenario.id})")]
     if scenario.as_of:
         lines.append(f"as of {scenario.as_of}")
     legend = "  ".join(f"{KIND_MARK[name]} {name}" for name in KINDS)
-    lines.append(f"{legend};  p: branch probability (belief weight on decisions)")
+    lines.append(width.fit(f"{legend};  p: branch probability (belief weight on decisions)"))
     lines.append("")
     shown: set[str] = set()
     values = bound_probabilities(scenario, probabilities)
@@ -79,10 +72,13 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
             text += "  #" + " #".join(node.tags)
         if node.historical:
             text += "  (historical)"
-        if node_id in shown and node.branches:
-            lines.append(text + "  (continues above)")
+        repeated = node_id in shown and bool(node.branches)
+        if repeated:
+            text += "  (continues above)"
+        # Continuation lines keep the tree's rails, and one more down to the node's own branches.
+        lines += _tree_lines(text, own, below + ("│  " if node.branches and not repeated else "   "), columns)
+        if repeated:
             continue
-        lines.append(text)
         shown.add(node_id)
         for i in range(len(node.branches) - 1, -1, -1):
             branch = node.branches[i]
@@ -94,6 +90,62 @@ def format_show(scenario: Scenario, probabilities: BeliefResult | None = None) -
             stack.append((branch.to, below + ("└─ " if last else "├─ "),
                           below + ("   " if last else "│  "), label + " → "))
     return "\n".join(lines)
+
+
+def _tree_lines(text: str, own: str, rail: str, columns: int) -> list[str]:
+    """One node of ``show``: ``own`` then ``text`` wrapped to ``columns``; later lines after ``rail``.
+
+    A tree deeper than half the width has its rails cut on the left (``…`` marks the cut),
+    so that the text keeps at least half the line.
+    """
+    body = text[len(own):]
+    keep = columns // 2
+    if len(own) > keep:
+        own, rail = "…" + own[-(keep - 1):], "…" + rail[-(keep - 1):]
+    room = max(columns - len(rail), 12)
+    first = textwrap.wrap(body, width=columns - len(own), break_on_hyphens=False) or [""]
+    lines = [own + first[0]]
+    rest = " ".join(first[1:])
+    if rest:
+        lines += [rail + line for line in textwrap.wrap(rest, width=room, break_on_hyphens=False)]
+    return lines
+
+
+def show_dict(scenario: Scenario, result: BeliefResult) -> dict:
+    """The ``show --json`` document: the nodes in file order with bound numbers.
+
+    ``{"id", "title", "as_of", "root", "overrides", "actors": {key: name}, "nodes": [{"id",
+    "label", "kind", "actor" (decisions; else null), "fixed", "tags", "historical", "reach"
+    (probability of passing it, belief mode), "payoffs" {actor: value}, "branches": [{"to",
+    "label", "p" (bound), "p_expression" (as written when not a plain number, else null),
+    "payoffs"}]}]}``; payoffs list only the actors the file gives a payoff there.
+    """
+    from ..formatting import json_number
+
+    def written(expr) -> str | None:
+        if expr is None or (isinstance(expr, Expression) and expr.is_number):
+            return None
+        return _quantity(expr)
+
+    reach = dict(zip(result.arrays.ids, map(float, result.arrays.reach), strict=True))
+    nodes = []
+    for node_id, node in scenario.nodes.items():
+        own = result.node_payoffs(node_id)
+        views = result.branches(node_id)
+        nodes.append({
+            "id": node_id, "label": node.label, "kind": node.kind,
+            "actor": node.actor if KINDS[node.kind].has_actor else None,
+            "fixed": bool(node.fixed), "tags": list(node.tags), "historical": bool(node.historical),
+            "reach": json_number(reach[node_id]),
+            "payoffs": {a: json_number(own[a]) for a in node.payoffs},
+            "branches": [{"to": b.to, "label": b.label, "p": json_number(v.probability),
+                          "p_expression": written(b.p),
+                          "payoffs": {a: json_number(v.payoffs[a]) for a in b.payoffs}}
+                         for b, v in zip(node.branches, views, strict=True)],
+        })
+    return {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of, "root": scenario.root,
+            "overrides": dict(result.overrides), "actors": {k: a.name for k, a in scenario.actors.items()},
+            "nodes": nodes}
 
 
 def bound_probabilities(scenario: Scenario, result: BeliefResult | None) -> dict:
@@ -153,7 +205,7 @@ def _outcome_block(result: BeliefResult, limit: int | None = None) -> list[str]:
     s = result.scenario
     actors = list(s.actors)
     outcomes = result.outcomes if limit is None else result.outcomes[:limit]
-    rows = [[number(o.probability), _clip(o.label, 44)] + [number(o.payoffs[a], 2) for a in actors]
+    rows = [[number(o.probability), o.label] + [number(o.payoffs[a], 2) for a in actors]
             + [", ".join(o.tags)] for o in outcomes]
     lines = ["", "Outcomes (most probable first; payoffs are the outcome's own)",
              table(["probability", "outcome"] + actors + ["tags"], rows, "rl" + "r" * len(actors) + "l")]
@@ -172,13 +224,12 @@ def _path_block(result: BeliefResult) -> list[str]:
     s = result.scenario
     cond = f" (probabilities given the path passes {result.given})" if result.given else ""
     lines = ["", f"Most probable paths{cond}; payoffs accrued along the path"]
-    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     for rank, path in enumerate(result.paths, 1):
         steps = [b.label for b in path.steps(s)]  # by position: branches may share a child
         payoffs = ", ".join(f"{a} {number(v, 2)}" for a, v in path.payoffs.items())
         lines.append(f"  {rank:>2}. p = {number(path.probability)}   ({payoffs})")
         route = " → ".join(steps) + f"  ⇒ {s.nodes[path.nodes[-1]].label}"
-        lines.append(textwrap.fill(route, width=width, initial_indent="      ", subsequent_indent="      "))
+        lines.append(width.wrap(route, "      "))
     return lines
 
 
@@ -189,7 +240,7 @@ def _clip(text: str, width: int) -> str:
 def format_evaluate(result: BeliefResult) -> str:
     lines = _header(result, "belief mode (every decision weighted by the analyst's beliefs)")
     lines += _payoff_block(result) + _outcome_block(result, limit=40) + _path_block(result)
-    return "\n".join(lines)
+    return width.fit("\n".join(lines))
 
 
 def format_solve(result: SolveResult) -> str:
@@ -206,7 +257,7 @@ def format_solve(result: SolveResult) -> str:
         assert actor is not None  # only decisions are chosen, and a decision always has an actor
         own = result.values[node_id][actor]
         on_path = "yes" if result.reach[node_id] > 0 else ""
-        rows.append((_clip(node.label, 40), s.actors[actor].name, _clip(branch.label, 40),
+        rows.append((node.label, s.actors[actor].name, branch.label,
                      number(own), on_path, "tie" if node_id in result.ties else ""))
     lines += ["", "Choices (every decision node; 'played' marks those on the solved path)",
               table(("decision", "actor", "choice", "value", "played", "note"), rows, "lllrll")]
@@ -220,8 +271,9 @@ def format_solve(result: SolveResult) -> str:
     if fixed:
         lines.append("  fixed decisions keep their belief weights: " + ", ".join(n.id for n in fixed))
     lines += _payoff_block(result) + _outcome_block(result, limit=40) + _path_block(result)
-    return "\n".join(lines)
+    return width.fit("\n".join(lines))
 
 
-def wrap(text: str, width: int = 88, indent: str = "") -> str:
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+def wrap(text: str, indent: str = "") -> str:
+    """A paragraph filled to the terminal's width (at most 100 columns, for reading)."""
+    return width.wrap(text, indent, width=min(width.columns(), 100))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 
 from . import add_file, add_json, add_set
+from .width import add_width
 
 
 def cmd_timeline(args) -> int:
     from .. import formatting
     from ..analysis.timeline import timeline
     from ..model import DISCLAIMER
-    from . import text
+    from . import text, width
     from .commands import emit, load_scenario, overrides_of
 
     scenario = load_scenario(args)
@@ -25,7 +26,7 @@ def cmd_timeline(args) -> int:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
     s = scenario
-    out = [f"{s.title} — evidence timeline", DISCLAIMER]
+    out = [f"{s.title} — evidence timeline", width.wrap(DISCLAIMER)]
     if len(result.rows) == 1:
         out.append("This scenario has no dated evidence (an 'evidence:' list; see docs/analysis.md).")
     tags = list(result.rows[0].tags)
@@ -38,7 +39,7 @@ def cmd_timeline(args) -> int:
     out += ["", "Outcomes given the evidence so far (belief mode)"]
     ids = list(result.rows[0].outcomes)
     out.append(text.table(["outcome", *["as written" if i == 0 else r.date[5:] for i, r in enumerate(result.rows)]],
-                          [[s.nodes[o].label[:40], *[formatting.diagram_probability(r.outcomes[o])
+                          [[s.nodes[o].label, *[formatting.diagram_probability(r.outcomes[o])
                                                     for r in result.rows]] for o in ids],
                           "l" + "r" * len(result.rows)))
     out += ["", "Evidence and the strategic choices from the node conditioned on (backward induction)"]
@@ -46,16 +47,16 @@ def cmd_timeline(args) -> int:
         when = f"{s.as_of} as written" if i == 0 else r.date
         out.append(f"  {when}")
         for observed in r.observed:
-            out.append("    observed: " + " ".join(observed.split()))
+            out.append(width.wrap("observed: " + observed, "    ", "      "))
         if r.sources:
-            out.append("    sources: " + "; ".join(s.sources[k].title for k in r.sources))
+            out.append(width.wrap("sources: " + "; ".join(s.sources[k].title for k in r.sources), "    ", "      "))
         if r.overrides:
             out.append("    set so far: " + ", ".join(f"{k}={v:g}" for k, v in r.overrides.items()))
         for node, child in r.choices.items():
             actor = s.actors[s.nodes[node].actor].name
             label = next(b.label for b in s.nodes[node].branches if b.to == child)
-            out.append(f"    {actor} at “{s.nodes[node].label}”: {label}")
-    emit("\n".join(out))
+            out.append(width.wrap(f"{actor} at “{s.nodes[node].label}”: {label}", "    ", "      "))
+    emit(width.fit("\n".join(out)))
     return 0
 
 
@@ -65,3 +66,4 @@ def register(add) -> None:
     add_file(p)
     add_set(p)
     add_json(p)
+    add_width(p)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from . import add_file, add_json, add_set, count
+from .width import add_width, fit
 
 
 def cmd_voi(args) -> int:
@@ -32,7 +33,7 @@ def cmd_voi(args) -> int:
         import dataclasses
 
         result = dataclasses.replace(result, evppi=found)
-    emit(json.dumps(result.to_dict(), indent=2) if args.json else format_voi(result))
+    emit(json.dumps(result.to_dict(), indent=2) if args.json else fit(format_voi(result)))
     if args.output is not None:
         from ..render.charts.voi import voi_chart
         from ..render.save import save_figure
@@ -48,7 +49,7 @@ def format_voi(result) -> str:
     from .text import table, wrap
 
     lines = [f"Value of information: {result.title or result.scenario_id} ({result.mode} mode, payoff terms, "
-             "risk neutral)", wrap(MODE_NOTES[result.mode], 88)]
+             "risk neutral)", wrap(MODE_NOTES[result.mode])]
     for d in result.decisions:
         who = d.actor_name or d.actor
         lines += ["", f"Decision {d.node!r} ({d.label}), decided by {who}",
@@ -67,11 +68,11 @@ def format_voi(result) -> str:
             lines.append("  no uncertainty is resolved after this decision: information cannot change it")
         if d.everything is not None and d.everything.method != "exact":
             se = f" (standard error {num(d.everything.stderr)})" if d.everything.stderr is not None else ""
-            lines.append(wrap(f"clairvoyance {d.everything.method}{se}", 88, "  "))
+            lines.append(wrap(f"clairvoyance {d.everything.method}{se}", "  "))
     e = result.evppi
     if e is not None:
         lines += ["", f"EVPPI at {e.node!r}: the value of learning one parameter before deciding",
-                  wrap(f"method: {e.method}; seed {e.seed}", 88, "  "),
+                  wrap(f"method: {e.method}; seed {e.seed}", "  "),
                   f"  all drawn parameters together (EVPI on parameters): {num(e.all_parameters)}"]
         lines.append(table(["parameter", "EVPPI", "noise floor"],
                            [[i.parameter, num(i.value), num(i.noise_floor)] for i in e.items], "lrr"))
@@ -110,3 +111,4 @@ def register(add) -> None:
     p.add_argument("--theme", choices=("light", "dark", "print"), default="light", help="chart theme")
     add_set(p)
     add_json(p)
+    add_width(p)

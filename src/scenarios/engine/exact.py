@@ -143,7 +143,7 @@ def evaluate_exact(scenario: Scenario, *, given: str | None = None, overrides: M
     return result
 
 
-def solve_exact(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
+def solve_exact(scenario: Scenario, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
                 top: int = 10) -> ExactSolveResult:
     """Backward induction in fractions: a decision's best branch is the first listed of the
     greatest exact value (a tie is an equality); ExactError where that cannot be.
@@ -166,7 +166,7 @@ def solve_exact(scenario: Scenario, *, overrides: Mapping[str, Any] | None = Non
     played = list(b.p)
     values = _rollback(b.compiled, b.p, b.node_payoff, b.edge_payoff, (chosen, tied, played))
     result: ExactSolveResult = _result(scenario, b, "strategic", tuple(played), values, overrides, top,
-                                       ExactSolveResult, chosen_edge=chosen, tied=tied)
+                                       ExactSolveResult, given=given, chosen_edge=chosen, tied=tied)
     return result
 
 

@@ -21,6 +21,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from ..errors import UnreachableNodeError
 from ..model import Scenario
 from .belief import _evaluate_bound
 from .bind import bind
@@ -34,19 +35,24 @@ __all__ = ["solve", "rollback", "tie_threshold", "played_weights", "TIE_TOLERANC
 TIE_TOLERANCE = 1e-9
 
 
-def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
-          risk: Mapping[str, Any] | None = None) -> SolveResult:
+def solve(scenario: Scenario, *, given: str | None = None, overrides: Mapping[str, Any] | None = None,
+          top: int = 10, risk: Mapping[str, Any] | None = None) -> SolveResult:
     """Solve ``scenario`` by backward induction.
 
-    ``risk`` replaces actors' risk attitudes (``{"russia": "exponential:5"}``); each actor
-    then maximises its expected utility (:mod:`scenarios.engine.risk`).
+    With ``given``, the outcomes, expected payoffs and paths are conditioned on the solved
+    play passing that node (as :func:`~scenarios.engine.belief.evaluate` conditions the
+    belief-mode play); the choices are those of the whole solution.  ``risk`` replaces
+    actors' risk attitudes (``{"russia": "exponential:5"}``); each actor then maximises its
+    expected utility (:mod:`scenarios.engine.risk`).
 
     Raises
     ------
     UnknownNameError, ProbabilityError, ExpressionError
-        for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`).
+        for bad ``overrides`` (see :func:`scenarios.engine.belief.evaluate`) or an unknown ``given``.
+    UnreachableNodeError
+        if the solved play never passes ``given``.
     RiskError
-        for a bad risk attitude (see :func:`scenarios.engine.risk.run_risk`).
+        for a bad risk attitude (see :func:`scenarios.engine.risk.run_risk`), or ``given`` with one.
 
     Examples
     --------
@@ -61,14 +67,21 @@ def solve(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, top
         scenario = apply_risk(scenario, risk)
     bound = bind(scenario, overrides)
     if any(not actor.risk.neutral for actor in scenario.actors.values()):
-        from .risk_results import solve_with_risk
+        from .risk_results import _no_given, solve_with_risk
 
+        _no_given(given)
         return solve_with_risk(scenario, bound, top=top, overrides=overrides)
     values, chosen_edge, tied, p_played = rollback(bound.compiled, bound.p, bound.node_payoff_by_actor,
                                                    bound.edge_payoff_by_actor)
-    return _evaluate_bound(scenario, bound, "strategic", p_played, given=None, overrides=overrides,
-                           top=top, result_type=SolveResult, values=values.T,
-                           chosen_edge=chosen_edge, tied=tied)
+    try:
+        return _evaluate_bound(scenario, bound, "strategic", p_played, given=given, overrides=overrides,
+                               top=top, result_type=SolveResult, values=values.T,
+                               chosen_edge=chosen_edge, tied=tied)
+    except UnreachableNodeError:
+        raise UnreachableNodeError(
+            f"--given {given}: the strategic solution never passes node {given!r} (a solved choice or a "
+            "zero probability before it leads elsewhere); 'evaluate --given' conditions the belief-mode "
+            "play instead") from None
 
 
 def rollback(compiled: Compiled, p: np.ndarray, node_payoff: np.ndarray, edge_payoff: np.ndarray

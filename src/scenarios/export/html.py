@@ -84,7 +84,8 @@ def export(scenario: Scenario, *, overrides=None, seed: int = 1, results: bool =
     title = html.escape(scenario.title)
     tree = _tree_svg(scenario, data) if data["layout"] else ""
     return _fill(_asset("page.html"), title=title, payload=payload, css=_asset("page.css"),
-                 js=_asset("page.js"), tree=tree, tree_note="" if tree else _NO_TREE)
+                 js=_asset("page.js"), tree=tree, tree_note="" if tree else _NO_TREE,
+                 actor_legend=_actor_legend(data) if tree else "")
 
 
 def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
@@ -204,6 +205,7 @@ def _layout(scenario: Scenario, reachable: list[str]) -> dict:
 
 
 _DX, _DY, _PAD, _LABEL_W = 52, 26, 18, 236
+_HERE_ROOM = 14  # above the top row, for the "you are here" label
 
 
 def _tree_svg(scenario: Scenario, data: dict) -> str:
@@ -211,11 +213,11 @@ def _tree_svg(scenario: Scenario, data: dict) -> str:
     layout = data["layout"]
     at = layout["at"]
     width = _PAD * 2 + (layout["columns"] - 1) * _DX + _LABEL_W
-    height = _PAD * 2 + (layout["rows"] - 1) * _DY + 6
+    height = _PAD * 2 + _HERE_ROOM + (layout["rows"] - 1) * _DY + 6
 
     def xy(node_id):
         c, r = at[node_id]
-        return _PAD + c * _DX, _PAD + r * _DY
+        return _PAD + c * _DX, _PAD + _HERE_ROOM + r * _DY
 
     parts = [f'<svg id="tree" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              'role="img" aria-labelledby="tree-title" focusable="false">',
@@ -250,9 +252,22 @@ def _tree_svg(scenario: Scenario, data: dict) -> str:
             text = node["label"] if len(node["label"]) <= 32 else node["label"][:31] + "…"
             label = f'<text x="{x + 12}" y="{y + 4}">{html.escape(text)}</text>'
         ring = f'<circle class="ring" cx="{x}" cy="{y}" r="12"/>'
-        shapes.append(f'<g {ident}>{tip}{ring}{shape}{label}</g>')
-    parts += ['<g class="edges">', *edges, '</g>', '<g class="nodes">', *shapes, '</g>', '</svg>']
+        shapes.append(f'<g {ident} data-x="{x}" data-y="{y}">{tip}{ring}{shape}{label}</g>')
+    # "You are here": the page moves this marker to the current node (renderTree in page.js).
+    here = ('<g id="here" class="here" style="display:none" aria-hidden="true">'
+            '<circle class="here-ring" r="17"/><text class="here-label">you are here</text></g>')
+    parts += ['<g class="edges">', *edges, '</g>', '<g class="nodes">', *shapes, '</g>', here, '</svg>']
     return "\n".join(parts)
+
+
+def _actor_legend(data: dict) -> str:
+    """The actors whose decisions the tree colours, each with its colour (in listing order)."""
+    deciding = {node["actor"] for node in data["nodes"].values() if node["actor"]}
+    items = [f'<span class="actor-key"><span class="swatch" style="background:{html.escape(a["color"])}"></span>'
+             f'{html.escape(a["name"])}</span>' for key, a in data["actors"].items() if key in deciding]
+    if not items:
+        return ""
+    return '<p class="legend muted small" id="actor-legend">Who decides: ' + " ".join(items) + "</p>"
 
 
 def _script_json(data: dict) -> str:
@@ -271,7 +286,7 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("html_page", name).read_text(encoding="utf-8")
 
 
-_SLOT = re.compile(r"\{(title|payload|css|js|tree|tree_note)\}")
+_SLOT = re.compile(r"\{(title|payload|css|js|tree|tree_note|actor_legend)\}")
 
 
 def _fill(template: str, **parts: str) -> str:

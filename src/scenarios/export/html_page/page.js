@@ -189,6 +189,26 @@
       e.classList.toggle("hist", finished && hist.has(key));
     }
     $("legend-hist").hidden = !(finished && hs.length);
+    placeHere(treeNodes[current()]);
+  }
+
+  // The "you are here" marker: a dashed ring and a label at the current node, the label kept
+  // inside the drawing (above the node, or below it on the top row; toward the middle at the ends).
+  function placeHere(g) {
+    const here = document.getElementById("here");
+    if (!here) return;
+    if (!g) { here.style.display = "none"; return; }
+    const x = Number(g.getAttribute("data-x")), y = Number(g.getAttribute("data-y"));
+    const width = document.getElementById("tree").viewBox.baseVal.width;
+    const label = here.querySelector("text"), outcome = g.classList.contains("outcome");
+    // an outcome: to its left (its own label is on the right); else above, toward the middle at the left edge
+    label.setAttribute("x", outcome ? "-22" : x < 60 ? "-14" : "0");
+    label.setAttribute("y", outcome ? "5" : "-22");
+    label.setAttribute("text-anchor", outcome ? "end" : x < 60 ? "start" : "middle");
+    here.setAttribute("transform", "translate(" + x + "," + y + ")");
+    here.style.display = "";
+    document.getElementById("tree-title").textContent =
+      "The scenario as a tree; your path is highlighted; you are at " + D.nodes[current()].label;
   }
 
   function renderHistory() {
