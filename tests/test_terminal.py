@@ -45,6 +45,10 @@ def command_lines(name: str) -> list[list[str]]:
              ["simulate", name, "-n", "300", "--seed", "1", "--quiet"],
              ["simulate", name, "-n", "5", "--paths", "--seed", "1", "--quiet"],
              ["timeline", name], ["play", name, "--auto", "--seed", "3"]]
+    if s.actors and not any(a.measures for a in s.actors.values()):  # (exact mode refuses measures)
+        lines += [["explain", name], ["explain", name, "--by", "outcomes"], ["solve", name, "--exact"]]
+        if any(n.kind == "decision" for n in s.nodes.values()):
+            lines.append(["voi", name, "--mode", "belief"])
     if any(p.dist is not None for p in s.parameters.values()):
         lines.append(["simulate", name, "-n", "40", "--uncertainty", "--seed", "1", "--quiet"])
     if ranged:
@@ -65,6 +69,8 @@ def everything() -> list[list[str]]:
     lines.append(["compare", "donbas-recognition-2022", "donbas-hawkish", "donbas-dovish", "donbas-west-split",
                   "--set", "p_escalate=0.6"])
     lines.append(["compare", "entry-deterrence", EXAMPLES[0]])
+    lines.append(["solve", "docs/examples/donbas-uncertain-west.yaml", "--risk", "russia=exponential:20"])
+    lines.append(["voi", "oil-wildcatter"])
     return lines
 
 

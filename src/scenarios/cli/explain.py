@@ -7,11 +7,9 @@ out); this module formats them, and draws the waterfall with ``-o``.
 from __future__ import annotations
 
 import json
-import shutil
-import textwrap
 
 from . import add_file, add_json, add_set, count
-from .width import add_width, fit
+from .width import add_width, fit, wrap
 
 __all__ = ["register", "format_explanation"]
 
@@ -89,19 +87,17 @@ def format_explanation(e) -> str:
         rows.append(["", number(e.others_probability), "", number(e.others_contribution),
                      _share(None if e.expected == 0 else e.others_contribution / e.expected), number(e.expected)]
                     + ([f"the other {e.others:,} outcomes"] if by_outcome else []))
-        routes.append("" if by_outcome else f"the other {e.others:,} paths (--top to list more)")
     rows.append(["total", number(sum(row.probability for row in e.rows) + e.others_probability), "",
                  number(e.expected), "–" if e.expected == 0 else "100.0%", ""] + ([""] if by_outcome else []))
     routes.append("")
     headers = ["#", "probability", "payoff", "contribution", "share", "cumulative"]
     headers += ["outcome"] if by_outcome else []
-    shown = table(headers, rows, "rrrrrr" + ("l" if by_outcome else "")).split("\n")
-    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
-    lines += ["", shown[0], shown[1]]
-    for line, route in zip(shown[2:], routes, strict=True):
-        lines.append(line)
-        if route:
-            lines.append(textwrap.fill(route, width=width, initial_indent="        ", subsequent_indent="        "))
+    lines += ["", table(headers, rows, "rrrrrr" + ("l" if by_outcome else ""))]
+    if not by_outcome:  # each row's route, below the table (a wrapped table has no row per line)
+        lines += ["", "The paths, by row number:"]
+        lines += [wrap(f"{k:>3}. {route}", "  ", "       ") for k, route in enumerate(routes, 1) if route]
+        if e.others:
+            lines.append(f"  and the other {e.others:,} paths (--top to list more)")
     return "\n".join(lines)
 
 
