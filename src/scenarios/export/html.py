@@ -40,6 +40,7 @@ from ..model import DISCLAIMER, Scenario
 from ..render.layout import NODE, plan, tidy
 from ..walk import reveal
 from ..walk.history import generations
+from ..walk.infosets import hidden_set, narrative_node, root_path, step_views
 from ._shared import actor_colors
 
 FORMAT = "html"
@@ -126,6 +127,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
             entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
             entry["tie"] = node_id in solution.ties
         nodes[node_id] = entry
+    _hide_members(scenario, nodes)
 
     found = top_probabilities(belief, TOP_PATHS)
     total, positive = path_counts(belief)
@@ -151,6 +153,23 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _hide_members(scenario: Scenario, nodes: dict) -> None:
+    """At a node of an information set with several members, the page carries only what the
+    actor knows: the set's narrative (its first member's), no backward-induction choice or
+    values, and for each step of the way there whether the actor sees it (``views``); the
+    other members' own narratives are not in the page at all."""
+    for node_id, entry in nodes.items():
+        name = hidden_set(scenario, node_id)
+        if name is None:
+            continue
+        shown = narrative_node(scenario, node_id)
+        entry.update(label=shown.label, text=shown.text, quote=shown.quote, infoset=name,
+                     sources=[_source(scenario.sources[k]) for k in shown.source],
+                     members=[m for m in scenario.infosets[name] if m in nodes],
+                     views=step_views(scenario, node_id, root_path(scenario, node_id)),
+                     option_values=None, choice=None, choice_branch=None, tie=False, value=None)
+
+
 def _source(source) -> dict:
     return {"title": source.title, "publisher": source.publisher, "date": source.date,
             "url": source.url}

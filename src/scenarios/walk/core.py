@@ -18,6 +18,7 @@ from ..errors import UnknownNameError, WalkError, did_you_mean
 from ..kinds import KINDS
 from ..model import Node, Scenario, Source
 from .history import reveal
+from .infosets import hidden_set, narrative_node, step_views
 from .records import DecisionReview, Option, Reveal, Step, StrategicHint, WalkSummary, _frozen
 from .saved import parse, replay, saved_form
 
@@ -91,18 +92,35 @@ class Walk:
         return self._steps[-1].to if self._steps else self.scenario.root
 
     @property
+    def infoset(self) -> str | None:
+        """The current node's information set when it has several members (the actor cannot
+        tell them apart: show only :attr:`narrative` and :meth:`step_views`), else None."""
+        return hidden_set(self.scenario, self.node_id)
+
+    @property
+    def narrative(self) -> Node:
+        """The node whose label, text, quote and sources the student reads here: the current
+        node, or at an information set its first member (see :mod:`scenarios.walk.infosets`)."""
+        return narrative_node(self.scenario, self.node_id)
+
+    def step_views(self) -> tuple[str, ...]:
+        """For each step taken, ``"shown"``, ``"action"`` or ``"hidden"``: what the actor
+        deciding at the current node can see of it (all ``"shown"`` outside information sets)."""
+        return tuple(step_views(self.scenario, self.node_id, [(s.at, s.branch) for s in self._steps]))
+
+    @property
     def text(self) -> str | None:
-        """The narrative of the current node."""
-        return self.node.text
+        """The narrative the student reads at the current node (:attr:`narrative`'s text)."""
+        return self.narrative.text
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        """The current node's sources (unknown keys cannot occur: the loader checks them)."""
-        return tuple(self.scenario.sources[key] for key in self.node.source)
+        """The sources of :attr:`narrative` (unknown keys cannot occur: the loader checks them)."""
+        return tuple(self.scenario.sources[key] for key in self.narrative.source)
 
     @property
     def quote(self) -> str | None:
-        return self.node.quote
+        return self.narrative.quote
 
     @property
     def actor(self) -> str | None:

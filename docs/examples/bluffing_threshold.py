@@ -1,0 +1,117 @@
+"""The threshold chart of docs/bluffing.md: the equilibria of the bluffing game against the prior.
+
+    python docs/examples/bluffing_threshold.py [OUT.png]     (default docs/img/bluffing-threshold.png)
+
+Lines: the equilibria worked out by hand in docs/bluffing.md (the formulas below).  Dots: the
+equilibria ``scenarios`` computes with Gambit (``Scenario.solve(method="nash")``) for priors
+0.05, 0.10, ..., 0.95, classified by what the resolved Russia and the West do.  The dots sit
+on the lines: the tool agrees with the hand analysis.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import scenarios
+
+THRESHOLD = 0.6  # the West accommodates the build-up iff P(resolved | build-up) >= 0.6
+
+#: Per equilibrium family: (colour, name, [first prior, last prior] where it exists).
+FAMILIES = {
+    "separating": ("#0072b2", "separating: only a resolved Russia recognizes", (0.0, 1.0)),
+    "pooling": ("#e69f00", "pooling: both keep the build-up, the West accommodates", (THRESHOLD, 1.0)),
+    "hybrid": ("#009e73", "hybrid: a resolved Russia sometimes recognizes", (THRESHOLD, 1.0)),
+}
+
+
+def by_hand(family: str, p: np.ndarray) -> dict[str, np.ndarray]:
+    """The hand analysis of docs/bluffing.md, for priors ``p`` (where the family exists)."""
+    one, zero = np.ones_like(p), np.zeros_like(p)
+    if family == "separating":
+        return {"recognize": one, "accommodate": zero, "war": zero, "west": 3 - 6 * p, "russia": 5 * p - 2}
+    if family == "pooling":
+        return {"recognize": zero, "accommodate": one, "war": zero, "west": -3 * one, "russia": 4 * one}
+    keep = 1.5 * (1 - p) / p  # the resolved Russia keeps the build-up with this probability
+    return {"recognize": 1 - keep, "accommodate": 0.75 * one, "war": p * keep * 0.25, "west": -3 * one,
+            "russia": 2.5 + 0.5 * p}
+
+
+def family_of(recognize: float, accommodate: float) -> str:
+    if recognize > 1 - 1e-6 and accommodate < 1e-6:
+        return "separating"
+    if recognize < 1e-6 and accommodate > 1 - 1e-6:
+        return "pooling"
+    return "hybrid"
+
+
+def with_the_tool(scenario, priors) -> list[tuple[float, str, dict[str, float]]]:
+    """Every equilibrium ``scenarios`` finds at each prior, as (prior, family, numbers)."""
+    points = []
+    for p in priors:
+        result = scenario.solve(method="nash", overrides={"p_resolved": float(p)})
+        belief_war = None
+        for eq in result.equilibria:
+            recognize = eq.behaviour["resolved"]["Recognize the two republics"]
+            accommodate = eq.behaviour["west_sees_buildup"]["Accommodate"]
+            if belief_war is None:
+                belief_war = 0.0
+            war = p * (1 - recognize) * (1 - accommodate) + p * recognize * (
+                1 - eq.behaviour["west_sees_recognition"]["Accommodate"])
+            points.append((float(p), family_of(recognize, accommodate),
+                           {"recognize": recognize, "accommodate": accommodate, "war": war,
+                            "west": eq.expected_payoffs["west"], "russia": eq.expected_payoffs["russia"]}))
+    return points
+
+
+PANELS = (("recognize", "A resolved Russia recognizes (probability)"),
+          ("accommodate", "The West accommodates the build-up (probability)"),
+          ("war", "War (probability)"),
+          ("west", "The West's expected payoff"))
+
+
+def draw(out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenario = scenarios.load("bluffing-2022")
+    points = with_the_tool(scenario, np.round(np.arange(0.05, 0.951, 0.05), 2))
+    plt.rcParams.update({"font.size": 15})
+    fig, axes = plt.subplots(2, 2, figsize=(13.33, 7.5), sharex=True)
+    for ax, (key, title) in zip(axes.flat, PANELS, strict=True):
+        for family, (color, _, (lo, hi)) in FAMILIES.items():
+            p = np.linspace(max(lo, 0.005), hi, 200)
+            ax.plot(p, by_hand(family, p)[key], color=color, lw=3.5 if family != "hybrid" else 2.5,
+                    ls="-" if family != "hybrid" else "--", zorder=2)
+            xs = [q for q, fam, _ in points if fam == family]
+            ys = [v[key] for _, fam, v in points if fam == family]
+            ax.scatter(xs, ys, s=28, color="white", edgecolor=color, lw=1.5, zorder=3)
+        ax.axvline(THRESHOLD, color="#555555", ls=":", lw=1.5, zorder=1)
+        ax.set_title(title, fontsize=15, loc="left")
+        ax.grid(alpha=0.25)
+        ax.set_xlim(0, 1)
+        if key in ("recognize", "accommodate", "war"):
+            ax.set_ylim(-0.05, 1.05)
+    axes[0, 0].annotate("threshold 0.6", xy=(THRESHOLD, 0.5), xytext=(THRESHOLD - 0.02, 0.5),
+                        ha="right", va="center", color="#555555", fontsize=13)
+    for ax in axes[1]:
+        ax.set_xlabel("prior that Russia is resolved (p_resolved)")
+    handles = [plt.Line2D([], [], color=c, lw=3.5 if f != "hybrid" else 2.5, ls="-" if f != "hybrid" else "--")
+               for f, (c, _, _) in FAMILIES.items()]
+    handles.append(plt.Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor="#333333"))
+    labels = [name for _, name, _ in FAMILIES.values()] + ["computed by scenarios with Gambit"]
+    fig.legend(handles, labels, loc="upper center", ncol=2, frameon=False, fontsize=13)
+    fig.suptitle("")
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    fig.savefig(out, dpi=150)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[1] / "img" / "bluffing-threshold.png"
+    draw(target)
+    print(f"wrote {target}")
