@@ -217,6 +217,9 @@ class Node:
     dist: Distribution | None = None
     #: What actually happened here, dated (shown only after a walk; see :class:`Revealed`).
     reveal: Revealed | None = None
+    #: Decision nodes: the information set the node belongs to (``infoset:``); its actor cannot
+    #: tell the members of one set apart.  None: the node is a set of its own.
+    infoset: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
@@ -256,7 +259,8 @@ class Scenario:
     """
 
     __slots__ = ("id", "title", "summary", "as_of", "sources", "actors", "parameters", "root",
-                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence")
+                 "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence",
+                 "_infosets")
 
     def __init__(self, *, id: str, title: str, nodes: Mapping[str, Node], root: str,
                  summary: str | None = None, as_of: str | None = None,
@@ -281,6 +285,7 @@ class Scenario:
         self._base_values: dict[str, float] | None = None
         #: Dated evidence items (``evidence:``), in date order, for ``scenarios timeline``.
         self.evidence = tuple(evidence)
+        self._infosets: Mapping[str, tuple[str, ...]] | None = None
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -323,6 +328,35 @@ class Scenario:
     @property
     def decisions(self) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes.values() if n.info.has_actor)
+
+    @property
+    def infosets(self) -> Mapping[str, tuple[str, ...]]:
+        """The named information sets (``infoset:`` on decision nodes): set name -> the ids of
+        its member nodes, in file order.  A decision without ``infoset:`` is a set of its own
+        (named by its node id) and is not listed.
+
+        >>> import scenarios
+        >>> dict(scenarios.load("entry-deterrence").infosets)
+        {}
+        """
+        if self._infosets is None:
+            sets: dict[str, list[str]] = {}
+            for node in self.nodes.values():
+                if node.infoset is not None:
+                    sets.setdefault(node.infoset, []).append(node.id)
+            self._infosets = _frozen({name: tuple(members) for name, members in sets.items()})
+        return self._infosets
+
+    @property
+    def perfect_information(self) -> bool:
+        """Whether every information set is a single node (each decision sees all before it):
+        then strategic mode is backward induction; otherwise see :mod:`scenarios.games`."""
+        return all(len(members) == 1 for members in self.infosets.values())
+
+    def infoset_of(self, node_id: str) -> str:
+        """The name of the information set of decision ``node_id``: its ``infoset:``, or its id."""
+        node = self.nodes[node_id]
+        return node.infoset if node.infoset is not None else node.id
 
     @property
     def compiled(self) -> Compiled:
