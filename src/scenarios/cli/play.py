@@ -279,6 +279,8 @@ def render_hint(walk, style: Style) -> str:
 
 def render_summary(walk, style: Style) -> str:
     """End of the walk: path, probability and rank, payoffs, strategy, historical reveal."""
+    from ..walk.infosets import hidden_set, members, narrative_node
+
     summary = walk.summary()
     s = walk.scenario
     lines = ["", style.rule("═"), style.bold(" End of the walk"), style.rule("═")]
@@ -304,7 +306,11 @@ def render_summary(walk, style: Style) -> str:
             took = _branch_label(s, review.node, review.took, review.took_branch)
             who = _actor_name(walk, review.actor)
             you = "the roll took" if review.rolled else "you took"
-            if review.strategic is None:
+            if hidden_set(s, review.node):  # backward induction would know the member: no verdict
+                n = len(members(s, review.node))
+                text = (f"{narrative_node(s, review.node).label} ({who}, not knowing which of {n} situations "
+                        f"it was in): {you} “{took}”; see `scenarios solve {s.id} --method nash` for the equilibria.")
+            elif review.strategic is None:
                 text = f"{node.label} ({who}, fixed): {you} “{took}”."
             elif review.agrees:
                 text = (f"{node.label} ({who}): {you} “{took}”, as the solution does "
@@ -411,6 +417,7 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
                 "| decision | actor | taken | strategic solution |", "| --- | --- | --- | --- |"]
         for review in summary.decisions:
             strategic = ("(fixed)" if review.strategic is None else
+                         "(an information set: see `solve --method nash`)" if s.nodes[review.node].infoset else
                          f"{_md(_branch_label(s, review.node, review.strategic))} "
                          f"({number(review.value_strategic, 3)})")
             out.append(f"| {_md(s.nodes[review.node].label)} | {_md(_actor_name(walk, review.actor))} | "
