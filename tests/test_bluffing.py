@@ -85,7 +85,7 @@ def test_the_file_has_the_payoffs_of_the_hand_analysis():
     assert dict(s.infosets) == {
         "west_sees_buildup": ("west_buildup_resolved", "west_buildup_bluffing"),
         "west_sees_recognition": ("west_recognition_resolved", "west_recognition_bluffing")}
-    assert s.parameters["p_resolved"].value == 0.4
+    assert s.evaluate(top=0).parameters["p_resolved"] == 0.4
 
 
 def test_the_threshold_by_hand():
