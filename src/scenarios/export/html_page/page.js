@@ -231,7 +231,7 @@
     const list = $("decisions"); list.replaceChildren();
     for (const s of S.steps) {
       const n = D.nodes[s.at]; if (n.kind !== "decision") continue;
-      const who = actorName(n.actor), k = s.k, v = n.option_values[k];
+      const who = actorName(n.actor), k = s.k, v = n.infoset ? null : n.option_values[k];
       const you = s.how === "rolled" ? "the roll took" : "you took";
       let t;
       if (n.infoset) t = short(n.label) + " (" + who + ", not knowing which of " + n.members.length + " situations): " + you + " “" + s.label + "”.";
