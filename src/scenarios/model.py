@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import Diagnostic
 from .expressions import Expression
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .engine.compiled import Compiled
+    from .engine.equilibrium import EquilibriumResult
     from .engine.results import BeliefResult, SolveResult
 
 __all__ = ["REST", "Source", "Measure", "Criterion", "Actor", "Distribution", "Parameter", "Branch", "Node", "Scenario",
@@ -350,7 +351,7 @@ class Scenario:
     @property
     def perfect_information(self) -> bool:
         """Whether every information set is a single node (each decision sees all before it):
-        then strategic mode is backward induction; otherwise see :mod:`scenarios.games`."""
+        then strategic mode is backward induction; otherwise see :mod:`scenarios.engine.games`."""
         return all(len(members) == 1 for members in self.infosets.values())
 
     def infoset_of(self, node_id: str) -> str:
@@ -393,11 +394,36 @@ class Scenario:
 
         return evaluate(self, given=given, overrides=overrides, top=top)
 
-    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10) -> SolveResult:
-        """Strategic mode; see :func:`scenarios.engine.strategic.solve`."""
-        from .engine.strategic import solve
+    @overload
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              method: None = None, lam: None = None) -> SolveResult: ...
+    @overload
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              method: str, lam: float | None = None) -> SolveResult | EquilibriumResult: ...
 
-        return solve(self, overrides=overrides, top=top)
+    def solve(self, *, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              method: str | None = None, lam: float | None = None) -> SolveResult | EquilibriumResult:
+        """Strategic mode.  ``method`` None or ``"backward"``: backward induction
+        (:func:`scenarios.engine.strategic.solve`, a :class:`SolveResult`), which needs every
+        information set to be one node (a :class:`~scenarios.errors.GameError` otherwise).
+        ``"nash"``, ``"qre"``, ``"spe"`` (``"auto"``: nash for two players, qre for more):
+        equilibria through Gambit, an :class:`~scenarios.engine.equilibrium.EquilibriumResult`;
+        see :mod:`scenarios.engine.games`."""
+        if method in (None, "backward"):
+            if not self.perfect_information:
+                from .errors import GameError
+
+                name, members = next((k, v) for k, v in self.infosets.items() if len(v) > 1)
+                raise GameError(f"{self.filename}: information set {name!r} joins {len(members)} decisions, so "
+                                "backward induction does not apply: solve with --method nash, qre or spe "
+                                "(method= in Python)")
+            from .engine.strategic import solve
+
+            return solve(self, overrides=overrides, top=top)
+        from .engine.games import solve_game
+
+        return solve_game(self, method=None if method == "auto" else method, overrides=overrides, top=top,
+                          lam=lam)
 
     # -- writing back (see scenarios.io.dump) -----------------------------------------------
     def to_dict(self) -> dict[str, Any]:
