@@ -259,7 +259,8 @@ def test_play_hides_the_member_and_the_chance_pick(monkeypatch, capsys):
     assert "2. ■ Russia (Putin): chose “Keep the build-up, recognize nothing”" in after_h
     assert "Not resolved" not in after_h and "Path probability" not in after_h
     after_s = flat(out.split("> s")[1].split("> b")[0])
-    assert "none at an information set" in after_s and "--method nash" in after_s
+    assert "backward induction does not apply" in after_s and "--method nash" in after_s
+    assert "In it The West (US and allies) plays “Firm: sanctions and deterrence” here." in after_s
     assert "value of each option" not in after_s
 
 

@@ -144,6 +144,8 @@ def render_node(walk, style: Style) -> str:
     elif kind.has_branches:
         lines.append("  Chance decides")
     if walk.infoset:
+        from .play_games import hidden_note
+
         lines.append(style.dim(style.wrap(hidden_note(walk), "  ")))
     if walk.text:
         lines += ["", style.wrap(walk.text, "  ")]
@@ -174,14 +176,6 @@ def render_node(walk, style: Style) -> str:
     lines.append(style.dim(style.wrap(f"keys: {keys} · b back · h history · s hint · ? help · q quit",
                                       "  ", "        ")))
     return "\n".join(lines)
-
-
-def hidden_note(walk) -> str:
-    """The line shown at an information set: the actor cannot tell where it is."""
-    who = _actor_name(walk, walk.node.actor)
-    n = len(walk.scenario.infosets[walk.infoset])
-    return (f"{who} cannot tell which of {n} situations this is (information set “{walk.infoset}”): "
-            f"it sees only what is written here; what it cannot see of the path so far is hidden.")
 
 
 def render_options(walk, style: Style) -> list[str]:
@@ -240,10 +234,10 @@ def render_history(walk, style: Style) -> str:
 
 
 def render_hint(walk, style: Style) -> str:
-    if walk.infoset:
-        return style.wrap(f"Strategic hint: none at an information set. {hidden_note(walk)} Backward induction "
-                          "would have to know which situation this is; the equilibria of such a game come from "
-                          f"`scenarios solve {walk.scenario.id} --method nash`.", "  ", "    ")
+    if not walk.scenario.perfect_information:
+        from .play_games import render_equilibrium_hint
+
+        return render_equilibrium_hint(walk, style)
     hint = walk.hint()
     node = walk.node
     kind = KINDS[node.kind]
@@ -279,8 +273,6 @@ def render_hint(walk, style: Style) -> str:
 
 def render_summary(walk, style: Style) -> str:
     """End of the walk: path, probability and rank, payoffs, strategy, historical reveal."""
-    from ..walk.infosets import hidden_set, members, narrative_node
-
     summary = walk.summary()
     s = walk.scenario
     lines = ["", style.rule("═"), style.bold(" End of the walk"), style.rule("═")]
@@ -298,7 +290,11 @@ def render_summary(walk, style: Style) -> str:
                      f"{number(summary.path_payoffs[a], 2):>10}")
     lines.append(style.dim(style.wrap("(the whole path adds the costs and gains along the way to the "
                                       "outcome's own)", "    ")))
-    if summary.decisions:
+    if summary.decisions and not s.perfect_information:
+        from .play_games import render_game_decisions
+
+        lines += render_game_decisions(walk, summary, style, _branch_label)
+    elif summary.decisions:
         lines += ["", style.wrap("Your decisions against the strategic solution (backward induction):",
                                  "  ")]
         for review in summary.decisions:
@@ -306,11 +302,7 @@ def render_summary(walk, style: Style) -> str:
             took = _branch_label(s, review.node, review.took, review.took_branch)
             who = _actor_name(walk, review.actor)
             you = "the roll took" if review.rolled else "you took"
-            if hidden_set(s, review.node):  # backward induction would know the member: no verdict
-                n = len(members(s, review.node))
-                text = (f"{narrative_node(s, review.node).label} ({who}, not knowing which of {n} situations "
-                        f"it was in): {you} “{took}”; see `scenarios solve {s.id} --method nash` for the equilibria.")
-            elif review.strategic is None:
+            if review.strategic is None:
                 text = f"{node.label} ({who}, fixed): {you} “{took}”."
             elif review.agrees:
                 text = (f"{node.label} ({who}): {you} “{took}”, as the solution does "
@@ -416,8 +408,8 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         out += ["", "Values are the deciding actor's expected payoff under the strategic solution.", "",
                 "| decision | actor | taken | strategic solution |", "| --- | --- | --- | --- |"]
         for review in summary.decisions:
-            strategic = ("(fixed)" if review.strategic is None else
-                         "(an information set: see `solve --method nash`)" if s.nodes[review.node].infoset else
+            strategic = ("(a game with information sets: see `solve --method nash`)" if not s.perfect_information
+                         else "(fixed)" if review.strategic is None else
                          f"{_md(_branch_label(s, review.node, review.strategic))} "
                          f"({number(review.value_strategic, 3)})")
             out.append(f"| {_md(s.nodes[review.node].label)} | {_md(_actor_name(walk, review.actor))} | "

@@ -99,7 +99,12 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in [0, 2**32), not {seed!r}")
     belief = scenario.evaluate(overrides=overrides, top=0)
-    solution = scenario.solve(overrides=overrides, top=0)
+    game = None
+    if scenario.perfect_information:
+        solution = scenario.solve(overrides=overrides, top=0)
+    else:  # information sets: the first equilibrium Gambit finds, played through our engine
+        game = scenario.solve(method="nash" if len(scenario.actors) <= 2 else "qre", overrides=overrides, top=0)
+        solution = game.played
     arrays = solution.arrays  # file order; node payoffs are the same in both modes
     position = {node_id: k for k, node_id in enumerate(arrays.ids)}
     actors = list(arrays.actors)
@@ -123,9 +128,14 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
             actor = node.actor
             assert actor is not None  # a decision always has an actor
             entry["option_values"] = [view.value[actor] for view in solution.branches(node_id)]
-            entry["choice"] = solution.choice(node_id)
-            entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
-            entry["tie"] = node_id in solution.ties
+            if game is None:
+                entry["choice"] = solution.choice(node_id)
+                entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
+                entry["tie"] = node_id in solution.ties
+            else:  # the equilibrium's behaviour at the node's set: the same at every member
+                options = game.equilibria[0].behaviour.get(scenario.infoset_of(node_id), {})
+                entry.update(choice=None, choice_branch=None, tie=False,
+                             equilibrium=[[label, p] for label, p in options.items() if p > 1e-12])
         nodes[node_id] = entry
     _hide_members(scenario, nodes)
 
@@ -146,6 +156,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
                   "positive": positive, "complete": len(found) >= positive,
                   "tolerance": RANK_TOLERANCE},
         "solution_expected": [float(x) for x in arrays.values[arrays.root]],
+        "game": None if game is None else {"method": game.method, "found": len(game.equilibria)},
         "reveal": {"steps": [s.to_dict() for s in shown.steps], "year": years[-1] if years else None,
                    "first_year": years[0] if years else None},
         "layout": _layout(scenario, reachable) if len(reachable) <= TREE_LIMIT else None,
@@ -167,7 +178,7 @@ def _hide_members(scenario: Scenario, nodes: dict) -> None:
                      sources=[_source(scenario.sources[k]) for k in shown.source],
                      members=[m for m in scenario.infosets[name] if m in nodes],
                      views=step_views(scenario, node_id, root_path(scenario, node_id)),
-                     option_values=None, choice=None, choice_branch=None, tie=False, value=None)
+                     option_values=None, value=None)
 
 
 def _source(source) -> dict:

@@ -23,6 +23,7 @@ from .records import DecisionReview, Option, Reveal, Step, StrategicHint, WalkSu
 from .saved import parse, replay, saved_form
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.equilibrium import EquilibriumResult
     from ..engine.results import SolveResult
 
 __all__ = ["Walk", "pick"]
@@ -78,7 +79,7 @@ class Walk:
         self._rng = np.random.default_rng(self.seed)
         self._draws = 0
         self._steps: list[Step] = []
-        self._solution: SolveResult | None = None
+        self._solution: SolveResult | EquilibriumResult | None = None
         self._positions: dict[str, int] | None = None
 
     # -- where we are ----------------------------------------------------------------------
@@ -264,6 +265,9 @@ class Walk:
         >>> hint.choice, dict(hint.values)
         ('share', {'war': -1.0, 'share': 1.0})
         """
+        if not self.scenario.perfect_information:
+            raise WalkError("no backward-induction hint in a game with information sets: see "
+                            "Walk.equilibrium() (the equilibria Gambit finds)")
         solution = self._solve()
         node = self.node
         deciding = KINDS[node.kind].rule == "choose"
@@ -292,7 +296,15 @@ class Walk:
             likely_path=solution.played_path(node.id), choice_branch=position, branch_values=branch_values)
 
     def review(self) -> tuple[DecisionReview, ...]:
-        """Each decision the walk passed, with the strategic solution's choice there."""
+        """Each decision the walk passed, with the strategic solution's choice there.  In a game
+        with information sets there is no single choice to compare with: ``strategic`` is None
+        and the values are those of the first equilibrium (:meth:`equilibrium`)."""
+        if not self.scenario.perfect_information:
+            played = self.equilibrium().played
+            return tuple(DecisionReview(step.at, self.scenario.nodes[step.at].actor or "", step.to, None,
+                                        played.branches(step.at)[step.branch].value[self.scenario.nodes[step.at].actor],
+                                        None, step.how == "rolled", step.branch, None)
+                         for step in self._steps if KINDS[self.scenario.nodes[step.at].kind].rule == "choose")
         solution = self._solve()
         out = []
         for step in self._steps:
@@ -398,9 +410,26 @@ class Walk:
                      for k, (view, branch) in enumerate(zip(self._belief.branches(node_id), branches,
                                                             strict=True)))
 
-    def _solve(self) -> SolveResult:
+    def equilibrium(self) -> EquilibriumResult:
+        """In a game with information sets: the equilibria Gambit finds (``scenario.solve(method=
+        "nash")``, or ``"qre"`` beyond two actors; needs the ``games`` extra), computed once.
+
+        Raises
+        ------
+        WalkError
+            for a game of perfect information (use :meth:`hint`).
+        """
+        if self.scenario.perfect_information:
+            raise WalkError("this scenario has no information sets: backward induction solves it (hint())")
+        return self._solve()  # type: ignore[return-value]  # an EquilibriumResult here
+
+    def _solve(self) -> Any:
         if self._solution is None:
-            self._solution = self.scenario.solve(overrides=self.overrides, top=0)
+            if self.scenario.perfect_information:
+                self._solution = self.scenario.solve(overrides=self.overrides, top=0)
+            else:
+                method = "nash" if len(self.scenario.actors) <= 2 else "qre"
+                self._solution = self.scenario.solve(method=method, overrides=self.overrides, top=0)
         return self._solution
 
     def _require_walking(self, what: str) -> None:

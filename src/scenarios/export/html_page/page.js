@@ -144,16 +144,28 @@
   function payoffText(values) {
     return D.actor_order.map((a, i) => D.actors[a].name + " " + fixed(values[i], 2)).join(", ");
   }
+  function gameLine() {
+    const g = D.game;
+    return "the first of " + g.found + " equilibri" + (g.found === 1 ? "um" : "a") + " Gambit finds (“scenarios solve " +
+      D.id + " --method " + g.method + "”)";
+  }
+  const plays = (n) => n.equilibrium && n.equilibrium.length ? n.equilibrium.map(([l, p]) =>
+    "“" + l + "”" + (n.equilibrium.length > 1 ? " " + fixed(p, 3) : "")).join(", ") : null;
+  function renderGameHint(box, n) {
+    box.append(el("h3", { text: "Strategic hint" }),
+      el("p", { class: "muted small", text: "Backward induction does not apply in a game with information sets; here is " + gameLine() + "." }));
+    if (n.infoset) box.append(el("p", { text: hiddenNote(n) }));
+    if (n.kind === "decision") box.append(el("p", { text: plays(n) ? "In it " + actorName(n.actor) + " plays " + plays(n) + " here." :
+      "This decision is fixed: the solution keeps its belief weights here." }));
+    else if (n.kind === "chance") box.append(el("p", { text: "Chance decides here; the equilibrium takes the probabilities as given." }));
+    else box.append(el("p", { text: "The walk has ended." }));
+  }
   function renderHint() {
     const box = $("hint"); box.replaceChildren();
     const id = current(), n = D.nodes[id];
+    if (D.game) return renderGameHint(box, n);
     box.append(el("h3", { text: "Strategic hint" }),
       el("p", { class: "muted small", text: "Backward induction: every actor maximises its own expected payoff." }));
-    if (n.infoset) {
-      box.append(el("p", { text: hiddenNote(n) + " Backward induction would have to know which situation this is; " +
-        "the equilibria of such a game come from “scenarios solve " + D.id + " --method nash”." }));
-      return;
-    }
     if (n.kind === "decision" && n.choice) {
       const who = actorName(n.actor);
       box.append(el("p", { text: who + " would choose “" + n.branches[n.choice_branch].label + "”" + (n.tie ? " (a tie, broken by listing order)." : ".") }));
@@ -234,7 +246,8 @@
       const who = actorName(n.actor), k = s.k, v = n.infoset ? null : n.option_values[k];
       const you = s.how === "rolled" ? "the roll took" : "you took";
       let t;
-      if (n.infoset) t = short(n.label) + " (" + who + ", not knowing which of " + n.members.length + " situations): " + you + " “" + s.label + "”.";
+      if (D.game) t = short(n.label) + " (" + who + (n.infoset ? ", not knowing which of " + n.members.length + " situations" : "") +
+        "): " + you + " “" + s.label + "”" + (plays(n) ? "; the equilibrium plays " + plays(n) : "") + ".";
       else if (!n.choice) t = short(n.label) + " (" + who + ", fixed): " + you + " “" + s.label + "”.";
       else if (n.choice_branch === s.k) t = short(n.label) + " (" + who + "): " + you + " “" + s.label + "”, as the solution does (value " + fixed(v, 3) + " for " + who + ").";
       else {
@@ -245,8 +258,8 @@
       list.append(el("li", { text: t }));
     }
     if (!list.children.length) list.append(el("li", { class: "muted", text: "You made no decision for an actor on this path." }));
-    $("solution-expected").textContent = "If every actor played the solution from the start, the expected payoffs would be " +
-      payoffText(D.solution_expected) + ".";
+    $("solution-expected").textContent = "If every actor played " + (D.game ? "that equilibrium" : "the solution") +
+      " from the start, the expected payoffs would be " + payoffText(D.solution_expected) + ".";
     renderReveal(p);
   }
 
