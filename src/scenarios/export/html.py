@@ -99,7 +99,8 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in [0, 2**32), not {seed!r}")
     belief = scenario.evaluate(overrides=overrides, top=0)
-    game = None
+    game: Any = None  # an EquilibriumResult in a game with information sets
+    solution: Any
     if scenario.perfect_information:
         solution = scenario.solve(overrides=overrides, top=0)
     else:  # information sets: the first equilibrium Gambit finds, played through our engine

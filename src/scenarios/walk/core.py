@@ -301,10 +301,14 @@ class Walk:
         and the values are those of the first equilibrium (:meth:`equilibrium`)."""
         if not self.scenario.perfect_information:
             played = self.equilibrium().played
-            return tuple(DecisionReview(step.at, self.scenario.nodes[step.at].actor or "", step.to, None,
-                                        played.branches(step.at)[step.branch].value[self.scenario.nodes[step.at].actor],
-                                        None, step.how == "rolled", step.branch, None)
-                         for step in self._steps if KINDS[self.scenario.nodes[step.at].kind].rule == "choose")
+            reviews = []
+            for step in self._steps:
+                actor = self.scenario.nodes[step.at].actor
+                if actor is not None:  # a decision
+                    took = played.branches(step.at)[step.branch].value[actor]
+                    reviews.append(DecisionReview(step.at, actor, step.to, None, took, None, step.how == "rolled",
+                                                  step.branch, None))
+            return tuple(reviews)
         solution = self._solve()
         out = []
         for step in self._steps:
