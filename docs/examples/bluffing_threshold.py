@@ -2,10 +2,12 @@
 
     python docs/examples/bluffing_threshold.py [OUT.png]     (default docs/img/bluffing-threshold.png)
 
-Lines: the equilibria worked out by hand in docs/bluffing.md (the formulas below).  Dots: the
-equilibria ``scenarios`` computes with Gambit (``Scenario.solve(method="nash")``) for priors
-0.05, 0.10, ..., 0.95, classified by what the resolved Russia and the West do.  The dots sit
-on the lines: the tool agrees with the hand analysis.
+Lines: the equilibria worked out by hand in docs/bluffing.md (the formulas below; the tests
+check them in pygambit).  Dots: the equilibria ``scenarios`` computes with Gambit
+(``Scenario.solve(method="nash")`` and ``method="qre"``) for priors 0.05, 0.10, ..., 0.95,
+classified by what the resolved Russia and the West do.  Every dot sits on a line: the tool
+agrees with the hand analysis.  Each method finds one equilibrium per prior, so above the
+threshold some lines have no dots: those equilibria come from the hand analysis.
 """
 
 from __future__ import annotations
@@ -47,22 +49,35 @@ def family_of(recognize: float, accommodate: float) -> str:
     return "hybrid"
 
 
+def war_probability(p: float, b) -> float:
+    """P(war) when behaviour ``b`` (an equilibrium's, by set) is played at prior ``p``."""
+    def part(kind: str, weight: float) -> float:
+        recognize = b[kind]["Recognize the two republics"]
+        keep = (1 - recognize) * b["west_sees_buildup"]["Firm: sanctions and deterrence"] \
+            * b[f"last_buildup_{kind}"]["Attack"]
+        recog = recognize * b["west_sees_recognition"]["Firm: sanctions and deterrence"] \
+            * b[f"last_recognition_{kind}"]["Attack"]
+        return weight * (keep + recog)
+    return part("resolved", p) + part("bluffing", 1 - p)
+
+
 def with_the_tool(scenario, priors) -> list[tuple[float, str, dict[str, float]]]:
-    """Every equilibrium ``scenarios`` finds at each prior, as (prior, family, numbers)."""
-    points = []
+    """Every equilibrium ``scenarios`` finds at each prior with ``--method nash`` and
+    ``--method qre``, as (prior, family, numbers), each distinct one once."""
+    points, seen = [], set()
     for p in priors:
-        result = scenario.solve(method="nash", overrides={"p_resolved": float(p)})
-        belief_war = None
-        for eq in result.equilibria:
-            recognize = eq.behaviour["resolved"]["Recognize the two republics"]
-            accommodate = eq.behaviour["west_sees_buildup"]["Accommodate"]
-            if belief_war is None:
-                belief_war = 0.0
-            war = p * (1 - recognize) * (1 - accommodate) + p * recognize * (
-                1 - eq.behaviour["west_sees_recognition"]["Accommodate"])
-            points.append((float(p), family_of(recognize, accommodate),
-                           {"recognize": recognize, "accommodate": accommodate, "war": war,
-                            "west": eq.expected_payoffs["west"], "russia": eq.expected_payoffs["russia"]}))
+        for method in ("nash", "qre"):
+            for eq in scenario.solve(method=method, overrides={"p_resolved": float(p)}, top=0).equilibria:
+                b = eq.behaviour
+                numbers = {"recognize": b["resolved"]["Recognize the two republics"],
+                           "accommodate": b["west_sees_buildup"]["Accommodate"],
+                           "war": war_probability(float(p), b),
+                           "west": eq.expected_payoffs["west"], "russia": eq.expected_payoffs["russia"]}
+                family = family_of(numbers["recognize"], numbers["accommodate"])
+                key = (float(p), family)
+                if key not in seen:
+                    seen.add(key)
+                    points.append((float(p), family, numbers))
     return points
 
 
@@ -94,8 +109,10 @@ def draw(out: Path) -> None:
         ax.set_title(title, fontsize=15, loc="left")
         ax.grid(alpha=0.25)
         ax.set_xlim(0, 1)
-        if key in ("recognize", "accommodate", "war"):
+        if key in ("recognize", "accommodate"):
             ax.set_ylim(-0.05, 1.05)
+        elif key == "war":
+            ax.set_ylim(-0.02, 0.42)
     axes[0, 0].annotate("threshold 0.6", xy=(THRESHOLD, 0.5), xytext=(THRESHOLD - 0.02, 0.5),
                         ha="right", va="center", color="#555555", fontsize=13)
     for ax in axes[1]:
@@ -103,10 +120,12 @@ def draw(out: Path) -> None:
     handles = [plt.Line2D([], [], color=c, lw=3.5 if f != "hybrid" else 2.5, ls="-" if f != "hybrid" else "--")
                for f, (c, _, _) in FAMILIES.items()]
     handles.append(plt.Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor="#333333"))
-    labels = [name for _, name, _ in FAMILIES.values()] + ["computed by scenarios with Gambit"]
-    fig.legend(handles, labels, loc="upper center", ncol=2, frameon=False, fontsize=13)
-    fig.suptitle("")
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    labels = [name for _, name, _ in FAMILIES.values()] + ["found by scenarios solve --method nash or qre"]
+    fig.suptitle("The bluffing game: its equilibria as the prior that Russia is resolved moves",
+                 x=0.01, ha="left", fontsize=18, fontweight="bold")
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.945), ncol=2, frameon=False,
+               fontsize=13)
+    fig.tight_layout(rect=(0, 0, 1, 0.89))
     fig.savefig(out, dpi=150)
     plt.close(fig)
 
