@@ -52,7 +52,7 @@ def family_of(recognize: float, accommodate: float) -> str:
 def war_probability(p: float, b) -> float:
     """P(war) when behaviour ``b`` (an equilibrium's, by set) is played at prior ``p``."""
     def part(kind: str, weight: float) -> float:
-        recognize = b[kind]["Recognize the two republics"]
+        recognize = b[kind]["Recognize the two self-proclaimed republics"]
         keep = (1 - recognize) * b["west_sees_buildup"]["Firm: sanctions and deterrence"] \
             * b[f"last_buildup_{kind}"]["Attack"]
         recog = recognize * b["west_sees_recognition"]["Firm: sanctions and deterrence"] \
@@ -69,7 +69,7 @@ def with_the_tool(scenario, priors) -> list[tuple[float, str, dict[str, float]]]
         for method in ("nash", "qre"):
             for eq in scenario.solve(method=method, overrides={"p_resolved": float(p)}, top=0).equilibria:
                 b = eq.behaviour
-                numbers = {"recognize": b["resolved"]["Recognize the two republics"],
+                numbers = {"recognize": b["resolved"]["Recognize the two self-proclaimed republics"],
                            "accommodate": b["west_sees_buildup"]["Accommodate"],
                            "war": war_probability(float(p), b),
                            "west": eq.expected_payoffs["west"], "russia": eq.expected_payoffs["russia"]}
