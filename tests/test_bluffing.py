@@ -204,7 +204,7 @@ def test_hand_profiles_have_zero_regret_in_the_full_game(p):
 # -- play: the student sees only what the West knows ---------------------------------------------------
 HIDDEN_TEXT = "(Hidden from the West.)"
 HIDDEN_LABEL = "a Russia that is not resolved): the West answers"
-SET_TEXT = "Russia keeps its build-up near Ukraine and has not recognized the two self-proclaimed republics"
+SET_TEXT = "Russia keeps its build-up near Ukraine and has not recognized"
 
 
 def flat(text: str) -> str:
