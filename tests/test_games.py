@@ -279,3 +279,27 @@ def test_cli_solve_methods(cli_process, tmp_path):
     import json
     data = json.loads(done.stdout)
     assert data["mode"] == "equilibrium" and data["equilibria"][0]["behaviour"]["toss_column"]["heads"] == 0.5
+
+
+@pytest.mark.parametrize("argv, phrase", [
+    (["export", "{P}", "--to", "whatif", "-o", "{T}/w.html"], "what-if page solves by backward induction"),
+    (["export", "{P}", "--to", "dot", "--results", "-o", "{T}/x.dot"], "backward induction does not apply"),
+    (["simulate", "{P}", "--uncertainty"], "backward induction does not apply"),
+    (["threshold", "{P}", "--node", "a_low", "--param", "deal.a_high", "--range", "deal.a_high=0.2:0.8"],
+     "backward induction does not apply"),
+    (["compare", "{P}", "{P}"], "backward induction does not apply"),
+    (["timeline", "{P}"], "backward induction does not apply"),
+])
+def test_features_that_assume_perfect_information_refuse_in_one_line(cli, tmp_path, argv, phrase):
+    args = [a.replace("{P}", str(POKER)).replace("{T}", str(tmp_path)) for a in argv]
+    status, out, err = cli(*args)
+    assert status == 1 and phrase in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_belief_mode_features_work_with_information_sets(cli, tmp_path):
+    assert cli("evaluate", str(POKER))[0] == 0
+    assert cli("sensitivity", str(POKER), "--range", "deal.a_high=0.2:0.8")[0] == 0
+    status, out, _ = cli("export", str(POKER), "--to", "json", "--results")
+    import json
+    assert status == 0 and json.loads(out)["solve"]["mode"] == "equilibrium"
