@@ -303,3 +303,31 @@ def test_belief_mode_features_work_with_information_sets(cli, tmp_path):
     status, out, _ = cli("export", str(POKER), "--to", "json", "--results")
     import json
     assert status == 0 and json.loads(out)["solve"]["mode"] == "equilibrium"
+
+
+def test_report_states_every_equilibrium(tmp_path, write):
+    from scenarios.briefing.pack import write_report
+
+    poker = write_report(scenarios.load(POKER), tmp_path / "poker")
+    text = poker.markdown.read_text(encoding="utf-8")
+    assert "raise 1/3, fold 2/3" in text and "meet 2/3, pass 1/3" in text
+    assert "Beliefs at bob\\_facing\\_raise" in text and "b\\_high 3/4, b\\_low 1/4" in text
+    battle = scenarios.load(write("""
+title: Battle of the sexes
+actors: {f: {}, m: {}}
+nodes:
+  meet:
+    kind: decision
+    actor: f
+    simultaneous: {actor: m, options: [ballet, football]}
+    branches:
+      - {label: ballet, then: {ballet: bb, football: bf}}
+      - {label: football, then: {ballet: fb, football: ff}}
+  bb: {kind: outcome, payoffs: {f: 2, m: 1}}
+  bf: {kind: outcome, payoffs: {f: 0, m: 0}}
+  fb: {kind: outcome, payoffs: {f: 0, m: 0}}
+  ff: {kind: outcome, payoffs: {f: 1, m: 2}}
+""", "battle.yaml"))
+    text = write_report(battle, tmp_path / "battle").markdown.read_text(encoding="utf-8")
+    assert "3 equilibria found" in text and "### Equilibrium 3" in text
+    assert "ballet 2/3, football 1/3" in text  # the mixed one

@@ -216,8 +216,8 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
         if max(_pure_strategies(player) for player in game.players) <= ENUMERATE_STRATEGIES:
             # Small enough to list them all: every extreme equilibrium of the strategic form.
             profiles += [p.as_behavior() for p in gbt.nash.enummixed_solve(game, rational=exact).equilibria]
-            note = ("every extreme equilibrium (Gambit's enummixed on the strategic form, after the sequence-"
-                    "form LCP); mixtures of equilibria of one component are equilibria too")
+            note = ("every extreme equilibrium, by Gambit's enummixed on the strategic form after the sequence-"
+                    "form LCP; mixtures of equilibria of one component are equilibria too")
     elif lam is None:
         profiles = list(gbt.nash.logit_solve(game, use_strategic=False).equilibria)
         note = "the limit of the logit QRE as precision grows: one Nash equilibrium, Gambit's logit selection"
@@ -305,7 +305,7 @@ def _play(scenario: Scenario, bound: Bound, tree: GameTree, behaviour: Mapping[s
         lo = int(compiled.edge_start[i])
         for k, label in enumerate(tree.labels[i]):
             p[lo + k] = options.get(label, 0.0)
-    return _evaluate_bound(scenario, bound, "strategic", p, given=None, overrides=overrides, top=top,
+    return _evaluate_bound(scenario, bound, "equilibrium", p, given=None, overrides=overrides, top=top,
                            result_type=BeliefResult)
 
 
