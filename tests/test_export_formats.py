@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -457,7 +458,8 @@ def test_interop_doc_python_examples_run():
 @pytest.mark.parametrize("command, expected", SESSIONS, ids=lambda x: x[:60] if x else "")
 def test_interop_doc_console_examples_run(tmp_path, command, expected):
     (tmp_path / "tests").symlink_to(REPO / "tests")  # the page's relative paths, outputs in tmp
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}  # a worktree's sources
     out = run_bash(command, tmp_path, timeout=120, env=env)
     assert "Traceback" not in out.stderr
     if "exit status" not in expected:

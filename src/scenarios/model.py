@@ -415,8 +415,8 @@ class Scenario:
 
                 name, members = next((k, v) for k, v in self.infosets.items() if len(v) > 1)
                 raise GameError(f"{self.filename}: information set {name!r} joins {len(members)} decisions, so "
-                                "backward induction does not apply: solve with --method nash, qre or spe "
-                                "(method= in Python)")
+                                "backward induction does not apply; for equilibria: scenarios solve --method "
+                                "nash, qre or spe (Scenario.solve(method=...))")
             from .engine.strategic import solve
 
             return solve(self, overrides=overrides, top=top)

@@ -6,9 +6,9 @@ equilibrium's numbers usually are and a textbook states them that way.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from ..formatting import simple_fraction
 from . import text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,16 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["format_equilibria", "fraction", "behaviour_text"]
 
 
-def fraction(x: float, digits: int = 4) -> str:
-    """``x`` as a simple fraction when it is one (to 1e-7), else a decimal.
-
-    >>> fraction(1 / 3), fraction(0.5), fraction(1.0), fraction(0.123456), fraction(-2 / 3)
-    ('1/3', '1/2', '1', '0.1235', '-2/3')
-    """
-    close = Fraction(x).limit_denominator(24)
-    if abs(float(close) - x) < 1e-7:
-        return str(close)
-    return text.number(x, digits)
+fraction = simple_fraction  # (formatting.py: the one number-formatting module)
 
 
 def behaviour_text(options: dict[str, float] | object) -> str:

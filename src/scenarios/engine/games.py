@@ -27,6 +27,7 @@ on it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -48,6 +49,8 @@ METHODS = ("backward", "nash", "qre", "spe")
 MAX_GAME_NODES = 20_000
 #: Up to this many nodes, ``nash`` computes in exact rational arithmetic.
 EXACT_NODES = 3_000
+#: ``nash`` lists every extreme equilibrium when each player has at most this many pure strategies.
+ENUMERATE_STRATEGIES = 64
 INSTALL = "pip install 'scenarios[games]'"
 
 
@@ -202,14 +205,19 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
                         "its own copy of the node")
     note = ""
     if method == "spe":
-        profiles = [_spe(tree, padded, gbt, game)]
+        profiles = [_spe(tree, gbt, game)]
         note = ("one subgame-perfect equilibrium: in each subgame the first equilibrium Gambit finds "
                 "(others may exist)")
     elif method == "nash":
         exact = len(tree.src) <= EXACT_NODES
         profiles = list(gbt.nash.lcp_solve(game, rational=exact, use_strategic=False).equilibria)
-        note = ("every equilibrium the sequence-form LCP method reaches; a game can have others "
-                "it does not reach")
+        note = ("the equilibrium the sequence-form LCP method reaches; a game this large can have others "
+                "it does not list")
+        if max(_pure_strategies(player) for player in game.players) <= ENUMERATE_STRATEGIES:
+            # Small enough to list them all: every extreme equilibrium of the strategic form.
+            profiles += [p.as_behavior() for p in gbt.nash.enummixed_solve(game, rational=exact).equilibria]
+            note = ("every extreme equilibrium, by Gambit's enummixed on the strategic form after the sequence-"
+                    "form LCP; mixtures of equilibria of one component are equilibria too")
     elif lam is None:
         profiles = list(gbt.nash.logit_solve(game, use_strategic=False).equilibria)
         note = "the limit of the logit QRE as precision grows: one Nash equilibrium, Gambit's logit selection"
@@ -237,6 +245,16 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
     assert played is not None
     return EquilibriumResult(scenario=scenario, method=method, equilibria=_distinct(equilibria), players=players,
                              sets={k: tuple(v) for k, v in sets.items()}, played=played, note=note, lam=lam)
+
+
+def _pure_strategies(player: Any) -> int:
+    """How many pure strategies ``player`` has (the product of its sets' option counts)."""
+    count = 1
+    for infoset in player.infosets:
+        count *= len(infoset.actions)
+        if count > ENUMERATE_STRATEGIES:
+            break
+    return count
 
 
 def _flat_profile(game: Any, qre: Any) -> Any:
@@ -287,7 +305,7 @@ def _play(scenario: Scenario, bound: Bound, tree: GameTree, behaviour: Mapping[s
         lo = int(compiled.edge_start[i])
         for k, label in enumerate(tree.labels[i]):
             p[lo + k] = options.get(label, 0.0)
-    return _evaluate_bound(scenario, bound, "strategic", p, given=None, overrides=overrides, top=top,
+    return _evaluate_bound(scenario, bound, "equilibrium", p, given=None, overrides=overrides, top=top,
                            result_type=BeliefResult)
 
 
@@ -324,7 +342,7 @@ def subgame_roots(tree: GameTree) -> list[int]:
     for t in range(n):
         if tree.strategic[t]:
             spans.setdefault(tree.set_of[t], []).append(tin[t])
-    wide = [(min(v), max(v)) for v in spans.values() if len(v) > 1]
+    wide = [sorted(v) for v in spans.values() if len(v) > 1]  # members' entry times, per shared set
     choice = [0] * (n + 1)  # prefix counts of strategic nodes in preorder
     order = sorted(range(n), key=tin.__getitem__)
     for position, t in enumerate(order):
@@ -334,20 +352,24 @@ def subgame_roots(tree: GameTree) -> list[int]:
         if not tree.kids[t] or choice[tout[t]] - choice[tin[t]] == 0:
             continue
         a, b = tin[t], tout[t]
-        if all(hi < a or lo >= b or (a <= lo and hi < b) for lo, hi in wide):
+        inside = (bisect_left(times, b) - bisect_left(times, a) for times in wide)
+        if all(k in (0, len(times)) for k, times in zip(inside, wide, strict=True)):
             roots.append(t)
     return sorted(roots, key=lambda t: -depth[t])
 
 
-def _spe(tree: GameTree, players: tuple[str, ...], gbt: Any, full: Any) -> Any:
+def _spe(tree: GameTree, gbt: Any, full: Any) -> Any:
     """A subgame-perfect profile of the full game ``full``: smallest subgames first."""
     behaviour: dict[str, dict[str, float]] = {}
     value: dict[int, np.ndarray] = {}
     roots = subgame_roots(tree)
     for r in roots:
         inner = {t: value[t] for t in tree.subtree(r) if t in value and t != r}
-        game, _ = build_game(tree, players, r, inner)
-        active = [p for p in game.players if len(p.infosets)]
+        active = tuple(dict.fromkeys(_player(tree, tree.src[t]) for t in _reduced(tree, r, inner)
+                                     if tree.strategic[t] and t not in inner))
+        if len(active) <= 2:
+            active += tuple(f"(nobody {k})" for k in range(2 - len(active)))
+        game, _ = build_game(tree, active, r, inner)
         if len(active) <= 2:
             found = gbt.nash.lcp_solve(game, rational=len(tree.src) <= EXACT_NODES, use_strategic=False)
         else:
@@ -360,6 +382,17 @@ def _spe(tree: GameTree, players: tuple[str, ...], gbt: Any, full: Any) -> Any:
             for action in infoset.actions:
                 profile[action] = behaviour[infoset.label][action.label]
     return profile
+
+
+def _reduced(tree: GameTree, top: int, replaced: Mapping[int, np.ndarray]) -> list[int]:
+    """The tree nodes from ``top`` down to, not into, the ``replaced`` subgames."""
+    out, stack = [], [top]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        if t == top or t not in replaced:
+            stack.extend(tree.kids[t])
+    return out
 
 
 def _expected(tree: GameTree, top: int, replaced: Mapping[int, np.ndarray],

@@ -155,6 +155,10 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
     if unsupported:  # the page's engine maximises one payoff per actor
         raise ExportOptionError(f"--to whatif: the what-if page does not compute measures, criteria or "
                                 f"minimize yet (actor {unsupported[0]!r}); use scenarios evaluate/solve/cea")
+    shared = [name for name, members in scenario.infosets.items() if len(members) > 1]
+    if shared:  # the page's strategic mode is backward induction, which sets would break
+        raise ExportOptionError(f"--to whatif: the what-if page solves by backward induction, which does not "
+                                f"apply to information sets (set {shared[0]!r}); use scenarios solve --method nash")
     generation = generations(scenario)
     file_pos = {node_id: k for k, node_id in enumerate(scenario.nodes)}
     order = sorted(scenario.nodes, key=lambda n: (generation[n], file_pos[n]))
