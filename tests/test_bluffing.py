@@ -201,6 +201,48 @@ def test_hand_profiles_have_zero_regret_in_the_full_game(p):
         assert p * -7 + (1 - p) * 3 > -3
 
 
+# -- the tool: scenarios solve --method nash / spe ---------------------------------------------------
+RECOGNIZE = "Recognize the two self-proclaimed republics"
+
+
+def credible(eq) -> bool:
+    """Russia's last moves as it would make them: a resolved Russia attacks, one that is not
+    backs down (where the solver reports a move; unreached nodes may report none)."""
+    for action in ("buildup", "recognition"):
+        for kind, best in (("resolved", "Attack"), ("bluffing", "Back down")):
+            move = eq.behaviour[f"last_{action}_{kind}"]
+            if sum(move.values()) > 0.5 and move[best] < 1 - 1e-9:
+                return False
+    return True
+
+
+@pytest.mark.parametrize("p", [F(2, 5), F(7, 10)])
+def test_the_tools_credible_equilibria_are_the_hand_analysis(p):
+    s = scenarios.load("bluffing-2022")
+    result = s.solve(method="nash", overrides={"p_resolved": float(p)}, top=0)
+    assert all(e.max_regret == pytest.approx(0, abs=1e-9) for e in result.equilibria)
+    found = {}
+    for eq in filter(credible, result.equilibria):
+        key = (round(eq.behaviour["resolved"][RECOGNIZE], 9), round(eq.behaviour["west_sees_buildup"]["Accommodate"], 9))
+        found[key] = (eq.expected_payoffs["russia"], eq.expected_payoffs["west"])
+    expected = {}
+    for family in families(p):
+        want = by_hand(family, p)
+        expected[(round(float(want["recog"]["resolved"]), 9), round(float(want["acc"]["keep"]), 9))] = (
+            pytest.approx(float(want["russia"]), abs=1e-9), pytest.approx(float(want["west"]), abs=1e-9))
+    assert found == expected
+
+
+def test_spe_is_the_separating_equilibrium():
+    s = scenarios.load("bluffing-2022")
+    for p in (0.2, 0.4, 0.7):
+        (eq,) = s.solve(method="spe", overrides={"p_resolved": p}).equilibria
+        assert eq.behaviour["resolved"][RECOGNIZE] == 1 and eq.behaviour["bluffing"][RECOGNIZE] == 0
+        assert eq.behaviour["west_sees_buildup"]["Accommodate"] == 0
+        assert eq.behaviour["west_sees_recognition"]["Accommodate"] == 1
+        assert eq.expected_payoffs == {"russia": pytest.approx(5 * p - 2), "west": pytest.approx(3 - 6 * p)}
+
+
 # -- play: the student sees only what the West knows ---------------------------------------------------
 HIDDEN_TEXT = "(Hidden from the West.)"
 HIDDEN_LABEL = "a Russia that is not resolved): the West answers"
@@ -259,7 +301,7 @@ def test_play_hides_the_member_and_the_chance_pick(monkeypatch, capsys):
     assert "2. ■ Russia (Putin): chose “Keep the build-up, recognize nothing”" in after_h
     assert "Not resolved" not in after_h and "Path probability" not in after_h
     after_s = flat(out.split("> s")[1].split("> b")[0])
-    assert "backward induction does not apply" in after_s and "--method nash" in after_s
+    assert "backward induction does not apply" in after_s and "--method spe" in after_s
     assert "In it The West (US and allies) plays “Firm: sanctions and deterrence” here." in after_s
     assert "value of each option" not in after_s
 

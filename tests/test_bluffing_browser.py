@@ -57,7 +57,7 @@ def test_walk_to_the_hidden_member_in_chromium(browser, bluff_page, shots):  # n
     assert "Not resolved" not in history
     page.keyboard.press("s")
     hint = flat(page.locator("#hint").inner_text())
-    assert "--method nash" in hint and "would choose" not in hint
+    assert "--method spe" in hint and "would choose" not in hint
     # the tree marks both members as where the walk may be, and not the hidden chance branch
     assert page.locator('#tree g.current').count() == 2
     assert page.locator('#tree [data-node="bluffing"]').get_attribute("class").split().count("visited") == 0

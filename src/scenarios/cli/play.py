@@ -408,7 +408,7 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         out += ["", "Values are the deciding actor's expected payoff under the strategic solution.", "",
                 "| decision | actor | taken | strategic solution |", "| --- | --- | --- | --- |"]
         for review in summary.decisions:
-            strategic = ("(a game with information sets: see `solve --method nash`)" if not s.perfect_information
+            strategic = ("(a game with information sets: see `solve --method spe`)" if not s.perfect_information
                          else "(fixed)" if review.strategic is None else
                          f"{_md(_branch_label(s, review.node, review.strategic))} "
                          f"({number(review.value_strategic, 3)})")

@@ -3,7 +3,7 @@
 At a decision whose information set has several members the screen shows the set's
 narrative and a note that the actor cannot tell where it is (:func:`hidden_note`).  In such
 a game backward induction does not apply, so the hint (key ``s``) and the end-of-walk review
-use the first equilibrium Gambit finds (``scenarios solve FILE --method nash``) instead: its
+use the subgame-perfect equilibrium Gambit finds (``scenarios solve FILE --method spe``) instead: its
 behaviour at the set, which tells nothing about the member.
 
 Only the standard library at module level (``scenarios --help`` imports cli.play).
@@ -36,8 +36,8 @@ def hidden_note(walk) -> str:
 
 
 def _solver_line(walk, result) -> str:
-    return (f"the first of {len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'} "
-            f"Gambit finds (`scenarios solve {walk.scenario.id} --method {result.method}`)")
+    which = "the subgame-perfect equilibrium" if result.method == "spe" else "the first equilibrium"
+    return f"{which} Gambit finds (`scenarios solve {walk.scenario.id} --method {result.method}`)"
 
 
 def render_equilibrium_hint(walk, style) -> str:

@@ -103,8 +103,8 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     solution: Any
     if scenario.perfect_information:
         solution = scenario.solve(overrides=overrides, top=0)
-    else:  # information sets: the first equilibrium Gambit finds, played through our engine
-        game = scenario.solve(method="nash" if len(scenario.actors) <= 2 else "qre", overrides=overrides, top=0)
+    else:  # information sets: the subgame-perfect equilibrium Gambit finds, played through our engine
+        game = scenario.solve(method="spe", overrides=overrides, top=0)  # credible at every node
         solution = game.played
     arrays = solution.arrays  # file order; node payoffs are the same in both modes
     position = {node_id: k for k, node_id in enumerate(arrays.ids)}

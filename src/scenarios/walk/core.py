@@ -415,8 +415,8 @@ class Walk:
                                                             strict=True)))
 
     def equilibrium(self) -> EquilibriumResult:
-        """In a game with information sets: the equilibria Gambit finds (``scenario.solve(method=
-        "nash")``, or ``"qre"`` beyond two actors; needs the ``games`` extra), computed once.
+        """In a game with information sets: the subgame-perfect equilibrium Gambit finds
+        (``scenario.solve(method="spe")``; needs the ``games`` extra), computed once.
 
         Raises
         ------
@@ -432,8 +432,8 @@ class Walk:
             if self.scenario.perfect_information:
                 self._solution = self.scenario.solve(overrides=self.overrides, top=0)
             else:
-                method = "nash" if len(self.scenario.actors) <= 2 else "qre"
-                self._solution = self.scenario.solve(method=method, overrides=self.overrides, top=0)
+                # subgame perfect: credible at every node, so a hint anywhere is a sensible one
+                self._solution = self.scenario.solve(method="spe", overrides=self.overrides, top=0)
         return self._solution
 
     def _require_walking(self, what: str) -> None:

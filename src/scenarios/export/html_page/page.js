@@ -146,7 +146,7 @@
   }
   function gameLine() {
     const g = D.game;
-    return "the first of " + g.found + " equilibri" + (g.found === 1 ? "um" : "a") + " Gambit finds (“scenarios solve " +
+    return (g.method === "spe" ? "the subgame-perfect equilibrium" : "the first equilibrium") + " Gambit finds (“scenarios solve " +
       D.id + " --method " + g.method + "”)";
   }
   const plays = (n) => n.equilibrium && n.equilibrium.length ? n.equilibrium.map(([l, p]) =>
