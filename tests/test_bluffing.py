@@ -223,7 +223,8 @@ def test_the_tools_credible_equilibria_are_the_hand_analysis(p):
     assert all(e.max_regret == pytest.approx(0, abs=1e-9) for e in result.equilibria)
     found = {}
     for eq in filter(credible, result.equilibria):
-        key = (round(eq.behaviour["resolved"][RECOGNIZE], 9), round(eq.behaviour["west_sees_buildup"]["Accommodate"], 9))
+        b = eq.behaviour
+        key = (round(b["resolved"][RECOGNIZE], 9), round(b["west_sees_buildup"]["Accommodate"], 9))
         found[key] = (eq.expected_payoffs["russia"], eq.expected_payoffs["west"])
     expected = {}
     for family in families(p):

@@ -6,6 +6,7 @@ hand analysis that tests/test_bluffing.py checks in pygambit."""
 from __future__ import annotations
 
 import pytest
+
 from doc_examples import check_doctests, check_sessions, in_bash, page
 
 pytest.importorskip("pygambit")
