@@ -47,11 +47,12 @@ def format_equilibria(result: EquilibriumResult, *, limit: int = 10) -> str:
     lines = text._header(played, f"equilibrium mode: {result.description}")
     count = len(result.equilibria)
     found = (f"{count} equilibri{'um' if count == 1 else 'a'} found" if result.lam is None
-             else "the quantal response profile")
+             else "not an equilibrium: each actor errs, choosing better options more often")
     lines.append(found + (f"; {result.note}" if result.note else ""))
     for k, eq in enumerate(result.equilibria[:limit], 1):
         kind = "pure" if eq.pure else "mixed"
-        lines += ["", f"Equilibrium {k} ({kind}; largest gain from deviating alone: {fraction(eq.max_regret)})",
+        what = f"Equilibrium {k}" if result.lam is None else "Quantal response profile"
+        lines += ["", f"{what} ({kind}; largest gain from deviating alone: {fraction(eq.max_regret)})",
                   text.table(("information set", "actor", "nodes", "behaviour"), _set_rows(s, result, eq), "llll")]
         if eq.beliefs:
             for name, belief in eq.beliefs.items():
