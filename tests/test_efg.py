@@ -134,6 +134,11 @@ def test_bundled_scenarios_export_to_games_pygambit_reads(name):
     s = bundled(name)
     game = read(efg.export(s))
     assert game.title == " ".join(s.title.split())
+    if not s.perfect_information:  # bluffing-2022: each named set is one Gambit information set
+        shared = {i.label: sorted(n.label for n in i.members) for p in game.players for i in p.infosets
+                  if len(i.members) > 1}
+        assert shared == {k: sorted(v) for k, v in s.infosets.items()}
+        return
     check_game(s, game)
     check_equilibrium(s, game)
 
@@ -329,7 +334,8 @@ def test_import_of_a_game_written_by_pygambit():
 def test_export_then_import_keeps_every_result(name):
     s = bundled(name)
     again = loads_efg(efg.export(s))
-    a, b = s.solve(), again.solve()
+    method = None if s.perfect_information else "spe"  # information sets (bluffing-2022): an equilibrium
+    a, b = s.solve(method=method), again.solve(method=method)
     assert list(b.expected_payoffs.values()) == pytest.approx(list(a.expected_payoffs.values()), abs=TOL)
     # The same outcomes are reached as often (copies of shared outcomes added up by label).
     def by_label(result):
@@ -356,13 +362,21 @@ def test_export_then_import_of_random_scenarios(data):
         assert list(eb.expected_payoffs.values()) == pytest.approx(list(ea.expected_payoffs.values()), abs=TOL)
 
 
-def test_imperfect_information_is_refused_by_name():
+def test_imperfect_information_is_read_as_information_sets():
+    s = load_efg(INTEROP / "matching-pennies.efg")
+    (name, members), = s.infosets.items()
+    assert name == "column" and len(members) == 2  # named by the set's label
+    assert all(s.nodes[m].actor == "column" for m in members)
+    eq = s.solve(method="nash").equilibria[0]
+    assert eq.behaviour[name] == {"Heads": 0.5, "Tails": 0.5}
+
+
+def test_a_game_without_perfect_recall_is_refused_at_its_node():
     with pytest.raises(ScenarioFileError) as excinfo:
-        load_efg(INTEROP / "matching-pennies.efg")
+        load_efg(INTEROP / "forgetful.efg")
     (d,) = excinfo.value.diagnostics
-    assert (d.code, d.line, d.col) == ("imperfect-information", 8, 1)
-    assert "information set 1 of player 'Column' holds 2 nodes (lines 5, 8)" in d.message
-    assert "perfect information" in d.message
+    assert (d.code, d.line, d.col) == ("infoset", 6, 1)
+    assert "comes after node" in d.message and "forget its own move" in d.message
 
 
 HEADER = 'EFG 2 R "G" { "A" "B" }\n""\n'
@@ -419,7 +433,7 @@ def test_cli_import_to_standard_output(cli_process):
 
 
 @pytest.mark.parametrize("name, phrase", [
-    ("matching-pennies.efg", "imperfect information"),
+    ("forgetful.efg", "forget its own move"),
     ("truncated.efg", "before the tree is complete"),
     ("missing.efg", "cannot read the file"),
 ])
@@ -443,3 +457,53 @@ def test_cli_export_efg_opens_in_pygambit(cli_process, tmp_path):
     assert out.returncode == 0, out.stderr
     game = gbt.read_efg(str(target))
     assert [p.label for p in game.players] == ["Russia (Putin)", "The West (US and allies)", "Ukraine"]
+
+
+# -- information sets: Gambit's own catalogue and round trips -----------------------------------
+def _catalogue() -> list[Path]:
+    return sorted((Path(gbt.__file__).parent / "catalog_data").rglob("*.efg"))
+
+
+@pytest.mark.parametrize("path", _catalogue(), ids=lambda p: p.stem)
+def test_gambit_catalogue_games_import_exactly_when_they_have_perfect_recall(path):
+    """Every game of the catalogue that ships with pygambit: imported iff Gambit says it has
+    perfect recall; then our equilibria include the one Gambit's LCP finds, with its payoffs."""
+    game = gbt.read_efg(str(path))
+    if not game.is_perfect_recall:
+        with pytest.raises(ScenarioFileError) as excinfo:
+            load_efg(path)
+        assert {d.code for d in excinfo.value.diagnostics} <= {"infoset", "perfect-recall"}
+        return
+    s = load_efg(path)
+    if len(game.players) > 2:
+        r = s.solve(method="qre")
+        assert r.equilibria[0].max_regret < 1e-6
+        return
+    r = s.solve(method="nash")
+    ours = [tuple(round(v, 6) for v in e.expected_payoffs.values()) for e in r.equilibria]
+    first = gbt.nash.lcp_solve(game, rational=False).equilibria[0]
+    assert tuple(round(float(first.payoff(p)), 6) for p in game.players) in ours
+    assert all(e.max_regret < 1e-9 for e in r.equilibria)
+
+
+def test_reiley_poker_from_the_catalogue_has_its_published_equilibrium():
+    path = next((p for p in _catalogue() if p.parent.name == "reiley2008"), None)
+    if path is None:  # pragma: no cover
+        pytest.skip("pygambit's catalogue is not installed")
+    eq = load_efg(path).solve(method="nash").equilibria[0]
+    professor = {k: v for k, v in eq.behaviour.items() if abs(v.get("Bet", 0) - 1 / 3) < 1e-9}
+    assert len(professor) == 1  # the Queen is bet with probability 1/3 (the King always)
+    assert any(abs(v.get("Call", 0) - 2 / 3) < 1e-9 for v in eq.behaviour.values())
+    assert eq.expected_payoffs == pytest.approx({"professor": 1 / 3, "student": -1 / 3})
+
+
+@pytest.mark.parametrize("name", ["stripped_down_poker.yaml", "matching_pennies_simultaneous.yaml"])
+def test_information_sets_round_trip_through_efg(name):
+    s = scenarios.load(INTEROP.parent / "valid" / name)
+    text = efg.export(s)
+    assert gbt.read_efg(io.StringIO(text)).is_perfect_recall
+    again = loads_efg(text)
+    assert dict(again.infosets).keys() == dict(s.infosets).keys()
+    a, b = s.solve(method="nash"), again.solve(method="nash")
+    assert [e.expected_payoffs for e in a.equilibria] == [e.expected_payoffs for e in b.equilibria]
+    assert [dict(e.behaviour) for e in a.equilibria] == [dict(e.behaviour) for e in b.equilibria]

@@ -278,9 +278,10 @@ class ScenarioBuilder:
     def decision(self, id: str, *, actor: str, label: str | None = None, text: str | None = None,
                  fixed: bool = False, payoffs: Mapping[str, Any] | None = None, tags: Iterable[str] = (),
                  source: str | Iterable[str] = (), quote: str | None = None, historical: bool = False,
-                 branches: Iterable[Mapping[str, Any]] | None = None) -> NodeBuilder:
-        """Add a decision node owned by ``actor``; add its options with ``.branch(...)``."""
-        return self._node(id, "decision", dict(actor=actor, fixed=fixed, label=label, text=text,
+                 branches: Iterable[Mapping[str, Any]] | None = None, infoset: str | None = None) -> NodeBuilder:
+        """Add a decision node owned by ``actor``; add its options with ``.branch(...)``.
+        ``infoset`` names its information set (see docs/scenario-format.md)."""
+        return self._node(id, "decision", dict(actor=actor, fixed=fixed, infoset=infoset, label=label, text=text,
                                                source=source, quote=quote, historical=historical,
                                                tags=tags, payoffs=payoffs), branches)
 

@@ -251,6 +251,11 @@ class InputFileError(OSError):
         return str(self.args[0]) if self.args else ""
 
 
+class GameError(ScenarioError, ValueError):
+    """Equilibria cannot be computed: pygambit is not installed, the method does not apply
+    (``nash`` with three players, ``backward`` with information sets), the game is too large."""
+
+
 class WhatIfCompileError(ScenarioError):
     """An expression uses an operation the what-if page's engine does not know."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["terminal_number", "percent", "diagram_probability", "payoff_label", "chart_number",
-           "export_probability", "export_value", "shortest", "json_number"]
+           "export_probability", "export_value", "shortest", "json_number", "simple_fraction"]
 
 MINUS = "\u2212"  # a true minus sign for typeset text (diagrams, charts)
 
@@ -118,3 +118,18 @@ def json_number(x: float) -> float:
     '[2.3333333333333335, 0.30000000000000004, 0.0]'
     """
     return float(x) + 0.0
+
+
+def simple_fraction(x: float, digits: int = 4) -> str:
+    """A probability or payoff of an equilibrium: a simple fraction when it is one (to 1e-7,
+    denominators up to 24), as textbooks state mixed equilibria, else :func:`terminal_number`.
+
+    >>> [simple_fraction(x) for x in (1 / 3, 0.5, 1.0, 0.123456, -2 / 3, 1e-12)]
+    ['1/3', '1/2', '1', '0.1235', '-2/3', '0']
+    """
+    from fractions import Fraction
+
+    close = Fraction(x).limit_denominator(24)
+    if abs(float(close) - x) < 1e-7:
+        return str(close)
+    return terminal_number(x, digits)

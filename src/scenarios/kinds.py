@@ -46,7 +46,8 @@ class NodeKind:
 COMMON_KEYS = ("kind", "label", "text", "payoffs", "tags", "source", "quote", "historical", "reveal")
 
 _TABLE = (
-    NodeKind("decision", 0, "choose", "square", ("actor", "branches", "fixed", "dist"), True, True,
+    NodeKind("decision", 0, "choose", "square", ("actor", "branches", "fixed", "dist", "infoset", "simultaneous"),
+             True, True,
              "an actor chooses one branch"),
     NodeKind("chance", 1, "average", "circle", ("branches", "dist"), True, False,
              "chance picks a branch with the given probabilities"),
@@ -62,7 +63,7 @@ DECISION, CHANCE, OUTCOME = KINDS["decision"].code, KINDS["chance"].code, KINDS[
 #: Every key a node may carry in a file, in the order error messages list them: the common
 #: keys and each kind's own (the loader reports a kind's key on another kind).
 NODE_KEYS = ("kind", "label", "text", "actor", "fixed", "branches", "payoffs", "tags", "source",
-             "quote", "historical", "reveal", "dist")
+             "quote", "historical", "reveal", "dist", "infoset", "simultaneous")
 assert set(NODE_KEYS) == set(COMMON_KEYS).union(*(k.keys for k in _TABLE)), "keep NODE_KEYS in step"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import Diagnostic
 from .expressions import Expression
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .engine.compiled import Compiled
+    from .engine.equilibrium import EquilibriumResult
     from .engine.results import BeliefResult, SolveResult
 
 __all__ = ["REST", "Source", "Measure", "Criterion", "Risk", "NEUTRAL",
@@ -282,6 +283,9 @@ class Node:
     dist: Distribution | None = None
     #: What actually happened here, dated (shown only after a walk; see :class:`Revealed`).
     reveal: Revealed | None = None
+    #: Decision nodes: the information set the node belongs to (``infoset:``); its actor cannot
+    #: tell the members of one set apart.  None: the node is a set of its own.
+    infoset: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payoffs", _frozen(self.payoffs))
@@ -323,7 +327,7 @@ class Scenario:
 
     __slots__ = ("id", "title", "summary", "as_of", "sources", "actors", "parameters", "root",
                  "nodes", "filename", "warnings", "_graph", "_compiled", "_base_values", "evidence",
-                 "uncertainties")
+                 "uncertainties", "_infosets")
 
     def __init__(self, *, id: str, title: str, nodes: Mapping[str, Node], root: str,
                  summary: str | None = None, as_of: str | None = None,
@@ -352,6 +356,7 @@ class Scenario:
         #: Uncertainties several chance nodes share, and signals about them (``uncertainties:``),
         #: for ``scenarios voi``.
         self.uncertainties = _frozen(uncertainties)
+        self._infosets: Mapping[str, tuple[str, ...]] | None = None
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -396,6 +401,35 @@ class Scenario:
         return tuple(n.id for n in self.nodes.values() if n.info.has_actor)
 
     @property
+    def infosets(self) -> Mapping[str, tuple[str, ...]]:
+        """The named information sets (``infoset:`` on decision nodes): set name -> the ids of
+        its member nodes, in file order.  A decision without ``infoset:`` is a set of its own
+        (named by its node id) and is not listed.
+
+        >>> import scenarios
+        >>> dict(scenarios.load("entry-deterrence").infosets)
+        {}
+        """
+        if self._infosets is None:
+            sets: dict[str, list[str]] = {}
+            for node in self.nodes.values():
+                if node.infoset is not None:
+                    sets.setdefault(node.infoset, []).append(node.id)
+            self._infosets = _frozen({name: tuple(members) for name, members in sets.items()})
+        return self._infosets
+
+    @property
+    def perfect_information(self) -> bool:
+        """Whether every information set is a single node (each decision sees all before it):
+        then strategic mode is backward induction; otherwise see :mod:`scenarios.engine.games`."""
+        return all(len(members) == 1 for members in self.infosets.values())
+
+    def infoset_of(self, node_id: str) -> str:
+        """The name of the information set of decision ``node_id``: its ``infoset:``, or its id."""
+        node = self.nodes[node_id]
+        return node.infoset if node.infoset is not None else node.id
+
+    @property
     def compiled(self) -> Compiled:
         """The engine's index arrays, built once (private to :mod:`scenarios.engine`; read results instead)."""
         from .engine.compiled import compiled_form
@@ -437,18 +471,50 @@ class Scenario:
 
         return evaluate(self, given=given, overrides=overrides, top=top, risk=risk)
 
+    @overload
     def solve(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None, top: int = 10,
-              risk: Mapping[str, Any] | None = None, exact: bool = False) -> SolveResult:
-        """Strategic mode; see :func:`scenarios.engine.strategic.solve` (``exact``: in fractions,
-        ties by equality, :func:`scenarios.engine.exact.solve_exact`)."""
-        if exact:
-            from .engine.exact import solve_exact
+              risk: Mapping[str, Any] | None = None, exact: bool = False, method: None = None,
+              lam: None = None) -> SolveResult: ...
+    @overload
+    def solve(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              risk: Mapping[str, Any] | None = None, exact: bool = False, method: str,
+              lam: float | None = None) -> SolveResult | EquilibriumResult: ...
 
-            self._exact_without_risk(risk)
-            return solve_exact(self, given=given, overrides=overrides, top=top)
-        from .engine.strategic import solve
+    def solve(self, *, given: str | None = None, overrides: Mapping[str, Any] | None = None, top: int = 10,
+              risk: Mapping[str, Any] | None = None, exact: bool = False, method: str | None = None,
+              lam: float | None = None) -> SolveResult | EquilibriumResult:
+        """Strategic mode.  ``method`` None or ``"backward"``: backward induction
+        (:func:`scenarios.engine.strategic.solve`, a :class:`SolveResult`; by expected utility
+        for actors with a risk attitude; in fractions with ``exact``,
+        :func:`scenarios.engine.exact.solve_exact`), which needs every information set to be
+        one node (a :class:`~scenarios.errors.GameError` otherwise).  ``"nash"``, ``"qre"``,
+        ``"spe"`` (``"auto"``: nash for two players, qre for more): equilibria through Gambit,
+        an :class:`~scenarios.engine.equilibrium.EquilibriumResult`; see :mod:`scenarios.engine.games`."""
+        from .errors import GameError
 
-        return solve(self, given=given, overrides=overrides, top=top, risk=risk)
+        if method in (None, "backward"):
+            if not self.perfect_information:
+                name, members = next((k, v) for k, v in self.infosets.items() if len(v) > 1)
+                raise GameError(f"{self.filename}: information set {name!r} joins {len(members)} decisions, so "
+                                "backward induction does not apply; for equilibria: scenarios solve --method "
+                                "nash, qre or spe (Scenario.solve(method=...))")
+            if exact:
+                from .engine.exact import solve_exact
+
+                self._exact_without_risk(risk)
+                return solve_exact(self, given=given, overrides=overrides, top=top)
+            from .engine.strategic import solve
+
+            return solve(self, given=given, overrides=overrides, top=top, risk=risk)
+        for flag, used in (("--given", given is not None), ("--exact", exact), ("--risk", bool(risk))):
+            if used:
+                raise GameError(f"solve --method {method}: {flag} applies to backward induction only")
+        from .engine.games import solve_game
+        from .engine.risk import refuse_risk
+
+        refuse_risk(self, f"solve --method {method} (equilibria through Gambit)")
+        return solve_game(self, method=None if method == "auto" else method, overrides=overrides, top=top,
+                          lam=lam)
 
     def _exact_without_risk(self, risk: Mapping[str, Any] | None) -> None:
         """Exact mode is risk neutral: an exponential or log utility has no exact value."""

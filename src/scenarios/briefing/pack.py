@@ -39,6 +39,7 @@ from ..model import DISCLAIMER
 from ..render.pages import SMALL as _SMALL
 from ..render.pages import TextPages as _Pages
 from ..render.theme import Theme, get_theme
+from . import equilibria
 
 __all__ = ["Report", "write_report", "report_paths"]
 
@@ -169,7 +170,10 @@ class _Content:
         self.theme = theme
         self.notes: list[str] = []
         self.belief = scenario.evaluate(overrides=overrides, top=top)
-        self.solved = scenario.solve(overrides=overrides, top=top)
+        # With information sets the strategic answer is an equilibrium (briefing/equilibria.py).
+        self.game = None if scenario.perfect_information else scenario.solve(overrides=overrides, top=top,
+                                                                               method="auto")
+        self.solved = scenario.solve(overrides=overrides, top=top) if self.game is None else self.game.played
         self.figures: list[tuple[str, Any]] = []
         self.captions: dict[str, str] = {}
 
@@ -187,11 +191,16 @@ class _Content:
             if self.belief.tags:
                 add("tags.png", charts.tag_chart(self.belief, theme=theme),
                     "Probability of ending in an outcome carrying each tag (tags can overlap).")
-            strategic = "strategic" if scenario.decisions else None  # nothing to highlight without
-            add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
-                                           dpi=dpi, slide=True),
-                "The strategic solution: every actor chooses by backward induction; thick lines "
-                "are the choices at every decision, on the played path or not.")
+            if self.game is not None:
+                add("strategic.png", draw_tree(scenario, self.solved, highlight="likely", theme=theme, dpi=dpi,
+                                               slide=True),
+                    equilibria.caption(self.game))
+            else:
+                strategic = "strategic" if scenario.decisions else None  # nothing to highlight without
+                add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
+                                               dpi=dpi, slide=True),
+                    "The strategic solution: every actor chooses by backward induction; thick lines "
+                    "are the choices at every decision, on the played path or not.")
         from ..analysis.metrics import parse_metric
         from ..analysis.sensitivity import AnalysisError, tornado
 
@@ -262,9 +271,12 @@ class _Content:
                       f"(p = {_p(path.probability)}, the whole path)", ""]
             lines += [_md(self.narrative(path)) or "*(no narrative in the file)*"]
         lines += ["", "## Strategic solution", "", f"![{self.captions['strategic.png']}](strategic.png)", ""]
-        lines += _md_table(["decision", "actor", "choice", "value to the actor", "on the played path"],
-                           self.choice_rows())
-        if z.ties:
+        if self.game is not None:
+            lines += equilibria.markdown(s, self.game, _md, _md_table)
+        else:
+            lines += _md_table(["decision", "actor", "choice", "value to the actor", "on the played path"],
+                               self.choice_rows())
+        if self.game is None and z.ties:
             lines += ["", "Ties broken for the first listed option at: " + _md(", ".join(z.ties)) + "."]
         if self.tornado is not None:
             t = self.tornado
@@ -416,12 +428,15 @@ class _Content:
         out += pages.finish()
         out.append(figures["strategic.png"])
         pages = _Pages(self.theme)
-        pages.heading("Strategic solution: the choices", 16)
-        pages.paragraph("Backward induction: at every decision not marked fixed, its actor takes the "
-                        "option with the highest expected payoff to itself.", size=_SMALL, muted=True)
-        pages.table(["decision", "actor", "choice", "value", "played"], self.choice_rows(),
-                    [0.3, 0.17, 0.33, 0.1, 0.1])
-        if z.ties:
+        pages.heading("Strategic solution: the " + ("equilibria" if self.game is not None else "choices"), 16)
+        if self.game is not None:
+            equilibria.pdf(pages, s, self.game, _SMALL)
+        else:
+            pages.paragraph("Backward induction: at every decision not marked fixed, its actor takes the "
+                            "option with the highest expected payoff to itself.", size=_SMALL, muted=True)
+            pages.table(["decision", "actor", "choice", "value", "played"], self.choice_rows(),
+                        [0.3, 0.17, 0.33, 0.1, 0.1])
+        if self.game is None and z.ties:
             pages.paragraph("Ties broken for the first listed option at: " + ", ".join(z.ties) + ".")
         out += pages.finish()
         if "tornado.png" in figures:

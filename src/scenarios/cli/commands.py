@@ -119,6 +119,15 @@ def cmd_solve(args) -> int:
     from . import text
 
     scenario = load_scenario(args)
+    method = getattr(args, "method", None)
+    lam = getattr(args, "lam", None)
+    if method not in (None, "backward") or lam is not None or not scenario.perfect_information:
+        from .games import format_equilibria  # information sets: equilibria through Gambit
+
+        game = scenario.solve(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact,
+                              lam=lam, method=method or ("auto" if lam is None else "qre"))
+        emit(json.dumps(game.to_dict(), indent=2) if args.json else format_equilibria(game))
+        return 0
     result = scenario.solve(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact)
     shown = text.format_solve(result)
     if args.exact and not args.json:
@@ -157,8 +166,8 @@ def register(add) -> None:
     add_json(p)
     add_exact(p)
     add_width(p)
-    p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them",
-            cmd_solve)
+    p = add("solve", "strategic mode: backward induction; choices, outcomes and payoffs under them "
+            "(equilibria through Gambit for information sets: --method)", cmd_solve)
     add_file(p)
     add_set(p)
     p.add_argument("--given", metavar="NODE",
@@ -169,6 +178,12 @@ def register(add) -> None:
     add_json(p)
     add_exact(p)
     add_width(p)
+    p.add_argument("--method", choices=("backward", "nash", "qre", "spe"), default=None,
+                   help="backward induction (the default when every decision sees all before it); nash, qre "
+                        "or spe: equilibria computed by Gambit (the default with information sets: nash for "
+                        "two players, qre for more); see docs/games.md")
+    p.add_argument("--lambda", dest="lam", metavar="L", type=float, default=None,
+                   help="with --method qre: the logit QRE at precision L instead of its limit")
 
 
 def add_exact(p) -> None:

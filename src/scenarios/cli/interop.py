@@ -61,7 +61,7 @@ def register(add) -> None:
     p.add_argument("--path", action="store_true",
                    help="print where the installed schema file is instead of its text")
     p.add_argument("-o", "--output", metavar="OUT", help="write the schema to a file")
-    p = add("import", "convert a Gambit .efg game of perfect information into a scenario file",
+    p = add("import", "convert a Gambit .efg game into a scenario file (information sets included)",
             cmd_import)
     p.add_argument("file", metavar="FILE.efg", help="Gambit extensive-form game file")
     p.add_argument("-o", "--output", metavar="OUT.yaml",

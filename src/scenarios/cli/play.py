@@ -133,26 +133,35 @@ def render_node(walk, style: Style) -> str:
     ■ Enter the market?
     """
     node = walk.node
+    shown = walk.narrative  # at an information set: the set's narrative, never which member
     s = walk.scenario
     step = len(walk.history) + 1
     lines = [style.rule(), style.dim(style.wrap(f"Step {step} · {s.title}", " ", "   ")), style.rule()]
     kind = KINDS[node.kind]
-    head = f"{MARKS[kind.symbol]} {'' if kind.has_branches else 'Outcome: '}{node.label}"
+    head = f"{MARKS[kind.symbol]} {'' if kind.has_branches else 'Outcome: '}{shown.label}"
     lines.append(style.actor(style.bold(style.wrap(head, "", "  ")), node.actor))
     if kind.has_actor:
         lines.append(style.actor(style.wrap(f"{_actor_name(walk, node.actor)} decides", "  "), node.actor))
     elif kind.has_branches:
         lines.append("  Chance decides")
-    if node.text:
-        lines += ["", style.wrap(node.text, "  ")]
-    if node.quote or walk.sources:
+    if walk.infoset:
+        from .play_games import hidden_note
+
+        lines.append(style.dim(style.wrap(hidden_note(walk), "  ")))
+    if walk.text:
+        lines += ["", style.wrap(walk.text, "  ")]
+    if walk.quote or walk.sources:
         lines.append("")
-        if node.quote:
-            lines.append(style.wrap(f"“{node.quote}”", "    "))
+        if walk.quote:
+            lines.append(style.wrap(f"“{walk.quote}”", "    "))
         for source in walk.sources:
             lines.append(style.dim(style.wrap("— " + _source_line(source), "      ")))
-    lines += ["", style.wrap(f"Your path so far: p = {probability(walk.path_probability)}; "
-                             f"accrued payoffs: {_payoff_text(walk, walk.accrued)}", "  ")]
+    if walk.infoset:  # the path's probability and payoffs would tell the members apart
+        lines += ["", style.wrap("Your path so far: not shown here, since it would tell "
+                                 f"{_actor_name(walk, node.actor)} what it cannot know.", "  ")]
+    else:
+        lines += ["", style.wrap(f"Your path so far: p = {probability(walk.path_probability)}; "
+                                 f"accrued payoffs: {_payoff_text(walk, walk.accrued)}", "  ")]
     if walk.is_finished:
         return "\n".join(lines)
     lines.append("")
@@ -187,7 +196,10 @@ def render_options(walk, style: Style) -> list[str]:
 
 
 def render_step(walk, step, style: Style) -> str:
-    """What just happened: the choice or the roll, and the branch's narrative."""
+    """What just happened: the choice or the roll, and the branch's narrative (unless the
+    walk is now at an information set whose actor cannot see that step)."""
+    if walk.infoset and walk.step_views()[-1] == "hidden":
+        return style.bold(style.wrap(f"→ A step {_actor_name(walk, walk.node.actor)} cannot see was taken.", "", "  "))
     if step.how == "rolled":
         what = f"Rolled {step.u:.3f}: {step.label} (p = {number(step.probability)})"
     else:
@@ -202,19 +214,31 @@ def render_step(walk, step, style: Style) -> str:
 def render_history(walk, style: Style) -> str:
     if not walk.history:
         return "  History: no step taken yet (you are at the start)."
+    from ..walk.infosets import HIDDEN, SHOWN
+
     lines = ["  History:"]
-    for k, step in enumerate(walk.history, 1):
+    for k, (step, view) in enumerate(zip(walk.history, walk.step_views(), strict=True), 1):
         node = walk.scenario.nodes[step.at]
         who = _actor_name(walk, node.actor)
         how = "rolled" if step.how == "rolled" else "chose"
-        lines.append(style.wrap(f"{k}. {MARKS[KINDS[node.kind].symbol]} {node.label} ({who}): {how} "
-                                f"“{step.label}”, p = {number(step.probability)}",
+        if view == HIDDEN:
+            lines.append(style.wrap(f"{k}. (hidden: {_actor_name(walk, walk.node.actor)} cannot see this step)",
+                                    "    ", "       "))
+            continue
+        where = f"{node.label} ({who})" if view == SHOWN else who
+        lines.append(style.wrap(f"{k}. {MARKS[KINDS[node.kind].symbol]} {where}: {how} "
+                                f"“{step.label}”" + (f", p = {number(step.probability)}" if view == SHOWN else ""),
                                 "    ", "       "))
-    lines.append(f"    Path probability so far: {probability(walk.path_probability)}")
+    if not walk.infoset:
+        lines.append(f"    Path probability so far: {probability(walk.path_probability)}")
     return "\n".join(lines)
 
 
 def render_hint(walk, style: Style) -> str:
+    if not walk.scenario.perfect_information:
+        from .play_games import render_equilibrium_hint
+
+        return render_equilibrium_hint(walk, style)
     hint = walk.hint()
     node = walk.node
     kind = KINDS[node.kind]
@@ -267,7 +291,11 @@ def render_summary(walk, style: Style) -> str:
                      f"{number(summary.path_payoffs[a], 2):>10}")
     lines.append(style.dim(style.wrap("(the whole path adds the costs and gains along the way to the "
                                       "outcome's own)", "    ")))
-    if summary.decisions:
+    if summary.decisions and not s.perfect_information:
+        from .play_games import render_game_decisions
+
+        lines += render_game_decisions(walk, summary, style, _branch_label)
+    elif summary.decisions:
         lines += ["", style.wrap("Your decisions against the strategic solution (backward induction):",
                                  "  ")]
         for review in summary.decisions:
@@ -336,7 +364,7 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
     out.append("")
     replay = type(walk)(s, seed=walk.seed, overrides=walk.overrides)
     for n, step in enumerate([*walk.history, None], 1):
-        node = replay.node
+        node = replay.narrative  # what the student read there (an information set's narrative)
         who = f" — {_md(_actor_name(walk, node.actor))} decides" if KINDS[node.kind].has_actor else ""
         title = f"Outcome: {node.label}" if not KINDS[node.kind].has_branches else node.label
         out += [f"## {n}. {MARKS[KINDS[node.kind].symbol]} {_md(title)}{who}", ""]
@@ -358,7 +386,7 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         how = f"Rolled {step.u:.3f}" if step.how == "rolled" else "Chose"
         out.append(f"**{how}:** {_md(step.label)} (p = {number(step.probability)}); "
                    f"path probability now {probability(replay.path_probability * step.probability)}.")
-        branch = node.branches[step.branch]
+        branch = replay.node.branches[step.branch]
         if branch.text:
             out += ["", _md(branch.text)]
         out.append("")
@@ -381,7 +409,8 @@ def markdown_transcript(walk, *, backs: int = 0, ended: str = "end") -> str:
         out += ["", "Values are the deciding actor's expected payoff under the strategic solution.", "",
                 "| decision | actor | taken | strategic solution |", "| --- | --- | --- | --- |"]
         for review in summary.decisions:
-            strategic = ("(fixed)" if review.strategic is None else
+            strategic = ("(a game with information sets: see `solve --method spe`)" if not s.perfect_information
+                         else "(fixed)" if review.strategic is None else
                          f"{_md(_branch_label(s, review.node, review.strategic))} "
                          f"({number(review.value_strategic, 3)})")
             out.append(f"| {_md(s.nodes[review.node].label)} | {_md(_actor_name(walk, review.actor))} | "
@@ -468,7 +497,7 @@ class Session:
         walk, style = self.walk, self.style
         n = len(walk.options)
         if key == "q" or (key == "" and walk.is_finished):
-            where = "at the end" if walk.is_finished else f"at “{walk.node.label}” (step {len(walk.history) + 1})"
+            where = "at the end" if walk.is_finished else f"at “{walk.narrative.label}” (step {len(walk.history) + 1})"
             self.show(f"Bye. You stopped {where}.")
             return "quit"
         if key in ("?", "help"):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from ..errors import GameError
 from ..model import Distribution, Parameter, Scenario
 from .bind import Bound, bind, bind_probabilities, evaluate_columns, parse_overrides
 from .check import Problems, edge_name, raise_first
@@ -321,6 +322,10 @@ def solve_batch(bound: BatchBound, p: np.ndarray | None = None, *, only: int | N
     'share'
     """
     c = bound.compiled
+    if c.shared_sets:  # backward induction would let the actor see what it cannot (engine/games.py)
+        raise GameError(f"information set {c.shared_sets[0]!r} joins several decisions, so backward induction "
+                        "does not apply: this analysis solves by it (scenarios solve --method nash|qre|spe "
+                        "computes equilibria)")
     k = bound.n
     # A writable C-ordered copy, (N, A, K): order="K" (the default) would copy a broadcast
     # view into an odd layout, and every gather below would then be slow.

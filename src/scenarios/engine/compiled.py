@@ -140,6 +140,8 @@ class Compiled:
     # show ``actor_keys``: the columns ``actor_columns`` (None: every column, no measures).
     actor_keys: tuple[str, ...] = ()
     actor_columns: np.ndarray | None = None
+    # Information sets of two or more decisions (``infoset:``): backward induction refuses them.
+    shared_sets: tuple[str, ...] = ()
 
     def by_actor(self, array: np.ndarray) -> np.ndarray:
         """``array``'s last axis (payoff columns) cut to the actors' own columns."""
@@ -283,6 +285,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         node_payoff_symbolic=node_symbolic, edge_payoff_symbolic=edge_symbolic, **arrays, **structure,
         column_sign=column_sign, strategic_sign=strategic_sign, actor_keys=tuple(scenario.actors),
         actor_columns=None if len(decider) == a else np.array(list(decider.values()), dtype=np.int64),
+        shared_sets=tuple(name for name, members in scenario.infosets.items() if len(members) > 1),
     )
 
 

@@ -3,8 +3,10 @@
 The mapping:
 
 - actors are the players, in the scenario's order (named by their ``name``);
-- a decision node is a personal move of its actor, with an information set of its own
-  (the scenario has perfect information);
+- a decision node is a personal move of its actor, with an information set of its own,
+  or, when it names a set of several nodes (``infoset:``), the set's: one Gambit
+  information set per set, labelled with the set's name (which ``scenarios import``
+  reads back as the name); the members' actions are written in the set's order;
 - a chance node is a move of nature, its probabilities written as exact rationals where
   the numbers allow (``1/3`` rather than 0.3333333333333333, see
   :func:`~scenarios.export._shared.exact_fraction`), adjusted so each node's sum is
@@ -15,8 +17,8 @@ The mapping:
   the end of that path, so each terminal node carries the path's total payoff;
 - the format describes a tree, so a DAG is unfolded: a node reached by several paths is
   written once per path (the copies' node labels are ``id#2``, ``id#3``...), each copy of
-  a decision with its own information set.  Nodes that cannot be reached from the root
-  are left out.
+  a decision with its own information set (copies of a member of a shared set stay in
+  it).  Nodes that cannot be reached from the root are left out.
 
 Node labels are the scenario's node ids; the author's labels name the moves (information
 sets) and outcomes.
@@ -226,6 +228,7 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
              _quote("\n\n".join(c for c in comment if c)), ""]
 
     infosets = {key: 0 for key in actors}
+    set_numbers: dict[str, tuple[int, str]] = {}  # a shared set's number and label, once numbered
     chance_infosets = 0
     outcomes = 0
     copies: dict[str, int] = {}
@@ -256,10 +259,15 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None,
         if KINDS[node.kind].has_actor and not node.fixed:
             actor = node.actor
             assert actor is not None  # a decision always has an actor
-            infosets[actor] += 1
+            shared = node.infoset if node.infoset is not None and len(scenario.infosets[node.infoset]) > 1 else None
+            if shared is None or shared not in set_numbers:
+                infosets[actor] += 1
+                move = unique(actor, text if shared is None else _label(shared, shared))
+                if shared is not None:  # one information set for every member (and copy)
+                    set_numbers[shared] = (infosets[actor], move)
+            number, move = set_numbers[shared] if shared is not None else (infosets[actor], move)
             listed = " ".join(_quote(a) for a in actions)
-            lines.append(f"p {_quote(name)} {player_number[actor]} {infosets[actor]} "
-                         f"{_quote(unique(actor, text))} {{ {listed} }} 0")
+            lines.append(f"p {_quote(name)} {player_number[actor]} {number} {_quote(move)} {{ {listed} }} 0")
         else:
             chance_infosets += 1
             probabilities = _probabilities(numbers.p[node_id])

@@ -40,6 +40,7 @@ from ..model import DISCLAIMER, Scenario
 from ..render.layout import NODE, plan, tidy
 from ..walk import reveal
 from ..walk.history import generations
+from ..walk.infosets import hidden_set, narrative_node, root_path, step_views
 from ._shared import actor_colors
 
 FORMAT = "html"
@@ -99,7 +100,13 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in [0, 2**32), not {seed!r}")
     belief = scenario.evaluate(overrides=overrides, top=0)
-    solution = scenario.solve(overrides=overrides, top=0)
+    game: Any = None  # an EquilibriumResult in a game with information sets
+    solution: Any
+    if scenario.perfect_information:
+        solution = scenario.solve(overrides=overrides, top=0)
+    else:  # information sets: the subgame-perfect equilibrium Gambit finds, played through our engine
+        game = scenario.solve(method="spe", overrides=overrides, top=0)  # credible at every node
+        solution = game.played
     arrays = solution.arrays  # file order; node payoffs are the same in both modes
     position = {node_id: k for k, node_id in enumerate(arrays.ids)}
     actors = list(arrays.actors)
@@ -123,10 +130,16 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
             actor = node.actor
             assert actor is not None  # a decision always has an actor
             entry["option_values"] = [view.value[actor] for view in solution.branches(node_id)]
-            entry["choice"] = solution.choice(node_id)
-            entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
-            entry["tie"] = node_id in solution.ties
+            if game is None:
+                entry["choice"] = solution.choice(node_id)
+                entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
+                entry["tie"] = node_id in solution.ties
+            else:  # the equilibrium's behaviour at the node's set: the same at every member
+                options = game.equilibria[0].behaviour.get(scenario.infoset_of(node_id), {})
+                entry.update(choice=None, choice_branch=None, tie=False,
+                             equilibrium=[[label, p] for label, p in options.items() if p > 1e-12])
         nodes[node_id] = entry
+    _hide_members(scenario, nodes)
 
     found = top_probabilities(belief, TOP_PATHS)
     total, positive = path_counts(belief)
@@ -145,6 +158,7 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
                   "positive": positive, "complete": len(found) >= positive,
                   "tolerance": RANK_TOLERANCE},
         "solution_expected": [float(x) for x in arrays.values[arrays.root]],
+        "game": None if game is None else {"method": game.method, "found": len(game.equilibria)},
         "reveal": {"steps": [s.to_dict() for s in shown.steps], "year": years[-1] if years else None,
                    "first_year": years[0] if years else None},
         "layout": _layout(scenario, reachable) if len(reachable) <= TREE_LIMIT else None,
@@ -152,6 +166,23 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _hide_members(scenario: Scenario, nodes: dict) -> None:
+    """At a node of an information set with several members, the page carries only what the
+    actor knows: the set's narrative (its first member's), no backward-induction choice or
+    values, and for each step of the way there whether the actor sees it (``views``); the
+    other members' own narratives are not in the page at all."""
+    for node_id, entry in nodes.items():
+        name = hidden_set(scenario, node_id)
+        if name is None:
+            continue
+        shown = narrative_node(scenario, node_id)
+        entry.update(label=shown.label, text=shown.text, quote=shown.quote, infoset=name,
+                     sources=[_source(scenario.sources[k]) for k in shown.source],
+                     members=[m for m in scenario.infosets[name] if m in nodes],
+                     views=step_views(scenario, node_id, root_path(scenario, node_id)),
+                     option_values=None, value=None)
+
+
 def _source(source) -> dict:
     return {"title": source.title, "publisher": source.publisher, "date": source.date,
             "url": source.url}

@@ -74,6 +74,8 @@ def export(scenario: Scenario, *, results: bool = False, overrides: Mapping[str,
         "scenario": data,
         "overrides": dict(overrides or {}),
         "evaluate": scenario.evaluate(overrides=overrides, top=top).to_dict(),
-        "solve": scenario.solve(overrides=overrides, top=top).to_dict(),
+        # With information sets the strategic result is the equilibria (engine/games.py).
+        "solve": (scenario.solve(overrides=overrides, top=top) if scenario.perfect_information else
+                  scenario.solve(overrides=overrides, top=top, method="auto")).to_dict(),
     }
     return json_text(bundle)

@@ -159,6 +159,10 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
     if risky:  # the page's engine is risk neutral (docs/risk-attitudes.md)
         raise ExportOptionError(f"--to whatif: the what-if page does not compute risk attitudes yet (actor "
                                 f"{risky[0]!r} has risk {scenario.actors[risky[0]].risk}); use scenarios solve --risk")
+    shared = [name for name, members in scenario.infosets.items() if len(members) > 1]
+    if shared:  # the page's strategic mode is backward induction, which sets would break
+        raise ExportOptionError(f"--to whatif: the what-if page solves by backward induction, which does not "
+                                f"apply to information sets (set {shared[0]!r}); use scenarios solve --method nash")
     generation = generations(scenario)
     file_pos = {node_id: k for k, node_id in enumerate(scenario.nodes)}
     order = sorted(scenario.nodes, key=lambda n: (generation[n], file_pos[n]))

@@ -21,6 +21,7 @@ from ..model import NEUTRAL, NODE_KINDS, REST, Actor, Branch, Node, Parameter, S
 from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
+from .infosets import alias, check_infosets, expand_simultaneous, read_infoset
 from .plain import plain_node
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
@@ -54,6 +55,7 @@ class _Report:
         #: Expressions already read, by their number or text: a big tree repeats a few
         #: values millions of times, and an Expression is immutable, so they are shared.
         self.expressions: dict[Any, Expression] = {}
+        self.aliases: dict[tuple, tuple] = {}  # paths of nodes the simultaneous shorthand made -> the file's
 
     def error(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
         self._add("error", path, code, message, key)
@@ -62,6 +64,7 @@ class _Report:
         self._add("warning", path, code, message, key)
 
     def _add(self, severity, path, code, message, key):
+        path = alias(self.aliases, path) if self.aliases else path  # io/infosets.py
         self._pending.append((severity, path, code, message, key))
         self._errors += severity == "error"
 
@@ -132,6 +135,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
 
     if nodes:  # the networkx graph is built only if a problem is found (or scenario.graph is asked)
         check_graph(report, None, nodes, root)
+        check_infosets(report, nodes, root)  # information sets (io/infosets.py)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
@@ -413,6 +417,7 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
         return {}, set()
     nodes: dict[str, Node] = {}
     broken: set[str] = set()
+    section, report.aliases = expand_simultaneous(report, section, actors)  # io/infosets.py
     shared = report.expressions
     plain_id = NODE_ID.match
     for node_id, entry in section.items():
@@ -443,8 +448,7 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
     _check_keys(report, entry, path, NODE_KEYS, f"key in node {node_id!r}:")
     kind = entry.get("kind")
     if "kind" not in entry:
-        report.error(path, "missing-key", f"node {node_id!r} has no 'kind' (decision, chance or outcome)",
-                     key=True)
+        report.error(path, "missing-key", f"node {node_id!r} has no 'kind' (decision, chance or outcome)", key=True)
         return None
     if kind not in NODE_KINDS:
         report.error(path + ("kind",), "kind", f"node {node_id!r}: kind {kind!r} is not one of "
@@ -516,7 +520,8 @@ def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | No
                 payoffs=_payoffs(report, entry, path + ("payoffs",), actors, what), tags=tuple(tags),
                 source=tuple(source), quote=_string(report, entry, path + ("quote",)),
                 historical=_bool(report, entry, path + ("historical",)),
-                dist=_distributions().node_distribution(report, entry, path, what) if "dist" in entry else None)
+                dist=_distributions().node_distribution(report, entry, path, what) if "dist" in entry else None,
+                infoset=read_infoset(report, _string(report, entry, path + ("infoset",)), path, what, info))
 
 
 def _distributions():

@@ -182,6 +182,8 @@ def _node(scenario: Scenario, node) -> dict:
         entry["actor"] = node.actor
     if node.fixed:
         entry["fixed"] = True
+    if node.infoset is not None:
+        entry["infoset"] = node.infoset
     if node.label != node.id:
         entry["label"] = node.label
     if node.text is not None:

@@ -7,10 +7,12 @@ becomes that node's (accrued) payoff.  Exact rationals that are not exact in bin
 floating point (``1/3``) are kept as expressions (``"1/3"``), so nothing is rounded in
 the file.
 
-A scenario gives every decision node its own information set, so only games of perfect
-information can be imported: a player's information set with more than one node is
-refused with an error naming it (chance nodes may share an information set; they share
-its probabilities).  Every problem is reported as ``FILE:LINE:COL: error: MESSAGE``.
+A player's information set of several nodes becomes a named set (``infoset:`` on each
+member, named by the set's label, or ``PLAYER_setN``); the scenario's rules of sets (one
+player, the same actions, perfect recall) are checked as for any file, and a problem is
+reported at the ``.efg`` entry of the node it names (chance nodes may share an
+information set; they share its probabilities).  Every problem is reported as
+``FILE:LINE:COL: error: MESSAGE``.
 
 The format is documented with Gambit ("The extensive game (.efg) file format"); this
 reader follows it: ``EFG 2 R "title" { "player" ... } "comment"``, then one node per
@@ -177,14 +179,13 @@ def _unique(base: str, taken: set[str]) -> str:
     return name
 
 
-def parse_efg(text: str, filename: str = "<string>") -> dict:
+def parse_efg(text: str, filename: str = "<string>", *, positions: list[tuple[int, int]] | None = None) -> dict:
     """Parse ``.efg`` text into scenario data (plain dict, file format v1).
 
     Raises
     ------
     ScenarioFileError
-        for malformed text, or a game with imperfect information, with the line and
-        column of the problem.
+        for malformed text, with the line and column of the problem.
 
     Examples
     --------
@@ -312,21 +313,13 @@ def parse_efg(text: str, filename: str = "<string>") -> dict:
         raise reader.error(end, f"the file ends before the tree is complete: the node at line {waiting.line} "
                            f"still needs {open_slots[-1][1]} more child node(s)")
 
-    shared = [(key, group) for key, group in members.items() if key[0] > 0 and len(group) > 1]
-    if shared:
-        problems = []
-        for (player, infoset), group in shared:
-            lines = ", ".join(str(n.line) for n in group)
-            problems.append(Diagnostic(
-                filename, group[1].line, group[1].col, "error", "imperfect-information",
-                f"information set {infoset} of player {players[player - 1]!r} holds {len(group)} nodes "
-                f"(lines {lines}): the game has imperfect information, and a scenario can only hold "
-                "games of perfect information (each decision its own information set)"))
-        raise ScenarioFileError(problems)
-    return _scenario_data(title, comment, players, nodes, actions, outcomes)
+    shared = {key: group for key, group in members.items() if key[0] > 0 and len(group) > 1}
+    if positions is not None:  # where each node (in the order of the scenario's nodes) was written
+        positions.extend((node.line, node.col) for node in nodes)
+    return _scenario_data(title, comment, players, nodes, actions, outcomes, shared)
 
 
-def _scenario_data(title, comment, players, nodes, actions, outcomes) -> dict:
+def _scenario_data(title, comment, players, nodes, actions, outcomes, shared) -> dict:
     taken: set[str] = set()
     actor_keys = [_unique(_slug(name, f"player{i + 1}"), taken) for i, name in enumerate(players)]
     data: dict[str, Any] = {"title": title or "Imported game"}
@@ -350,11 +343,20 @@ def _scenario_data(title, comment, players, nodes, actions, outcomes) -> dict:
         base = name if _NODE_ID.match(name) else _slug(name, f"{fallback[node.kind]}{i + 1}")
         ids.append(_unique(base, taken_ids))
         shown.append(node.title.strip() or node.label.strip())
+    # A player's information set of several nodes becomes a named set (infoset: NAME): named
+    # by its label where it has one, else by the player and the set's number.
+    set_names: dict[tuple[int, int], str] = {}
+    for key, group in shared.items():
+        label = group[0].title.strip()
+        base = _slug(label, "set") if label else f"{actor_keys[key[0] - 1]}_set{key[1]}"
+        set_names[key] = _unique(base, taken_ids)
     data["nodes"] = {}
     for i, node in enumerate(nodes):
         entry: dict[str, Any] = {"kind": {"c": "chance", "p": "decision", "t": "outcome"}[node.kind]}
         if node.kind == "p":
             entry["actor"] = actor_keys[node.player - 1]
+            if (node.player, node.infoset) in set_names:
+                entry["infoset"] = set_names[(node.player, node.infoset)]
         if shown[i] and shown[i] != ids[i]:
             entry["label"] = shown[i]
         payoffs = payoff_map(node.outcome)
@@ -362,6 +364,8 @@ def _scenario_data(title, comment, players, nodes, actions, outcomes) -> dict:
             entry["payoffs"] = payoffs
         if node.kind != "t":
             names, probabilities, _ = actions[(node.player, node.infoset)]
+            if (node.player, node.infoset) in set_names:  # members need the same, distinct labels
+                names = _distinct_labels(names)
             branches = []
             for k, child in enumerate(node.children):
                 branch: dict[str, Any] = {"to": ids[child]}
@@ -375,6 +379,30 @@ def _scenario_data(title, comment, players, nodes, actions, outcomes) -> dict:
     return data
 
 
+def _at_nodes(exc: ScenarioFileError, filename: str, data: dict,
+              positions: list[tuple[int, int]]) -> ScenarioFileError:
+    """``exc`` with each problem placed at the ``.efg`` entry of the first node it names."""
+    ids = list(data["nodes"])
+    moved = []
+    for d in exc.diagnostics:
+        named = [n for n in re.findall(r"'([^']+)'", d.message) if n in data["nodes"]]
+        line, col = positions[ids.index(named[0])] if named else (1, 1)
+        moved.append(Diagnostic(filename, line, col, d.severity, d.code, d.message))
+    return ScenarioFileError(moved)
+
+
+def _distinct_labels(names: list[str]) -> list[str]:
+    """Action names made non-empty and distinct ("Wait", "Wait (2)"; "" -> "action 1")."""
+    out: list[str] = []
+    for k, name in enumerate(names):
+        label = name.strip() or f"action {k + 1}"
+        base, n = label, 2
+        while label in out:
+            label, n = f"{base} ({n})", n + 1
+        out.append(label)
+    return out
+
+
 def loads_efg(text: str, *, filename: str = "<string>", id: str | None = None) -> Scenario:
     """Parse ``.efg`` text and validate the result as a :class:`~scenarios.Scenario`.
 
@@ -383,9 +411,13 @@ def loads_efg(text: str, *, filename: str = "<string>", id: str | None = None) -
     ScenarioFileError
         as :func:`parse_efg`.
     """
-    data = parse_efg(text, filename)
+    positions: list[tuple[int, int]] = []
+    data = parse_efg(text, filename, positions=positions)
     data = {"title": data.pop("title"), "id": id or "imported-game", **data}
-    return Scenario.from_dict(data, filename=filename)
+    try:
+        return Scenario.from_dict(data, filename=filename)
+    except ScenarioFileError as exc:  # a set without perfect recall, say: at the .efg node's entry
+        raise _at_nodes(exc, filename, data, positions) from None
 
 
 def load_efg(path: str | os.PathLike, *, id: str | None = None) -> Scenario:
@@ -394,7 +426,8 @@ def load_efg(path: str | os.PathLike, *, id: str | None = None) -> Scenario:
     Raises
     ------
     ScenarioFileError
-        if the file cannot be read, is malformed, or has imperfect information.
+        if the file cannot be read, is malformed, or breaks a rule of information sets
+        (an actor that forgets what it knew: no perfect recall).
     """
     path = Path(path)
     try:

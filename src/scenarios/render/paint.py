@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import ScenarioError, ScenarioWarning
 from ..kinds import KINDS
 from . import layout as lay
+from .infosets import draw_infosets
 from .place import (
     _LINE_GAP,
     _PAD,
@@ -431,6 +432,7 @@ class Drawing:
         if patches:
             for patch in patches:  # hatches need one artist each; a few hundred at most
                 ax.add_patch(patch)
+        draw_infosets(self, ax, k)  # members of an information set: a dashed line and the set's name
         self._draw_texts(ax, k)
 
     def _text_gap(self, s: int) -> tuple[float, float]:

@@ -210,6 +210,8 @@ def header_texts(view: TreeView, title: str | None, *, plan=None, slide: bool = 
     scenario, result = view.scenario, view.result
     if view.strategic:
         parts = ["Strategic mode: every actor chooses by backward induction"]
+    elif result.mode == "equilibrium":  # an equilibrium played (engine/games.py)
+        parts = ["An equilibrium played: every decision weighted by the equilibrium's probabilities"]
     else:
         parts = ["Belief mode: every decision weighted by the analyst's beliefs"]
     if result.overrides:

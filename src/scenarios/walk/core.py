@@ -18,10 +18,12 @@ from ..errors import UnknownNameError, WalkError, did_you_mean
 from ..kinds import KINDS
 from ..model import Node, Scenario, Source
 from .history import reveal
+from .infosets import hidden_set, narrative_node, step_views
 from .records import DecisionReview, Option, Reveal, Step, StrategicHint, WalkSummary, _frozen
 from .saved import parse, replay, saved_form
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.equilibrium import EquilibriumResult
     from ..engine.results import SolveResult
 
 __all__ = ["Walk", "pick"]
@@ -77,7 +79,7 @@ class Walk:
         self._rng = np.random.default_rng(self.seed)
         self._draws = 0
         self._steps: list[Step] = []
-        self._solution: SolveResult | None = None
+        self._solution: SolveResult | EquilibriumResult | None = None
         self._positions: dict[str, int] | None = None
 
     # -- where we are ----------------------------------------------------------------------
@@ -91,18 +93,35 @@ class Walk:
         return self._steps[-1].to if self._steps else self.scenario.root
 
     @property
+    def infoset(self) -> str | None:
+        """The current node's information set when it has several members (the actor cannot
+        tell them apart: show only :attr:`narrative` and :meth:`step_views`), else None."""
+        return hidden_set(self.scenario, self.node_id)
+
+    @property
+    def narrative(self) -> Node:
+        """The node whose label, text, quote and sources the student reads here: the current
+        node, or at an information set its first member (see :mod:`scenarios.walk.infosets`)."""
+        return narrative_node(self.scenario, self.node_id)
+
+    def step_views(self) -> tuple[str, ...]:
+        """For each step taken, ``"shown"``, ``"action"`` or ``"hidden"``: what the actor
+        deciding at the current node can see of it (all ``"shown"`` outside information sets)."""
+        return tuple(step_views(self.scenario, self.node_id, [(s.at, s.branch) for s in self._steps]))
+
+    @property
     def text(self) -> str | None:
-        """The narrative of the current node."""
-        return self.node.text
+        """The narrative the student reads at the current node (:attr:`narrative`'s text)."""
+        return self.narrative.text
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        """The current node's sources (unknown keys cannot occur: the loader checks them)."""
-        return tuple(self.scenario.sources[key] for key in self.node.source)
+        """The sources of :attr:`narrative` (unknown keys cannot occur: the loader checks them)."""
+        return tuple(self.scenario.sources[key] for key in self.narrative.source)
 
     @property
     def quote(self) -> str | None:
-        return self.node.quote
+        return self.narrative.quote
 
     @property
     def actor(self) -> str | None:
@@ -246,6 +265,9 @@ class Walk:
         >>> hint.choice, dict(hint.values)
         ('share', {'war': -1.0, 'share': 1.0})
         """
+        if not self.scenario.perfect_information:
+            raise WalkError("no backward-induction hint in a game with information sets: see "
+                            "Walk.equilibrium() (the equilibria Gambit finds)")
         solution = self._solve()
         node = self.node
         deciding = KINDS[node.kind].rule == "choose"
@@ -274,7 +296,19 @@ class Walk:
             likely_path=solution.played_path(node.id), choice_branch=position, branch_values=branch_values)
 
     def review(self) -> tuple[DecisionReview, ...]:
-        """Each decision the walk passed, with the strategic solution's choice there."""
+        """Each decision the walk passed, with the strategic solution's choice there.  In a game
+        with information sets there is no single choice to compare with: ``strategic`` is None
+        and the values are those of the first equilibrium (:meth:`equilibrium`)."""
+        if not self.scenario.perfect_information:
+            played = self.equilibrium().played
+            reviews = []
+            for step in self._steps:
+                actor = self.scenario.nodes[step.at].actor
+                if actor is not None:  # a decision
+                    took = played.branches(step.at)[step.branch].value[actor]
+                    reviews.append(DecisionReview(step.at, actor, step.to, None, took, None, step.how == "rolled",
+                                                  step.branch, None))
+            return tuple(reviews)
         solution = self._solve()
         out = []
         for step in self._steps:
@@ -380,9 +414,26 @@ class Walk:
                      for k, (view, branch) in enumerate(zip(self._belief.branches(node_id), branches,
                                                             strict=True)))
 
-    def _solve(self) -> SolveResult:
+    def equilibrium(self) -> EquilibriumResult:
+        """In a game with information sets: the subgame-perfect equilibrium Gambit finds
+        (``scenario.solve(method="spe")``; needs the ``games`` extra), computed once.
+
+        Raises
+        ------
+        WalkError
+            for a game of perfect information (use :meth:`hint`).
+        """
+        if self.scenario.perfect_information:
+            raise WalkError("this scenario has no information sets: backward induction solves it (hint())")
+        return self._solve()  # type: ignore[return-value]  # an EquilibriumResult here
+
+    def _solve(self) -> Any:
         if self._solution is None:
-            self._solution = self.scenario.solve(overrides=self.overrides, top=0)
+            if self.scenario.perfect_information:
+                self._solution = self.scenario.solve(overrides=self.overrides, top=0)
+            else:
+                # subgame perfect: credible at every node, so a hint anywhere is a sensible one
+                self._solution = self.scenario.solve(method="spe", overrides=self.overrides, top=0)
         return self._solution
 
     def _require_walking(self, what: str) -> None:

@@ -74,11 +74,16 @@
     if (k < 0) { k = branches.length - 1; while (k > 0 && !(branches[k].p > 0)) k--; }
     return k;
   }
+  // At a node of an information set with several members the actor sees only the set's
+  // narrative (Python put it in the node's label and text) and the steps it can see:
+  // view(i) is "shown", "action" (who did what, not where) or "hidden" for step i.
+  const view = (i) => { const n = D.nodes[current()]; return n.infoset ? n.views[i] : "shown"; };
   function take(k, how, u) {
     const at = current(), b = D.nodes[at].branches[k];
     S.steps.push({ at: at, to: b.to, k: k, label: b.label, p: b.p, how: how, u: u });
     const what = how === "rolled" ? "Rolled " + u.toFixed(3) + ": " : "You chose: ";
-    say(what + b.label + " (p = " + fixed(b.p, 4) + ")" + (b.text ? ". " + b.text : ""));
+    if (view(S.steps.length - 1) === "hidden") say("A step " + actorName(D.nodes[b.to].actor) + " cannot see was taken.");
+    else say(what + b.label + " (p = " + fixed(b.p, 4) + ")" + (b.text ? ". " + b.text : ""));
     render(true);
   }
   function choose(k) {
@@ -139,9 +144,26 @@
   function payoffText(values) {
     return D.actor_order.map((a, i) => D.actors[a].name + " " + fixed(values[i], 2)).join(", ");
   }
+  function gameLine() {
+    const g = D.game;
+    return (g.method === "spe" ? "the subgame-perfect equilibrium" : "the first equilibrium") + " Gambit finds (“scenarios solve " +
+      D.id + " --method " + g.method + "”)";
+  }
+  const plays = (n) => n.equilibrium && n.equilibrium.length ? n.equilibrium.map(([l, p]) =>
+    "“" + l + "”" + (n.equilibrium.length > 1 ? " " + fixed(p, 3) : "")).join(", ") : null;
+  function renderGameHint(box, n) {
+    box.append(el("h3", { text: "Strategic hint" }),
+      el("p", { class: "muted small", text: "Backward induction does not apply in a game with information sets; here is " + gameLine() + "." }));
+    if (n.infoset) box.append(el("p", { text: hiddenNote(n) }));
+    if (n.kind === "decision") box.append(el("p", { text: plays(n) ? "In it " + actorName(n.actor) + " plays " + plays(n) + " here." :
+      "This decision is fixed: the solution keeps its belief weights here." }));
+    else if (n.kind === "chance") box.append(el("p", { text: "Chance decides here; the equilibrium takes the probabilities as given." }));
+    else box.append(el("p", { text: "The walk has ended." }));
+  }
   function renderHint() {
     const box = $("hint"); box.replaceChildren();
     const id = current(), n = D.nodes[id];
+    if (D.game) return renderGameHint(box, n);
     box.append(el("h3", { text: "Strategic hint" }),
       el("p", { class: "muted small", text: "Backward induction: every actor maximises its own expected payoff." }));
     if (n.kind === "decision" && n.choice) {
@@ -175,13 +197,15 @@
   });
 
   function renderTree(finished) {
-    const onPath = new Set(path());
+    const here = D.nodes[current()], seen = S.steps.filter((s, i) => view(i) === "shown");
+    const onPath = new Set([D.root].concat(seen.map((s) => s.to)));
+    const now = new Set(here.infoset ? here.members : [current()]);  // every member: the actor cannot tell
     for (const [id, g] of Object.entries(treeNodes)) {
       g.classList.toggle("visited", onPath.has(id));
-      g.classList.toggle("current", id === current());
+      g.classList.toggle("current", now.has(id));
       g.classList.toggle("histnode", finished && D.nodes[id].historical);
     }
-    const taken = new Set(S.steps.map((s) => s.at + ">" + s.k));
+    const taken = new Set(seen.map((s) => s.at + ">" + s.k));
     const hist = new Set(); const hs = D.reveal.steps;
     for (let i = 0; i + 1 < hs.length; i++) hist.add(hs[i].node + ">" + hs[i + 1].node);
     for (const [e, key, own] of treeEdges) {
@@ -211,14 +235,19 @@
       "The scenario as a tree; your path is highlighted; you are at " + D.nodes[current()].label;
   }
 
+  function hiddenNote(n) {
+    return actorName(n.actor) + " cannot tell which of " + n.members.length + " situations this is (information set “" +
+      n.infoset + "”): it sees only what is written here; what it cannot see of the path so far is hidden.";
+  }
   function renderHistory() {
     const list = $("history-list"); list.replaceChildren();
     if (!S.steps.length) { list.append(el("li", { class: "muted", text: "No step taken yet." })); return; }
-    for (const s of S.steps) {
-      const n = D.nodes[s.at];
-      list.append(el("li", { text: short(n.label) + " (" + actorName(n.actor) + "): " + (s.how === "rolled" ? "rolled " : "chose ") +
-        "“" + s.label + "”, p = " + fixed(s.p, 4) }));
-    }
+    S.steps.forEach((s, i) => {
+      const n = D.nodes[s.at], v = view(i), how = s.how === "rolled" ? "rolled " : "chose ";
+      if (v === "hidden") list.append(el("li", { class: "muted", text: "(hidden: " + actorName(D.nodes[current()].actor) + " cannot see this step)" }));
+      else if (v === "action") list.append(el("li", { text: actorName(n.actor) + ": " + how + "“" + s.label + "”" }));
+      else list.append(el("li", { text: short(n.label) + " (" + actorName(n.actor) + "): " + how + "“" + s.label + "”, p = " + fixed(s.p, 4) }));
+    });
   }
 
   function renderSummary() {
@@ -234,10 +263,12 @@
     const list = $("decisions"); list.replaceChildren();
     for (const s of S.steps) {
       const n = D.nodes[s.at]; if (n.kind !== "decision") continue;
-      const who = actorName(n.actor), k = s.k, v = n.option_values[k];
+      const who = actorName(n.actor), k = s.k, v = n.infoset ? null : n.option_values[k];
       const you = s.how === "rolled" ? "the roll took" : "you took";
       let t;
-      if (!n.choice) t = short(n.label) + " (" + who + ", fixed): " + you + " “" + s.label + "”.";
+      if (D.game) t = short(n.label) + " (" + who + (n.infoset ? ", not knowing which of " + n.members.length + " situations" : "") +
+        "): " + you + " “" + s.label + "”" + (plays(n) ? "; the equilibrium plays " + plays(n) : "") + ".";
+      else if (!n.choice) t = short(n.label) + " (" + who + ", fixed): " + you + " “" + s.label + "”.";
       else if (n.choice_branch === s.k) t = short(n.label) + " (" + who + "): " + you + " “" + s.label + "”, as the solution does (value " + fixed(v, 3) + " for " + who + ").";
       else {
         const c = n.choice_branch;
@@ -247,8 +278,8 @@
       list.append(el("li", { text: t }));
     }
     if (!list.children.length) list.append(el("li", { class: "muted", text: "You made no decision for an actor on this path." }));
-    $("solution-expected").textContent = "If every actor played the solution from the start, the expected payoffs would be " +
-      payoffText(D.solution_expected) + ".";
+    $("solution-expected").textContent = "If every actor played " + (D.game ? "that equilibrium" : "the solution") +
+      " from the start, the expected payoffs would be " + payoffText(D.solution_expected) + ".";
     renderReveal(p);
   }
 
@@ -296,6 +327,7 @@
       who.style.color = "";
     } else if (n.kind === "chance") who.append("Chance decides");
     const narrative = $("narrative"); narrative.replaceChildren();
+    if (n.infoset) narrative.append(el("p", { class: "muted small", id: "infoset-note", text: hiddenNote(n) }));
     if (n.text) narrative.append(el("p", { text: n.text }));
     $("quote").hidden = !n.quote; $("quote").textContent = n.quote ? "“" + n.quote + "”" : "";
     const sources = $("sources"); sources.replaceChildren();
@@ -304,6 +336,8 @@
     $("path-p").textContent = sig(q, 6); $("path-p").setAttribute("data-p", String(q));
     $("path-pct").textContent = "(" + sig(100 * q, 3) + "%)";
     $("accrued").textContent = "Accrued payoffs: " + payoffText(accrued());
+    $("path-line").hidden = !!n.infoset;  // the path's numbers would tell the members apart
+    if (n.infoset) $("accrued").textContent = "Your path so far is not shown here: it would tell " + actorName(n.actor) + " what it cannot know.";
     $("question").textContent = n.kind === "decision" ? "What does " + actorName(n.actor) + " do? (p: the analyst's belief weights)"
                                                       : "What happens? (p: the probabilities)";
     const list = $("options"); list.replaceChildren();
