@@ -506,13 +506,15 @@ class Scenario:
             from .engine.strategic import solve
 
             return solve(self, given=given, overrides=overrides, top=top, risk=risk)
+        what = "a game with information sets" if method == "auto" else f"solve --method {method}"
         for flag, used in (("--given", given is not None), ("--exact", exact), ("--risk", bool(risk))):
             if used:
-                raise GameError(f"solve --method {method}: {flag} applies to backward induction only")
+                raise GameError(f"{what}: {flag} applies to backward induction only (equilibria through "
+                                "Gambit do not take it)")
         from .engine.games import solve_game
         from .engine.risk import refuse_risk
 
-        refuse_risk(self, f"solve --method {method} (equilibria through Gambit)")
+        refuse_risk(self, f"{what} (equilibria through Gambit)")
         return solve_game(self, method=None if method == "auto" else method, overrides=overrides, top=top,
                           lam=lam)
 
