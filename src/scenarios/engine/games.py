@@ -49,7 +49,8 @@ METHODS = ("backward", "nash", "qre", "spe")
 MAX_GAME_NODES = 20_000
 #: Up to this many nodes, ``nash`` computes in exact rational arithmetic.
 EXACT_NODES = 3_000
-#: ``nash`` lists every extreme equilibrium when each player has at most this many pure strategies.
+#: ``nash`` lists every extreme equilibrium when the two players' pure strategies make at most
+#: this many pairs (vertex enumeration grows fast: 8 x 8 takes 0.4 s exactly, 12 x 12 over 40 s).
 ENUMERATE_STRATEGIES = 64
 INSTALL = "pip install 'scenarios[games]'"
 
@@ -213,7 +214,8 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
         profiles = list(gbt.nash.lcp_solve(game, rational=exact, use_strategic=False).equilibria)
         note = ("the equilibrium the sequence-form LCP method reaches; a game this large can have others "
                 "it does not list")
-        if max(_pure_strategies(player) for player in game.players) <= ENUMERATE_STRATEGIES:
+        first, second = list(game.players)
+        if _pure_strategies(first) * _pure_strategies(second) <= ENUMERATE_STRATEGIES:
             # Small enough to list them all: every extreme equilibrium of the strategic form.
             profiles += [p.as_behavior() for p in gbt.nash.enummixed_solve(game, rational=exact).equilibria]
             note = ("every extreme equilibrium, by Gambit's enummixed on the strategic form after the sequence-"
