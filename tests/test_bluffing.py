@@ -324,3 +324,33 @@ def test_play_piped_as_a_subprocess():
     assert done.returncode == 0 and "Traceback" not in done.stderr
     west = done.stdout.split(" Step 3 ")[1]
     assert SET_TEXT in flat(west) and HIDDEN_TEXT not in west and HIDDEN_LABEL not in flat(west)
+
+
+
+def test_every_quotation_in_the_bluffing_game_is_verbatim_in_the_sources():
+    """The fact-check rule for the bundled game: each node's and reveal's ``quote`` is in a
+    source it cites, and every run of words in double quotation marks anywhere a reader sees
+    (summary, sources, actors' and parameters' descriptions, labels, texts, reveals) is
+    verbatim in the CBS article or inside a quotation of the timeline."""
+    import re
+
+    from test_hindsight import SOURCES
+    if not SOURCES.is_dir():
+        pytest.skip("../shared/sources/ is not present")
+    s = scenarios.load("bluffing-2022")
+    cbs = " ".join((SOURCES / "cbs-2022-02-16-duma-recognition.txt").read_text(encoding="utf-8").split())
+    quoted = re.findall(r'"([^"]+)"', (SOURCES / "timeline-2022.md").read_text(encoding="utf-8"))
+    files = {"CBS News": cbs, "public record": "\n".join(quoted)}
+    quotes = [(n.quote, n.source) for n in s.nodes.values() if n.quote]
+    quotes += [(n.reveal.quote, n.reveal.source) for n in s.nodes.values() if n.reveal and n.reveal.quote]
+    for quote, keys in quotes:
+        assert any(quote in files[s.sources[k].publisher] for k in keys), (quote, keys)
+    prose = [s.summary or ""] + [src.title + " " + (src.note or "") for src in s.sources.values()]
+    prose += [a.description or "" for a in s.actors.values()] + [p.description or "" for p in s.parameters.values()]
+    for node in s.nodes.values():
+        prose += [node.label, node.text or ""] + [b.label + " " + (b.text or "") for b in node.branches]
+        prose += [node.reveal.text] if node.reveal else []
+    found = [q for text in prose for q in re.findall(r'"([^"]+)"', " ".join(text.split()))]
+    for q in found:
+        assert q in cbs or any(q in x for x in quoted), q
+    assert len(quotes) == 7 and len(found) >= 10, (quotes, found)
