@@ -25,7 +25,8 @@ import pytest
 
 import builders
 import scenarios
-from scenarios.export.html import _script_json, export, page_data
+from scenarios.export.html import export, page_data
+from scenarios.export.page_tree import script_json
 from scenarios.walk import Walk
 
 BIN = Path(sys.executable).parent / "scenarios"
@@ -90,7 +91,7 @@ def test_embedded_numbers_come_from_python(donbas):
 
 
 def test_script_json_cannot_close_the_script():
-    text = _script_json({"t": "</script><script>alert(1)</script><!-- \u2028 & >"})
+    text = script_json({"t": "</script><script>alert(1)</script><!-- \u2028 & >"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"t": "</script><script>alert(1)</script><!-- \u2028 & >"}
 

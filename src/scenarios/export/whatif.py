@@ -39,7 +39,7 @@ from ..kinds import KINDS
 from ..model import REST, Scenario
 from ..walk.history import generations
 from ._shared import actor_colors
-from .html import TREE_LIMIT, _fill, _layout, _reachable, _script_json, _tree_svg
+from .page_tree import TREE_LIMIT, fill_slots, reachable_nodes, script_json, tree_layout, tree_svg
 
 FORMAT = "whatif"
 SUFFIX = ".html"
@@ -130,10 +130,10 @@ def export(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None, re
     data = page_data(scenario, overrides=overrides)
     tree = ""
     if data["drawn"]:
-        tree = _tree_svg(scenario, data["drawn"]).replace(
+        tree = tree_svg(scenario, data["drawn"]).replace(
             "your path is highlighted", "the most likely path is highlighted, line widths show the flow")
     del data["drawn"]
-    return _fill(_asset("page.html"), title=html.escape(scenario.title), payload=_script_json(data),
+    return fill_slots(_asset("page.html"), title=html.escape(scenario.title), payload=script_json(data),
                  css=_asset("page.css"), js=_asset("engine.js") + "\n" + _asset("ui.js"), tree=tree,
                  tree_note="" if tree else f'<p class="note">The tree has more than {TREE_LIMIT} nodes, '
                                             'too many to draw here.</p>')
@@ -234,10 +234,10 @@ def page_data(scenario: Scenario, *, overrides: Mapping[str, Any] | None = None)
         parameters.append({"name": name, "value": value, "expr": expression(p.value), "derived": not p.value.is_number,
                            "description": p.description, "range": _slider_range(scenario, name, value, p.low, p.high)})
     colors = actor_colors(scenario)
-    reachable = _reachable(scenario)
+    reachable = reachable_nodes(scenario)
     drawn = None
     if len(reachable) <= TREE_LIMIT:
-        drawn = {"layout": _layout(scenario, reachable), "actors": {k: {"color": c} for k, c in colors.items()},
+        drawn = {"layout": tree_layout(scenario, reachable), "actors": {k: {"color": c} for k, c in colors.items()},
                  "nodes": {n: {"kind": scenario.nodes[n].kind, "label": scenario.nodes[n].label,
                                "actor": scenario.nodes[n].actor,
                                "branches": [{"to": b.to, "label": b.label, "p": v.probability}
