@@ -74,10 +74,9 @@ def test_default_metric_is_the_root_deciders_payoff(donbas, oil):
     assert default_metric(oil) == Metric("payoff", "wildcatter")
     coin = builders.build(builders.coin_flip())  # chance root: the first actor
     assert default_metric(coin) == Metric("payoff", "bettor")
-    no_actors = scenarios.loads("title: t\nnodes:\n  c: {kind: chance, branches: [{to: a, p: 1}]}\n"
-                                "  a: {kind: outcome}\n")
-    with pytest.raises(UnknownNameError, match="no actors"):
-        default_metric(no_actors)
+    no_actors = scenarios.loads("title: t\nnodes:\n  c: {kind: chance, branches: [{to: a, p: 0.25}, "
+                                "{to: b, p: 0.75}]}\n  a: {kind: outcome}\n  b: {kind: outcome}\n")
+    assert default_metric(no_actors) == Metric("outcome", "b")  # no payoff to take: P(most likely outcome)
 
 
 def test_describe(donbas):

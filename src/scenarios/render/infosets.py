@@ -53,7 +53,9 @@ def draw_infosets(drawing, ax, k: float) -> None:
         key = round(depth, 3)
         j = per_level.get(key, 0)
         per_level[key] = j + 1
-        line = depth - _OFFSET - j * _STEP
+        # Sets whose members interleave on one level have their names side by side: the
+        # lines are at least one and a half name heights apart, so the names never overlap.
+        line = depth - _OFFSET - j * max(_STEP, 1.5 * small / k)
         color = tree.slots[slots[0]].face or theme.line
         ends = [float(tree.breadth[s]) for s in slots]
         points = [xy(line, ends[0]), xy(line, ends[-1])]
