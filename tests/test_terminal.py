@@ -40,20 +40,26 @@ def command_lines(name: str) -> list[list[str]]:
     """Every text command worth running on scenario ``name``."""
     s = scenarios.load(name)
     ranged = [k for k, p in s.parameters.items() if p.low is not None]
+    game = not s.perfect_information  # information sets: equilibria, without --given or --exact
     lines = [["validate", name], ["show", name], ["evaluate", name], ["solve", name],
-             ["evaluate", name, "--given", s.root, "--top", "3"], ["solve", name, "--given", s.root, "--top", "3"],
+             ["evaluate", name, "--given", s.root, "--top", "3"],
+             ["solve", name, "--method", "spe"] if game else ["solve", name, "--given", s.root, "--top", "3"],
              ["simulate", name, "-n", "300", "--seed", "1", "--quiet"],
              ["simulate", name, "-n", "5", "--paths", "--seed", "1", "--quiet"],
              ["timeline", name], ["play", name, "--auto", "--seed", "3"]]
     if s.actors and not any(a.measures for a in s.actors.values()):  # (exact mode refuses measures)
-        lines += [["explain", name], ["explain", name, "--by", "outcomes"], ["solve", name, "--exact"]]
-        if any(n.kind == "decision" for n in s.nodes.values()):
+        lines += [["explain", name], ["explain", name, "--by", "outcomes"]]
+        if not game:
+            lines.append(["solve", name, "--exact"])
+        if any(n.kind == "decision" for n in s.nodes.values()) and not game:
             lines.append(["voi", name, "--mode", "belief"])
     if any(p.dist is not None for p in s.parameters.values()):
         lines.append(["simulate", name, "-n", "40", "--uncertainty", "--seed", "1", "--quiet"])
     if ranged:
-        lines += [["sensitivity", name], ["sensitivity", name, "--spider"], ["threshold", name, "--param", ranged[0]]]
-    if len(ranged) >= 2:
+        lines += [["sensitivity", name], ["sensitivity", name, "--spider"]]
+        if not game:  # (threshold finds where a solved choice flips)
+            lines.append(["threshold", name, "--param", ranged[0]])
+    if len(ranged) >= 2 and not game:
         lines.append(["sensitivity", name, "--grid", f"{ranged[0]},{ranged[1]}", "--steps", "9",
                       "--node", s.root])
     if any(a.measures for a in s.actors.values()):

@@ -85,10 +85,12 @@ def timeline(scenario, *, overrides=None) -> Timeline:
 
 def _row(scenario, date, observed, sources, given, overrides) -> TimelineRow:
     belief = scenario.evaluate(given=given, overrides=overrides or None, top=0)
-    solved = scenario.solve(overrides=overrides or None, top=0)
-    path = solved.played_path(given) if given else solved.played_path()
-    choices = {node: nxt for node, nxt in zip(path, path[1:], strict=False)
-               if scenario.nodes[node].info.has_actor}
+    choices: dict[str, str] = {}
+    if scenario.perfect_information:  # (with information sets there is no solved path to follow)
+        solved = scenario.solve(overrides=overrides or None, top=0)
+        path = solved.played_path(given) if given else solved.played_path()
+        choices = {node: nxt for node, nxt in zip(path, path[1:], strict=False)
+                   if scenario.nodes[node].info.has_actor}
     outcomes = {o.id: o.probability for o in belief.outcomes}
     return TimelineRow(date, observed, sources, given, overrides, dict(belief.tags),
                        {n: outcomes[n] for n in scenario.outcomes if n in outcomes},

@@ -126,7 +126,9 @@ def cmd_solve(args) -> int:
 
         game = scenario.solve(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact,
                               lam=lam, method=method or ("auto" if lam is None else "qre"))
-        emit(json.dumps(game.to_dict(), indent=2) if args.json else format_equilibria(game))
+        from .width import fit
+
+        emit(json.dumps(game.to_dict(), indent=2) if args.json else fit(format_equilibria(game)))
         return 0
     result = scenario.solve(given=args.given, overrides=overrides_of(args), top=args.top, exact=args.exact)
     shown = text.format_solve(result)

@@ -42,9 +42,13 @@ def cmd_timeline(args) -> int:
                           [[s.nodes[o].label, *[formatting.diagram_probability(r.outcomes[o])
                                                     for r in result.rows]] for o in ids],
                           "l" + "r" * len(result.rows)))
-    out += ["", "Evidence and the strategic choices from the node conditioned on (backward induction)"]
+    if s.perfect_information:
+        out += ["", "Evidence and the strategic choices from the node conditioned on (backward induction)"]
+    else:  # information sets: the timeline has no solved path (scenarios solve --method gives equilibria)
+        out += ["", "Evidence (no strategic choices: with information sets, backward induction does not apply; "
+                    "scenarios solve --method nash, qre or spe gives the equilibria)"]
     for i, r in enumerate(result.rows):
-        when = f"{s.as_of} as written" if i == 0 else r.date
+        when = ("as written" if s.as_of is None else f"{s.as_of} as written") if i == 0 else r.date
         out.append(f"  {when}")
         for observed in r.observed:
             out.append(width.wrap("observed: " + observed, "    ", "      "))

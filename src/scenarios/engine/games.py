@@ -50,8 +50,11 @@ MAX_GAME_NODES = 20_000
 #: Up to this many nodes, ``nash`` computes in exact rational arithmetic.
 EXACT_NODES = 3_000
 #: ``nash`` lists every extreme equilibrium when the two players' pure strategies make at most
-#: this many pairs (vertex enumeration grows fast: 8 x 8 takes 0.4 s exactly, 12 x 12 over 40 s).
+#: this many pairs (vertex enumeration grows fast: 8 x 8 takes 0.4 s exactly, 12 x 12 over 40 s),
+#: or when one player has at most ENUMERATE_FEW of them and the other at most ENUMERATE_MANY (the
+#: cost grows with the smaller side: the bluffing game's 64 x 4 takes about a second).
 ENUMERATE_STRATEGIES = 64
+ENUMERATE_FEW, ENUMERATE_MANY = 4, 256
 INSTALL = "pip install 'scenarios[games]'"
 
 
@@ -215,7 +218,8 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
         note = ("the equilibrium the sequence-form LCP method reaches; a game this large can have others "
                 "it does not list")
         first, second = list(game.players)
-        if _pure_strategies(first) * _pure_strategies(second) <= ENUMERATE_STRATEGIES:
+        m, n = _pure_strategies(first), _pure_strategies(second)
+        if m * n <= ENUMERATE_STRATEGIES or (min(m, n) <= ENUMERATE_FEW and max(m, n) <= ENUMERATE_MANY):
             # Small enough to list them all: every extreme equilibrium of the strategic form.
             profiles += [p.as_behavior() for p in gbt.nash.enummixed_solve(game, rational=exact).equilibria]
             note = ("every extreme equilibrium, by Gambit's enummixed on the strategic form after the sequence-"
@@ -254,7 +258,7 @@ def _pure_strategies(player: Any) -> int:
     count = 1
     for infoset in player.infosets:
         count *= len(infoset.actions)
-        if count > ENUMERATE_STRATEGIES:
+        if count > ENUMERATE_MANY:
             break
     return count
 
