@@ -49,7 +49,7 @@ $(VENV)/.installed-notebooks: pyproject.toml $(VENV)/.installed
 	touch $@
 
 notebooks: $(VENV)/.installed-notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Re-execute the notebooks and save them with their outputs (after editing one).
 notebook-outputs: $(VENV)/.installed-notebooks

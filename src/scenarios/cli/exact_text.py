@@ -16,7 +16,11 @@ def mark_exact(result: Any, shown: str) -> str:
 
     s, numbers = result.scenario, result.exact
     lines = shown.split("\n")
-    lines.insert(1, EXACT_NOTE)
+    title = 1
+    while title < len(lines) and lines[title].startswith("  "):  # the title's wrapped lines
+        title += 1
+    strategic = getattr(result, "choice_branches", None) is not None
+    lines.insert(title, EXACT_NOTE if strategic else EXACT_NOTE.split(";")[0])
     payoffs = [(s.actors[a].name, a, str(v)) for a, v in numbers.expected.items()]
     lines += ["", "Exact expected payoffs (fractions)", table(("actor", "key", "expected"), payoffs, "llr")]
     choices = getattr(result, "choice_branches", None)

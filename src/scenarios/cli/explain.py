@@ -84,7 +84,7 @@ def format_explanation(e) -> str:
                     + ([_clip(s.nodes[row.outcome].label, 48)] if by_outcome else []))
         routes.append("" if by_outcome else _route(s, row))
     if e.others:
-        rows.append(["", number(e.others_probability), "", number(e.others_contribution),
+        rows.append(["rest", number(e.others_probability), "", number(e.others_contribution),
                      _share(None if e.expected == 0 else e.others_contribution / e.expected), number(e.expected)]
                     + ([f"the other {e.others:,} outcomes"] if by_outcome else []))
     rows.append(["total", number(sum(row.probability for row in e.rows) + e.others_probability), "",

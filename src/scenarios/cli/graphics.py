@@ -127,6 +127,12 @@ def _report_format(args) -> str:
     from ..errors import UnknownFormatError, did_you_mean
 
     fmt = args.format or ("pptx" if str(args.output).lower().endswith(".pptx") else "pdf")
+    suffix = str(args.output).lower().rpartition(".")[2] if "." in str(args.output) else ""
+    if args.format is None and suffix in ("ppt", "pps", "ppsx", "key", "odp", "pptm"):
+        # an old or other slide suffix would quietly give a folder named deck.ppt and deck.ppt.pdf
+        raise UnknownFormatError(f"error: report -o {args.output}: the deck is written as .pptx (did you mean "
+                                 f"{str(args.output)[: -len(suffix)]}pptx?); a folder and PDF need a name "
+                                 "without a slide suffix")
     if fmt not in _REPORT_FORMATS:
         raise UnknownFormatError(f"error: unknown report format {fmt!r}{did_you_mean(fmt, _REPORT_FORMATS)}; "
                                  f"formats: {', '.join(_REPORT_FORMATS)}")

@@ -82,7 +82,7 @@ def build_plan(view: TreeView) -> lay.Plan:
     arrays = view.arrays
     graph = lay.Graph(arrays.edge_start, arrays.child, arrays.ids)
     options: dict[str, Any] = {"unshare": view.unshare, "prune": view.prune, "depth": view.depth,
-                               "keep": view.highlight}
+                               "keep": view.highlight | view.also_keep}
     if view.unshare:
         options["probability"] = view.shown
         if view.given is not None:

@@ -73,13 +73,19 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
         *((d, p) for d in range(deepest - 1, 0, -1) for p in (None, *_PRUNES))]
     best = None  # (scale, drawing, header): the largest drawing yet, if nothing fits
     chosen = None
-    for depth, prune in steps:
+    # First with the likeliest path to the most likely outcome kept (the subtitle names that
+    # outcome), then, if no such picture fits at 9 pt, without it.
+    rounds = [(keep, depth, prune) for keep in (True, False) for depth, prune in steps]
+    for keep, depth, prune in rounds:
+        if chosen is not None:
+            break
         fitting: list[tuple] = []
         shared_slots = None
         for unshare in unshares:
             for top_down in orientations:
                 view = tree_view(scenario, result, **{**options, "depth": depth, "prune": prune,
-                                                      "unshare": unshare, "top_down": top_down})
+                                                      "unshare": unshare, "top_down": top_down},
+                                 keep_likely_outcome=keep)
                 plan = build_plan(view)
                 if not unshare:
                     shared_slots = len(plan)
@@ -109,7 +115,6 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
         if fitting:
             _, scale, _, drawing, header = max(fitting, key=lambda c: (c[0], c[1], -c[2]))
             chosen = (scale, drawing, header)
-            break
     if chosen is None:
         chosen = best
     assert chosen is not None

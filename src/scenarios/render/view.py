@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,10 @@ class TreeView:
     highlight: frozenset[int]
     path: list[int] | None
     highlight_text: str
+    #: Branches a collapsed drawing keeps as well: with the most likely path highlighted, the
+    #: likeliest path to the most likely outcome when that outcome is elsewhere (the subtitle
+    #: names the outcome, so the picture must show it).
+    also_keep: frozenset[int] = frozenset()
 
     @property
     def shown(self) -> np.ndarray:
@@ -65,7 +69,7 @@ class TreeView:
 def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = None, given: str | None = None,
               value: str | None = None, highlight: str | Sequence[str] | None = None,
               prune: float | None = None, depth: int | None = None, unshare: bool = False,
-              top_down: bool = False) -> TreeView:
+              top_down: bool = False, keep_likely_outcome: bool = True) -> TreeView:
     """Check the options of :func:`~scenarios.render.tree.draw_tree` and gather what it shows.
 
     Raises UnknownNameError for an unknown ``value`` actor, ``given`` node or highlight
@@ -85,8 +89,22 @@ def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = No
     arrays = result.arrays
     edges, path, text = resolve_highlight(scenario, highlight, result)
     given_at = arrays.ids.index(result.given) if result.given else None
-    return TreeView(scenario, result, arrays, result.mode == "strategic", given_at, value, prune, depth,
+    view = TreeView(scenario, result, arrays, result.mode == "strategic", given_at, value, prune, depth,
                     unshare, top_down, frozenset(edges), path, text)
+    if keep_likely_outcome and (prune is not None or depth is not None) and likely_outcome_note(view):
+        view = replace(view, also_keep=frozenset(_likeliest_path_to(scenario, result, result.outcomes[0].id)))
+    return view
+
+
+def _likeliest_path_to(scenario, result, outcome: str) -> set[int]:
+    """The branches of the likeliest path ending at ``outcome`` among the 50 likeliest paths
+    (none if it is not among them)."""
+    paths = (scenario.solve(overrides=result.overrides or None, top=50) if result.mode == "strategic" else
+             scenario.evaluate(given=result.given, overrides=result.overrides or None, top=50)).paths
+    for found in paths:
+        if found.nodes[-1] == outcome:
+            return resolve_highlight(scenario, list(found.nodes), result)[0]
+    return set()
 
 
 # -- highlights ---------------------------------------------------------------------------------
@@ -240,6 +258,8 @@ def header_texts(view: TreeView, title: str | None, *, plan=None, slide: bool = 
         kept = ["the first-level options"]
         if view.highlight_text:
             kept.append("the " + view.highlight_text.split(" (")[0])
+        if view.also_keep:
+            kept.append("the likeliest path to the most likely outcome")
         parts.append(text + ", except " + " and ".join(kept))
     if view.unshare:
         parts.append("a shared node is drawn once per path reaching it, marked “same node, drawn n times”")
