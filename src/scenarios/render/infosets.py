@@ -53,9 +53,7 @@ def draw_infosets(drawing, ax, k: float) -> None:
         key = round(depth, 3)
         j = per_level.get(key, 0)
         per_level[key] = j + 1
-        # Sets whose members interleave on one level have their names side by side: the
-        # lines are at least one and a half name heights apart, so the names never overlap.
-        line = depth - _OFFSET - j * max(_STEP, 1.5 * small / k)
+        line = depth - _OFFSET - j * _STEP
         color = tree.slots[slots[0]].face or theme.line
         ends = [float(tree.breadth[s]) for s in slots]
         points = [xy(line, ends[0]), xy(line, ends[-1])]
@@ -65,11 +63,32 @@ def draw_infosets(drawing, ax, k: float) -> None:
             edge = float(tree.depth[s] - tree.symbol[s] / 2)
             ax.plot(*zip(xy(line, b), xy(edge, b), strict=True), lw=max(theme.line_width * k * 1.4, 0.8),
                     ls=(0, (2, 2)), color=color, zorder=3.5)
-        # the name, in the first gap below (or right of) the first member
-        level = sorted(b for b in same_level.get(round(float(tree.depth[slots[0]]), 3), []) if b > ends[0])
-        gap = (ends[0] + (level[0] if level else ends[-1])) / 2
-        x, y = xy(line, gap)
-        ax.text(x, y, name.replace("_", " "), rotation=0 if drawing.top_down else 90, ha="center", va="center",
-                fontsize=small, color=color, fontstyle="italic", zorder=4.5, clip_on=False,
-                fontfamily=list(theme.font_family),
-                bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 1.0})
+        # The name, in a gap between nodes of the level along the line: the first gap after the
+        # first member where it overlaps no text drawn so far (the nodes' texts, other names).
+        level = sorted(same_level.get(round(float(tree.depth[slots[0]]), 3), []))
+        inside = [b for b in level if ends[0] <= b <= ends[-1]]
+        gaps = [(a + b) / 2 for a, b in zip(inside, inside[1:], strict=False)] or [ends[0]]
+        after = [b for b in level if b > ends[-1]]
+        if after:
+            gaps.append((ends[-1] + after[0]) / 2)
+        label = None
+        for gap in gaps:
+            x, y = xy(line, gap)
+            if label is not None:
+                label.remove()
+            label = ax.text(x, y, name.replace("_", " "), rotation=0 if drawing.top_down else 90, ha="center",
+                            va="center", fontsize=small, color=color, fontstyle="italic", zorder=4.5,
+                            clip_on=False, fontfamily=list(theme.font_family),
+                            bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 1.0})
+            if not _overlaps(ax, label):
+                break
+
+
+def _overlaps(ax, label) -> bool:
+    """Whether ``label`` overlaps another text of ``ax`` (measured by the figure's renderer)."""
+    renderer = ax.figure.canvas.get_renderer()
+    box = label.get_window_extent(renderer)
+    for other in ax.texts:
+        if other is not label and other.get_text().strip() and box.overlaps(other.get_window_extent(renderer)):
+            return True
+    return False

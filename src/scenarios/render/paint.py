@@ -432,8 +432,8 @@ class Drawing:
         if patches:
             for patch in patches:  # hatches need one artist each; a few hundred at most
                 ax.add_patch(patch)
-        draw_infosets(self, ax, k)  # members of an information set: a dashed line and the set's name
         self._draw_texts(ax, k)
+        draw_infosets(self, ax, k)  # members of an information set: a dashed line and the set's name
 
     def _text_gap(self, s: int) -> tuple[float, float]:
         """Top down: where the run of slot ``s`` breaks for its texts (depth from, to)."""
