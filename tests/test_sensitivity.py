@@ -322,10 +322,13 @@ def test_cli_tornado_text_names_the_policy():
     assert done.returncode == 0, done.stderr
     assert "policy reoptimize: re-solved" in done.stdout and "(as TreeAge)" in done.stdout
     lines = done.stdout.splitlines()
-    order = [line.split()[0] for line in lines if line.strip().startswith(("drill_cost", "revenue", "test_cost"))
-             and "at low" not in line]
-    assert order[:4] == ["drill_cost", "revenue_soaking", "revenue_wet", "test_cost"]
-    assert "drill_cost: Drill now [drill_now] at low, Seismic test first [seismic] at high" in done.stdout
+    # Parameters by their descriptions, not their names (issue 14: words over names).
+    order = [line.strip()[:20] for line in lines if line.strip().startswith(("Cost of", "Revenue from"))
+             and ":" not in line]
+    assert order[:4] == ["Cost of drilling a w", "Revenue from a soaki", "Revenue from a wet w", "Cost of the seismic "]
+    assert "drill_cost" not in done.stdout
+    flat = " ".join(done.stdout.split())
+    assert "Cost of drilling a well (thousand dollars): Drill now [drill_now] at low, Seismic test first" in flat
     assert done.stderr == ""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..labels import parameter_labels
 from . import add_file, add_json, add_risk, add_set, count
 from .width import add_width, columns, fit
 
@@ -188,12 +189,14 @@ def format_tornado(result) -> str:
     lines += [base, ""]
     widest = max((bar.swing for bar in result.bars), default=0.0)
     rows, flips = [], []
-    for bar in result.bars:
+    # Words over names: each parameter's description (or label); the name where it has none.
+    words = parameter_labels(s, [bar.variable.name for bar in result.bars], max_chars=72)
+    for bar, word in zip(result.bars, words, strict=True):
         v = bar.variable
-        rows.append([v.name, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
+        rows.append([word, _n(v.low), _n(v.base), _n(v.high), _n(bar.metric_low), _n(bar.metric_high),
                      _n(bar.swing)])
         if result.node and bar.choice_low != bar.choice_high:
-            flips.append(f"  {v.name}: {_choice_text(s, result.node, bar.choice_low)} at low, "
+            flips.append(f"  {word}: {_choice_text(s, result.node, bar.choice_low)} at low, "
                          f"{_choice_text(s, result.node, bar.choice_high)} at high")
     headers: tuple[str, ...] = ("variable", "low", "base", "high", "at low", "at high", "swing")
     bare = max(len(line) for line in table(headers, rows, "lrrrrrr").splitlines())
@@ -221,8 +224,9 @@ def format_spider(result) -> str:
 
     lines = _head(result, "spider data")
     lines += [f"base case: {_n(result.base_metric)}", ""]
-    rows = [(line.variable.name, f"{_n(line.values[0])} … {_n(line.values[-1])}",
-             *(_n(y) for y in line.metric)) for line in result.lines]
+    words = parameter_labels(result.scenario, [line.variable.name for line in result.lines], max_chars=72)
+    rows = [(word, f"{_n(line.values[0])} … {_n(line.values[-1])}",
+             *(_n(y) for y in line.metric)) for word, line in zip(words, result.lines, strict=True)]
     headers = ("variable", "range", *(f"step {i + 1}" for i in range(result.steps)))
     lines.append(table(headers, rows, "ll" + "r" * result.steps))
     lines.append(f"  (the metric at {result.steps} evenly spaced values from low to high; --json for the "
