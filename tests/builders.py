@@ -409,3 +409,15 @@ def scale_actor(data: dict, actor: str, factor: float) -> dict:
         for branch in node.get("branches") or []:
             scaled(branch.get("payoffs"))
     return out
+
+
+def data_paths(data, prefix=()):
+    """Every path in plain data (mappings and lists), the root's ``()`` first: for tests that
+    mutate a file's data at a random place."""
+    out, todo = [], [(data, prefix)]
+    while todo:
+        value, path = todo.pop()
+        out.append(path)
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        todo.extend((child, path + (key,)) for key, child in reversed(list(items)))
+    return out

@@ -146,9 +146,8 @@ def test_entry_with_a_strong_or_weak_incumbent(write, strong, enters):
         assert abs(eq.beliefs["entrant_blind"]["e_strong"] - strong) < 1e-12
 
 
-def test_nash_lists_every_equilibrium_it_finds(write):
-    """A coordination game played at once: two pure equilibria and a mixed one (2/3)."""
-    s = scenarios.load(write("""
+#: A coordination game played at once: two pure equilibria and a mixed one.
+BATTLE = """
 title: Battle of the sexes
 actors: {f: {}, m: {}}
 nodes:
@@ -163,7 +162,12 @@ nodes:
   bf: {kind: outcome, payoffs: {f: 0, m: 0}}
   fb: {kind: outcome, payoffs: {f: 0, m: 0}}
   ff: {kind: outcome, payoffs: {f: 1, m: 2}}
-"""))
+"""
+
+
+def test_nash_lists_every_equilibrium_it_finds(write):
+    """A coordination game played at once: two pure equilibria and a mixed one (2/3)."""
+    s = scenarios.load(write(BATTLE))
     r = s.solve(method="nash")
     found = sorted(round(e.behaviour["meet"]["ballet"], 9) for e in r.equilibria)
     assert found == [0.0, round(2 / 3, 9), 1.0]
@@ -313,22 +317,7 @@ def test_report_states_every_equilibrium(tmp_path, write):
     text = poker.markdown.read_text(encoding="utf-8")
     assert "raise 1/3, fold 2/3" in text and "meet 2/3, pass 1/3" in text
     assert "Beliefs at bob\\_facing\\_raise" in text and "b\\_high 3/4, b\\_low 1/4" in text
-    battle = scenarios.load(write("""
-title: Battle of the sexes
-actors: {f: {}, m: {}}
-nodes:
-  meet:
-    kind: decision
-    actor: f
-    simultaneous: {actor: m, options: [ballet, football]}
-    branches:
-      - {label: ballet, then: {ballet: bb, football: bf}}
-      - {label: football, then: {ballet: fb, football: ff}}
-  bb: {kind: outcome, payoffs: {f: 2, m: 1}}
-  bf: {kind: outcome, payoffs: {f: 0, m: 0}}
-  fb: {kind: outcome, payoffs: {f: 0, m: 0}}
-  ff: {kind: outcome, payoffs: {f: 1, m: 2}}
-""", "battle.yaml"))
+    battle = scenarios.load(write(BATTLE, "battle.yaml"))
     text = write_report(battle, tmp_path / "battle").markdown.read_text(encoding="utf-8")
     assert "3 equilibria found" in text and "### Equilibrium 3" in text
     assert "ballet 2/3, football 1/3" in text  # the mixed one

@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import builders
 import scenarios
 from scenarios import ScenarioBuilder
 from scenarios.errors import ScenarioFileError
@@ -206,17 +207,6 @@ def test_mutated_text_gives_the_same_verdict_and_messages(text, filename):
     assert_same(text, filename)
 
 
-def _paths(data, prefix=()):
-    out = [prefix]
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _paths(v, prefix + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _paths(v, prefix + (i,))
-    return out
-
-
 _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True),
                     st.sampled_from(["rest", "a0", "outcome", "chance", "x +", "2 * 0.5", "", "n1", "#0072b2"]),
                     st.lists(st.sampled_from(["a", 1, None]), max_size=2),
@@ -228,7 +218,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allo
        st.sampled_from(["replace", "delete", "rename"]), st.booleans())
 def test_mutated_data_gives_the_same_verdict_and_messages(seed, rng: random.Random, value, action, as_json):
     data = parse_document(seed, "seed.yaml").data
-    path = rng.choice(_paths(data)[1:])
+    path = rng.choice(builders.data_paths(data)[1:])
     parent = data
     for step in path[:-1]:
         parent = parent[step]
@@ -290,7 +280,7 @@ def test_positions_of_a_path_are_the_careful_readings(path):
             data = fast_document(form, name).data
         except NotFast:
             continue
-        paths = _paths(doc.data)
+        paths = builders.data_paths(doc.data)
         requested = set(paths[:: max(1, len(paths) // 40)])
         found = fast.positions_of(form, name, data, requested)
         lazy = fast.LazyDocument(name, data, positions=found[0], key_positions=found[1])

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import builders
 from scenarios.errors import ScenarioFileError
 from scenarios.io import build, plain, read, whole
 from scenarios.io.catalog import bundled_names, bundled_path
@@ -103,17 +104,6 @@ def tree(seed: int, size: int = 40) -> dict:
     return {"title": "t", "actors": {"a": {}, "b": {}}, "root": "n0", "nodes": dict(items)}
 
 
-def _paths(data, prefix=()):
-    out = [prefix]
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _paths(v, prefix + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _paths(v, prefix + (i,))
-    return out
-
-
 _VALUES = st.one_of(st.none(), st.booleans(), st.sampled_from([0, -0.0, 1, 1.0, 0.5, 0.25, 2.5, float("nan"), 10**400]),
                     st.sampled_from(["rest", "a", "b", "c", "n1", "n2", "n0", "0.5", "x +", "\x1b[2J", "ok\u0085",
                                      "chance", "decision", "outcome", "\ud800"]),
@@ -128,7 +118,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.sampled_from([0, -0.0, 1, 1.0, 
 def test_mutated_trees_read_the_same_with_and_without_the_shortcuts(seed, rng: random.Random, edits):
     data = tree(seed)
     for value, action in edits:
-        path = rng.choice(_paths(data)[1:])
+        path = rng.choice(builders.data_paths(data)[1:])
         parent = data
         for step in path[:-1]:
             parent = parent[step]

@@ -101,22 +101,14 @@ class _Facts(pack._Content):
 
     def __init__(self, scenario, overrides, theme: Theme, metric, top: int):
         from ..analysis.metrics import parse_metric
-        from ..analysis.sensitivity import AnalysisError, tornado
+        tornado_or_note = pack.tornado_or_note
 
         self.scenario, self.overrides, self.theme = scenario, overrides, theme
         self.notes: list[str] = []
         self.belief = scenario.evaluate(overrides=overrides, top=top)
         self.solved = scenario.solve(overrides=overrides, top=top)
         self.metric = parse_metric(scenario, metric)
-        self.tornado = None
-        if not any(p.low is not None and p.high is not None for p in scenario.parameters.values()):
-            self.notes.append("No tornado diagram: no parameter of the scenario has a low/high range "
-                              "(give parameters low and high values in the file to get one).")
-        else:
-            try:
-                self.tornado = tornado(scenario, metric=self.metric, overrides=overrides)
-            except AnalysisError as exc:
-                self.notes.append(f"No tornado diagram: {exc}.")
+        self.tornado = tornado_or_note(scenario, self.metric, overrides, self.notes)
         self.timeline = None
         if scenario.evidence:
             from ..analysis.timeline import timeline

@@ -202,18 +202,9 @@ class _Content:
                     "The strategic solution: every actor chooses by backward induction; thick lines "
                     "are the choices at every decision, on the played path or not.")
         from ..analysis.metrics import parse_metric
-        from ..analysis.sensitivity import AnalysisError, tornado
 
         self.metric = parse_metric(scenario, metric)
-        self.tornado = None
-        if not any(p.low is not None and p.high is not None for p in scenario.parameters.values()):
-            self.notes.append("No tornado diagram: no parameter of the scenario has a low/high range "
-                              "(give parameters low and high values in the file to get one).")
-        else:
-            try:
-                self.tornado = tornado(scenario, metric=self.metric, overrides=overrides)
-            except AnalysisError as exc:
-                self.notes.append(f"No tornado diagram: {exc}.")
+        self.tornado = tornado_or_note(scenario, self.metric, overrides, self.notes)
         if self.tornado is not None:
             add("tornado.png", charts.tornado_chart(self.tornado, theme=theme),
                 f"One-way sensitivity of the {self.tornado.metric_label}: each parameter moved "
@@ -499,3 +490,19 @@ def _md_table(headers, rows) -> list[str]:
     out = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return out
+
+
+def tornado_or_note(scenario: Any, metric: Any, overrides: Mapping[str, Any] | None, notes: list[str]) -> Any:
+    """The tornado of ``metric`` for a briefing (the PDF pack and the deck), or None with the
+    reason added to ``notes`` (no parameter has a range, or the analysis cannot be made)."""
+    from ..analysis.sensitivity import AnalysisError, tornado
+
+    if not any(p.low is not None and p.high is not None for p in scenario.parameters.values()):
+        notes.append("No tornado diagram: no parameter of the scenario has a low/high range "
+                     "(give parameters low and high values in the file to get one).")
+        return None
+    try:
+        return tornado(scenario, metric=metric, overrides=overrides)
+    except AnalysisError as exc:
+        notes.append(f"No tornado diagram: {exc}.")
+        return None
