@@ -96,15 +96,25 @@ def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = No
     return view
 
 
+_LAST_PATH: list = []  # [(scenario, result, outcome, edges)]: a slide asks once per candidate layout
+
+
 def _likeliest_path_to(scenario, result, outcome: str) -> set[int]:
     """The branches of the likeliest path ending at ``outcome`` among the 50 likeliest paths
     (none if it is not among them)."""
+    if _LAST_PATH:
+        last_scenario, last_result, last_outcome, last_edges = _LAST_PATH[0]
+        if last_scenario is scenario and last_result is result and last_outcome == outcome:
+            return last_edges
     paths = (scenario.solve(overrides=result.overrides or None, top=50) if result.mode == "strategic" else
              scenario.evaluate(given=result.given, overrides=result.overrides or None, top=50)).paths
+    edges: set[int] = set()
     for found in paths:
         if found.nodes[-1] == outcome:
-            return resolve_highlight(scenario, list(found.nodes), result)[0]
-    return set()
+            edges = resolve_highlight(scenario, list(found.nodes), result)[0]
+            break
+    _LAST_PATH[:] = [(scenario, result, outcome, edges)]
+    return edges
 
 
 # -- highlights ---------------------------------------------------------------------------------
