@@ -419,10 +419,11 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
     broken: set[str] = set()
     section, report.aliases = expand_simultaneous(report, section, actors)  # io/infosets.py
     shared = report.expressions
+    ids_ok = _all_node_ids_ok(section)
     plain_id = NODE_ID.match
     for node_id, entry in section.items():
         # Most nodes of a big tree are plain: built at once, with no message to word (io/plain.py).
-        if entry.__class__ is dict and node_id.__class__ is str and plain_id(node_id):
+        if entry.__class__ is dict and (ids_ok or (node_id.__class__ is str and plain_id(node_id))):
             node = plain_node(node_id, entry, section, actors, shared)
             if node is not None:
                 nodes[node_id] = node
@@ -442,6 +443,21 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
             if isinstance(raw, list) and len(raw) != len(node.branches):  # a branch was dropped
                 broken.add(node_id)
     return nodes, broken
+
+
+#: Node ids one per line, all matching NODE_ID: one pass of the regex engine for a whole file.
+_NODE_IDS = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_-]*\n)*")
+
+
+def _all_node_ids_ok(section: dict) -> bool:
+    """True if every key of ``section`` is a text matching NODE_ID (checked at once; False
+    sends each node id to the check of its own, which words the message)."""
+    try:
+        joined = "\n".join(section)
+    except TypeError:  # a key that is not text
+        return False
+    # (an id holding a newline would read as two ids: the count of newlines rules it out)
+    return joined.count("\n") == len(section) - 1 and _NODE_IDS.fullmatch(joined + "\n") is not None
 
 
 def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | None:

@@ -62,10 +62,11 @@ def plain_node(node_id: str, entry: dict, all_nodes: dict, actors: dict[str, Act
             return None
     elif actor is not None or "actor" in entry:
         return None
-    label = entry.get("label", node_id)
+    label = entry.get("label", node_id)  # (a node id is printable: the loader checked it)
     text = entry.get("text")
-    if label.__class__ is not str or _UNPRINTABLE(label) or (text is not None and (
-            text.__class__ is not str or _UNPRINTABLE(text))) or ("text" in entry and text is None):
+    if label is not node_id and (label.__class__ is not str or _UNPRINTABLE(label)):
+        return None
+    if text is not None and (text.__class__ is not str or _UNPRINTABLE(text)) or ("text" in entry and text is None):
         return None
     raw_branches = entry.get("branches")
     branches: list[Branch] = []
@@ -99,7 +100,8 @@ def _plain_branch(raw: Any, all_nodes: dict, actors: dict[str, Actor], shared: d
         if value == "rest":
             p = REST
         else:
-            p = _shared(value, shared)
+            cls = value.__class__  # (as for payoffs: no bool, no zero)
+            p = shared.get(value) if (cls is float or cls is int or cls is str) and value else None
             if p is None:
                 return None
     if "label" in raw:
@@ -108,8 +110,9 @@ def _plain_branch(raw: Any, all_nodes: dict, actors: dict[str, Actor], shared: d
             return None
     else:  # the child's label, as the full reading takes it
         child = all_nodes[to]
-        label = child.get("label", to) if isinstance(child, dict) else to
-        label = str(label) if isinstance(label, (str, int, float)) else to
+        label = child.get("label", to) if child.__class__ is dict else to
+        if label.__class__ is not str:
+            label = str(label) if isinstance(label, (int, float)) else to
     text = raw.get("text")
     if "text" in raw and (text.__class__ is not str or _UNPRINTABLE(text)):
         return None
@@ -130,21 +133,12 @@ def _plain_payoffs(entry: dict, actors: dict[str, Actor], shared: dict) -> Mappi
         found = actors.get(actor)
         if found is None or found.measures:
             return None
-        cls = value.__class__  # (inline _shared: the innermost loop of loading)
+        cls = value.__class__  # (never a bool, which equals 0 or 1, nor zero, whose sign the full reading keeps)
         expression = shared.get(value) if (cls is float or cls is int or cls is str) and value else None
         if expression is None:
             return None
         payoffs[actor] = expression
     return MappingProxyType(payoffs)
-
-
-def _shared(value: Any, shared: dict) -> Expression | None:
-    """The expression already read for ``value`` (never for a bool, which equals 0 or 1, nor
-    for zero, whose sign the full reading keeps)."""
-    cls = value.__class__
-    if (cls is float or cls is int or cls is str) and value:
-        return shared.get(value)
-    return None
 
 
 # -- building without the frozen dataclass's __init__ ---------------------------------------
