@@ -421,3 +421,21 @@ def data_paths(data, prefix=()):
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         todo.extend((child, path + (key,)) for key, child in reversed(list(items)))
     return out
+
+
+def mutate(data, rng, value, action: str) -> None:
+    """One edit of plain ``data`` in place, at a place ``rng`` picks: ``replace`` its value
+    with ``value``, ``delete`` it, ``rename`` its key (``KEY_x``) or ``copy`` it under that name."""
+    path = rng.choice(data_paths(data)[1:])
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    if action == "replace":
+        parent[last] = value
+    elif action == "delete":
+        del parent[last]
+    elif action == "copy" and isinstance(parent, dict):
+        parent[f"{last}_x" if isinstance(last, str) else last] = json.loads(json.dumps(parent[last]))
+    elif isinstance(parent, dict):
+        parent[f"{last}_x"] = parent.pop(last)

@@ -218,17 +218,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allo
        st.sampled_from(["replace", "delete", "rename"]), st.booleans())
 def test_mutated_data_gives_the_same_verdict_and_messages(seed, rng: random.Random, value, action, as_json):
     data = parse_document(seed, "seed.yaml").data
-    path = rng.choice(builders.data_paths(data)[1:])
-    parent = data
-    for step in path[:-1]:
-        parent = parent[step]
-    last = path[-1]
-    if action == "replace":
-        parent[last] = value
-    elif action == "delete":
-        del parent[last]
-    elif isinstance(parent, dict):
-        parent[f"{last}_x"] = parent.pop(last)
+    builders.mutate(data, rng, value, action)
     if as_json:
         assert_same(json.dumps(data, indent=1), "m.json")
     else:

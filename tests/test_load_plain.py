@@ -118,19 +118,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.sampled_from([0, -0.0, 1, 1.0, 
 def test_mutated_trees_read_the_same_with_and_without_the_shortcuts(seed, rng: random.Random, edits):
     data = tree(seed)
     for value, action in edits:
-        path = rng.choice(builders.data_paths(data)[1:])
-        parent = data
-        for step in path[:-1]:
-            parent = parent[step]
-        last = path[-1]
-        if action == "replace":
-            parent[last] = value
-        elif action == "delete":
-            del parent[last]
-        elif action == "copy" and isinstance(parent, dict):
-            parent[f"{last}_x" if isinstance(last, str) else last] = json.loads(json.dumps(parent[last]))
-        elif isinstance(parent, dict):
-            parent[f"{last}_x"] = parent.pop(last)
+        builders.mutate(data, rng, value, action)
     try:
         text = json.dumps(data)
     except (ValueError, TypeError):
