@@ -10,11 +10,13 @@ with the same warnings, or fail with the same messages in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,8 +24,10 @@ from hypothesis import strategies as st
 
 import builders
 from scenarios.errors import ScenarioFileError
+from scenarios.expressions import Expression
 from scenarios.io import build, plain, read, whole
 from scenarios.io.catalog import bundled_names, bundled_path
+from scenarios.model import Actor, Branch, Node
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted(p for p in DATA.rglob("*") if p.suffix in (".yaml", ".json") and p.parent.name != "hostile")
@@ -32,14 +36,14 @@ BUNDLED = [bundled_path(name) for name in bundled_names()]
 
 @contextmanager
 def shortcuts_off():
-    saved = build.plain_node, whole._nothing_to_report, whole._listed_in_order
-    build.plain_node = lambda *args: None
+    saved = build.plain_reader, whole._nothing_to_report, whole._listed_in_order
+    build.plain_reader = lambda *args: lambda *node: None
     whole._nothing_to_report = lambda *args: False
     whole._listed_in_order = lambda *args: False
     try:
         yield
     finally:
-        build.plain_node, whole._nothing_to_report, whole._listed_in_order = saved
+        build.plain_reader, whole._nothing_to_report, whole._listed_in_order = saved
 
 
 def outcome(text: str, filename: str):
@@ -138,7 +142,6 @@ def test_a_generated_tree_is_read_by_the_shortcuts(monkeypatch):
 
 def test_plain_nodes_decline_what_they_cannot_vouch_for():
     shared = {0.5: object(), 1: object()}
-    nodes = {"b": {"kind": "outcome"}}
     for entry in ({"kind": "chance", "branches": [{"to": "b", "p": True}]},  # a bool equals 1
                   {"kind": "chance", "branches": [{"to": "b", "p": 0}]},  # zero keeps its sign
                   {"kind": "chance", "branches": [{"to": "b", "p": 0.5}, {"to": "b", "p": 0.5}]},  # duplicate
@@ -146,7 +149,51 @@ def test_plain_nodes_decline_what_they_cannot_vouch_for():
                   {"kind": "chance", "tags": ["x"], "branches": [{"to": "b", "p": 1}]},
                   {"kind": ["chance"], "branches": [{"to": "b", "p": 1}]},
                   {"kind": "outcome", "actor": None}, {"kind": "outcome", "text": None}):
-        assert plain.plain_node("a", entry, nodes, {}, shared) is None, entry
+        assert plain.plain_reader({"b": 1}, {}, {}, shared, plain.Gathered())("a", entry) is None, entry
+
+
+def test_plain_nodes_are_built_field_for_field_as_the_dataclass_builds_them():
+    """The quick builders fill every slot (a field added to the model and not set there would
+    be an unset slot) with what the dataclass's own constructor gives."""
+    payoffs = MappingProxyType({"x": Expression.number(1)})
+    branch = plain._branch("b", "B", None, payoffs, "t")
+    node = plain._node("a", "decision", "A", None, "x", (branch,), payoffs)
+    assert type(node) is Node and type(branch) is Branch
+    assert node == Node("a", "decision", "A", actor="x", branches=(Branch("b", "B", payoffs=payoffs, text="t"),),
+                        payoffs=payoffs)
+    for made in (node, branch):
+        for field in dataclasses.fields(made):
+            getattr(made, field.name)  # every slot set
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        node.label = "changed"  # type: ignore[misc]
+
+
+def test_settled_nodes_follow_the_base_case_rule():
+    """The quick reading settles a node by _nothing_to_report's rule, from the raw numbers."""
+    shared = {x: Expression.number(x) for x in (0.5, 0.25, 0.75, 1, 2.5, 1.5)}
+    shared["q"] = Expression.parse("q")
+    nodes = {"b": {"kind": "outcome"}, "c": {"kind": "outcome"}}
+    actors = {"x": Actor("x", "X")}
+    cases = [({"kind": "chance", "branches": [{"to": "b", "p": 0.5}, {"to": "c", "p": 0.5}]}, True),
+             ({"kind": "chance", "branches": [{"to": "b", "p": 0.25}, {"to": "c", "p": 0.5}]}, False),
+             ({"kind": "chance", "branches": [{"to": "b", "p": 1.5}, {"to": "c", "p": 0.5}]}, False),
+             ({"kind": "chance", "branches": [{"to": "b", "p": 0.25}, {"to": "c", "p": "rest"}]}, False),
+             ({"kind": "chance", "branches": [{"to": "b", "p": "q"}, {"to": "c", "p": 0.5}]}, False),
+             ({"kind": "decision", "actor": "x", "branches": [{"to": "b"}, {"to": "c"}]}, True),
+             ({"kind": "decision", "actor": "x", "branches": [{"to": "b", "p": 0.25}, {"to": "c"}]}, False),
+             ({"kind": "decision", "actor": "x", "branches": [{"to": "b", "payoffs": {"x": "q"}}]}, False),
+             ({"kind": "outcome", "payoffs": {"x": 2.5}}, True),
+             ({"kind": "outcome", "payoffs": {"x": "q"}}, False)]
+    for entry, settles in cases:
+        gathered = plain.Gathered()
+        node = plain.plain_reader({"b": 1, "c": 2}, plain.labels_of(nodes), actors, shared, gathered)("a", entry)
+        assert node is not None, entry
+        assert (gathered.settled == {"a"}) is settles, entry
+        assert whole._nothing_to_report(node, {id(e): float(k) for k, e in shared.items() if k != "q"}) is settles
+
+
+def test_the_tolerances_agree():
+    assert plain._TOLERANCE == whole.PROBABILITY_TOLERANCE
 
 
 def test_a_known_number_out_of_range_is_still_a_bad_probability():

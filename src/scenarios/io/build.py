@@ -22,7 +22,7 @@ from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
 from .infosets import alias, check_infosets, expand_simultaneous, read_infoset
-from .plain import plain_node
+from .plain import Gathered, labels_of, plain_reader
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,7 +120,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     from .criteria import check_criteria  # imports this module's helpers: loaded on first use
 
     check_criteria(report, actors, parameters)
-    nodes, broken = _nodes(report, data, actors, parameters, sources)
+    nodes, broken, gathered = _nodes(report, data, actors, parameters, sources)
     attach_reveals(report, data, nodes, sources)  # each node's 'reveal:' (io/hindsight.py)
     check_hindsight(report, data, as_of, sources, nodes)  # nothing after as_of before the reveal
 
@@ -134,12 +134,12 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
         root = next(iter(nodes))
 
     if nodes:  # the networkx graph is built only if a problem is found (or scenario.graph is asked)
-        check_graph(report, None, nodes, root)
+        check_graph(report, None, nodes, root, gathered)
         check_infosets(report, nodes, root)  # information sets (io/infosets.py)
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
-        check_base_case(report, parameters, nodes, skip=broken)
+        check_base_case(report, parameters, nodes, skip=broken, settled=gathered.settled)
     evidence = parse_evidence(report, data, nodes, sources, parameters)  # io/evidence.py
     from .uncertainties import parse_uncertainties  # io/uncertainties.py, for `scenarios voi`
 
@@ -407,24 +407,27 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
 
 
 def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
-           sources: dict) -> tuple[dict[str, Node], set[str]]:
-    """The nodes that could be built, and the ids of those that had errors of their own."""
+           sources: dict) -> tuple[dict[str, Node], set[str], Gathered]:
+    """The nodes that could be built, the ids of those that had errors of their own, and
+    what the pass noted of them (the graph's arrays only if every node could be built)."""
     section = data.get("nodes")
     if "nodes" not in data:
-        return {}, set()
+        return {}, set(), Gathered()
     if not isinstance(section, dict) or not section:
         report.error(("nodes",), "type", "'nodes' must be a non-empty mapping of node id → node")
-        return {}, set()
+        return {}, set(), Gathered()
     nodes: dict[str, Node] = {}
     broken: set[str] = set()
     section, report.aliases = expand_simultaneous(report, section, actors)  # io/infosets.py
-    shared = report.expressions
+    index = {node_id: i for i, node_id in enumerate(section)}
+    gathered = Gathered()
+    plain = plain_reader(index, labels_of(section), actors, report.expressions, gathered)
     ids_ok = _all_node_ids_ok(section)
     plain_id = NODE_ID.match
     for node_id, entry in section.items():
         # Most nodes of a big tree are plain: built at once, with no message to word (io/plain.py).
         if entry.__class__ is dict and (ids_ok or (node_id.__class__ is str and plain_id(node_id))):
-            node = plain_node(node_id, entry, section, actors, shared)
+            node = plain(node_id, entry)
             if node is not None:
                 nodes[node_id] = node
                 continue
@@ -439,10 +442,15 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
         node = _node(report, node_id, entry, path, section, actors, sources)
         if node is not None:
             nodes[node_id] = node
+            gathered.counts.append(len(node.branches))
+            gathered.targets.extend([index.get(b.to, -1) for b in node.branches])
             raw = entry.get("branches")
             if isinstance(raw, list) and len(raw) != len(node.branches):  # a branch was dropped
                 broken.add(node_id)
-    return nodes, broken
+    if len(nodes) != len(section):  # positions in the file are not positions in `nodes`
+        gathered.counts.clear()
+        gathered.targets.clear()
+    return nodes, broken, gathered
 
 
 #: Node ids one per line, all matching NODE_ID: one pass of the regex engine for a whole file.

@@ -1,30 +1,40 @@
 """The quick reading of a node in its plain form: no checks can speak, so none are worded.
 
 A generated tree has a million nodes that look alike: a kind, an actor, a label, branches
-``{to, p}`` with numbers already seen, payoffs by actor.  :func:`plain_node` builds such a
-node straight away, with only the tests that tell it is plain; the moment anything is not
-(an unknown or rarer key, a type to complain about, a number not read before, a control
-character, a duplicate branch), it returns None and the full reading of
-:mod:`scenarios.io.build` reads the node with every check and message.  So the quick
-reading never decides a problem: it gives the very Node the full reading would give, or
-declines (tests/test_load_plain.py holds the two equal).
+``{to, p}`` with numbers already seen, payoffs by actor.  The reader of :func:`plain_reader`
+builds such a node straight away, with only the tests that tell it is plain; the moment
+anything is not (an unknown or rarer key, a type to complain about, a number not read before,
+a control character, a duplicate branch), it returns None and the full reading of
+:mod:`scenarios.io.build` reads the node with every check and message.  So the quick reading
+never decides a problem: it gives the very Node the full reading would give, or declines
+(tests/test_load_plain.py holds the two equal).
+
+It also notes the nodes whose numbers the base-case check need not look at again
+(``settled``): every payoff and probability a plain number (the shared ones are finite and
+non-zero), probabilities in [0, 1] summing to 1, by the same rule as
+``whole._nothing_to_report``, which the check applies to every other node.
 
 >>> from scenarios.expressions import Expression
 >>> from scenarios.model import Actor
 >>> nodes = {"a": {"kind": "chance", "branches": [{"to": "b", "p": 0.5}, {"to": "b", "p": 0.5, "label": "B2"}]},
 ...          "b": {"kind": "outcome", "label": "End", "payoffs": {"x": 1}}}
 >>> shared = {0.5: Expression.number(0.5), 1: Expression.number(1)}
->>> node = plain_node("a", nodes["a"], nodes, {"x": Actor("x", "X")}, shared)
+>>> gathered = Gathered()
+>>> read = plain_reader({"a": 0, "b": 1}, labels_of(nodes), {"x": Actor("x", "X")}, shared, gathered)
+>>> node = read("a", nodes["a"])
 >>> [(b.to, b.label, str(b.p)) for b in node.branches]
 [('b', 'End', '0.5'), ('b', 'B2', '0.5')]
->>> plain_node("a", {"kind": "chance", "branches": [{"to": "b", "p": 0.25}]}, nodes, {}, shared) is None
+>>> gathered.settled, gathered.counts, gathered.targets
+({'a'}, [2], [1, 1])
+>>> read("c", {"kind": "chance", "branches": [{"to": "b", "p": 0.25}]}) is None
 True
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -32,7 +42,7 @@ from .. import kinds
 from ..expressions import Expression
 from ..model import _EMPTY, REST, Actor, Branch, Node
 
-__all__ = ["plain_node"]
+__all__ = ["Gathered", "labels_of", "plain_reader"]
 
 #: The keys of a plain node and branch; any other key (tags, fixed, dist, reveal, keys added
 #: to the format later) sends the node to the full reading.
@@ -40,161 +50,195 @@ PLAIN_NODE_KEYS = frozenset(("kind", "label", "text", "actor", "branches", "payo
 PLAIN_BRANCH_KEYS = frozenset(("to", "p", "label", "payoffs", "text"))
 #: The full reading's rule on scenario text (io/build.py ``_CONTROL``), as one test.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]").search
-_KINDS = dict(kinds.KINDS)  # (a dict: looked up a million times)
+#: The base-case check's tolerance (whole.PROBABILITY_TOLERANCE; a test keeps them equal).
+_TOLERANCE = 1e-9
 
 
-def plain_node(node_id: str, entry: dict, all_nodes: dict, actors: dict[str, Actor],
-               shared: dict[Any, Expression]) -> Node | None:
-    """The Node for ``entry`` if it is plain, else None (read it fully).
+@dataclass
+class Gathered:
+    """What the node pass notes besides the nodes, for the checks of the whole scenario."""
 
-    ``shared`` holds the expressions the full reading has already read, by their number
-    or text (``_Report.expressions``); a value not in it is not plain (yet).
+    #: Nodes whose numbers the base-case check need not look at again.
+    settled: set[str] = field(default_factory=set)
+    #: The graph, in the file's order: each node's number of branches, and the position in
+    #: the file of each branch's child (whole.check_graph; filled by io/build.py's node pass,
+    #: for the quick and the full reading alike).
+    counts: list[int] = field(default_factory=list)
+    targets: list[int] = field(default_factory=list)
+
+
+def labels_of(all_nodes: dict) -> dict[str, Any]:
+    """The ``label`` of each node entry that has one, by node id: looked up for every branch
+    without a label, so a big tree's nodes are not each visited again (most have none).
+
+    >>> labels_of({"a": {"kind": "outcome", "label": "A"}, "b": {"kind": "outcome"}})
+    {'a': 'A'}
     """
-    if not entry.keys() <= PLAIN_NODE_KEYS:
-        return None
-    kind = entry.get("kind")
-    info = _KINDS.get(kind) if kind.__class__ is str else None
-    if info is None:
-        return None
-    actor = entry.get("actor")
-    if info.has_actor:
-        if actor.__class__ is not str or actor not in actors:
+    return {node_id: entry["label"] for node_id, entry in all_nodes.items()
+            if entry.__class__ is dict and "label" in entry}
+
+
+def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str, Actor],
+                 shared: dict[Any, Expression], gathered: Gathered) -> Callable[[str, Any], Node | None]:
+    """A function giving the Node for a plain node's entry, or None (read it fully).
+
+    ``index``: each node id's position in the file's ``nodes``; ``labels``: the ``label`` of
+    each node that has one (:func:`labels_of`; a branch without a label of its own takes its
+    child's).  ``shared`` holds the expressions the
+    full reading has already read, by their number or text (``_Report.expressions``: finite
+    non-zero numbers and parsed texts); a value not in it is not plain (yet).  What it notes
+    of the nodes it builds goes to ``gathered``.
+    """
+    kinds_by_name = dict(kinds.KINDS)  # (a dict: looked up a million times)
+    payoff_actors = frozenset(name for name, actor in actors.items() if not actor.measures)
+    lookup, unprintable, position, child_label = shared.get, _UNPRINTABLE, index.get, labels.get
+    settle, add_count, add_targets = gathered.settled.add, gathered.counts.append, gathered.targets.extend
+    node_keys, branch_keys = PLAIN_NODE_KEYS, PLAIN_BRANCH_KEYS
+    numbers_only = True  # of the payoffs read last by payoffs_of
+
+    def payoffs_of(section: Any) -> MappingProxyType | None:
+        nonlocal numbers_only
+        if section.__class__ is not dict:
+            return _EMPTY if section is None else None  # type: ignore[return-value]
+        if not section:
+            return _EMPTY  # type: ignore[return-value]
+        if not section.keys() <= payoff_actors:
             return None
-    elif actor is not None or "actor" in entry:
-        return None
-    label = entry.get("label", node_id)  # (a node id is printable: the loader checked it)
-    text = entry.get("text")
-    if label is not node_id and (label.__class__ is not str or _UNPRINTABLE(label)):
-        return None
-    if text is not None and (text.__class__ is not str or _UNPRINTABLE(text)) or ("text" in entry and text is None):
-        return None
-    raw_branches = entry.get("branches")
-    branches: list[Branch] = []
-    if info.has_branches:
-        if raw_branches.__class__ is not list or not raw_branches:
-            return None
-        for raw in raw_branches:
-            branch = _plain_branch(raw, all_nodes, actors, shared)
-            if branch is None:
+        payoffs = {}
+        for actor, value in section.items():
+            cls = value.__class__  # (never a bool, which equals 0 or 1, nor zero, whose sign the full reading keeps)
+            if cls is float or cls is int:
+                expression = lookup(value) if value else None
+            elif cls is str:
+                expression = lookup(value)
+                numbers_only = False
+            else:
                 return None
-            branches.append(branch)
-        if len(branches) > 1 and len({(b.to, b.label) for b in branches}) < len(branches):
-            return None  # two branches alike: the full reading says which
-    elif "branches" in entry:
-        return None
-    payoffs = _plain_payoffs(entry, actors, shared) if "payoffs" in entry else _EMPTY
-    if payoffs is None:
-        return None
-    return _node(node_id, info.name, label, text, actor, tuple(branches), payoffs)
-
-
-def _plain_branch(raw: Any, all_nodes: dict, actors: dict[str, Actor], shared: dict) -> Branch | None:
-    if raw.__class__ is not dict or not raw.keys() <= PLAIN_BRANCH_KEYS:
-        return None
-    to = raw.get("to")
-    if to.__class__ is not str or to not in all_nodes:
-        return None
-    p: Expression | object | None = None
-    if "p" in raw:
-        value = raw["p"]
-        if value == "rest":
-            p = REST
-        else:
-            cls = value.__class__  # (as for payoffs: no bool, no zero)
-            p = shared.get(value) if (cls is float or cls is int or cls is str) and value else None
-            if p is None:
+            if expression is None:
                 return None
-    if "label" in raw:
-        label = raw["label"]
-        if label.__class__ is not str or _UNPRINTABLE(label):
-            return None
-    else:  # the child's label, as the full reading takes it
-        child = all_nodes[to]
-        label = child.get("label", to) if child.__class__ is dict else to
-        if label.__class__ is not str:
-            label = str(label) if isinstance(label, (int, float)) else to
-    text = raw.get("text")
-    if "text" in raw and (text.__class__ is not str or _UNPRINTABLE(text)):
-        return None
-    payoffs = _plain_payoffs(raw, actors, shared) if "payoffs" in raw else _EMPTY
-    if payoffs is None:
-        return None
-    return _branch(to, label, p, payoffs, text)
+            payoffs[actor] = expression
+        return MappingProxyType(payoffs)
 
+    def read(node_id: str, entry: Any) -> Node | None:
+        nonlocal numbers_only
+        if not entry.keys() <= node_keys:
+            return None
+        kind = entry.get("kind")
+        info = kinds_by_name.get(kind) if kind.__class__ is str else None
+        if info is None:
+            return None
+        actor = entry.get("actor")
+        if info.has_actor:
+            if actor.__class__ is not str or actor not in actors:
+                return None
+        elif "actor" in entry:
+            return None
+        label = entry.get("label", node_id)  # (a node id is printable: the loader checked it)
+        if label is not node_id and (label.__class__ is not str or unprintable(label)):
+            return None
+        text = None
+        if "text" in entry:
+            text = entry["text"]
+            if text.__class__ is not str or unprintable(text):
+                return None
+        numbers_only = True
+        total, given, missing = 0.0, False, False  # the probabilities, as _nothing_to_report adds them
+        branches: list[Branch] = []
+        targets: list[int] = []
+        if info.has_branches:
+            raw_branches = entry.get("branches")
+            if raw_branches.__class__ is not list or not raw_branches:
+                return None
+            for raw in raw_branches:
+                if raw.__class__ is not dict or not raw.keys() <= branch_keys:
+                    return None
+                to = raw.get("to")
+                child_at = position(to) if to.__class__ is str else None
+                if child_at is None:
+                    return None
+                p: Any = None
+                if "p" in raw:
+                    value = raw["p"]
+                    cls = value.__class__
+                    if cls is float or cls is int:
+                        p = lookup(value) if value else None
+                        if p is None:
+                            return None
+                        if not -_TOLERANCE <= value <= 1.0 + _TOLERANCE:
+                            numbers_only = False  # out of range: the full check words it
+                        total += value
+                        given = True
+                    elif cls is str:
+                        p = REST if value == "rest" else lookup(value)
+                        if p is None:
+                            return None
+                        numbers_only = False
+                    else:
+                        return None
+                else:
+                    missing = True
+                if "label" in raw:
+                    branch_label = raw["label"]
+                    if branch_label.__class__ is not str or unprintable(branch_label):
+                        return None
+                else:  # the child's label, as the full reading takes it
+                    branch_label = child_label(to, to)
+                    if branch_label.__class__ is not str:
+                        branch_label = str(branch_label) if isinstance(branch_label, (int, float)) else to
+                branch_text = None
+                if "text" in raw:
+                    branch_text = raw["text"]
+                    if branch_text.__class__ is not str or unprintable(branch_text):
+                        return None
+                branch_payoffs = payoffs_of(raw["payoffs"]) if "payoffs" in raw else _EMPTY
+                if branch_payoffs is None:
+                    return None
+                targets.append(child_at)
+                branches.append(_branch(to, branch_label, p, branch_payoffs, branch_text))
+            if len(branches) > 1 and len(set(targets)) < len(branches) \
+                    and len({(b.to, b.label) for b in branches}) < len(branches):
+                return None  # two branches alike: the full reading says which
+        elif "branches" in entry:
+            return None
+        payoffs = payoffs_of(entry["payoffs"]) if "payoffs" in entry else _EMPTY
+        if payoffs is None:
+            return None
+        add_count(len(branches))
+        add_targets(targets)
+        if numbers_only and (abs(total - 1.0) <= _TOLERANCE and not missing if given
+                             else not branches or info.rule != "average"):
+            settle(node_id)
+        return _node(node_id, info.name, label, text, actor, tuple(branches), payoffs)
 
-def _plain_payoffs(entry: dict, actors: dict[str, Actor], shared: dict) -> MappingProxyType | None:
-    section = entry.get("payoffs")
-    if not section:
-        return _EMPTY if section is None or section.__class__ is dict else None  # type: ignore[return-value]
-    if section.__class__ is not dict:
-        return None
-    payoffs = {}
-    for actor, value in section.items():
-        found = actors.get(actor)
-        if found is None or found.measures:
-            return None
-        cls = value.__class__  # (never a bool, which equals 0 or 1, nor zero, whose sign the full reading keeps)
-        expression = shared.get(value) if (cls is float or cls is int or cls is str) and value else None
-        if expression is None:
-            return None
-        payoffs[actor] = expression
-    return MappingProxyType(payoffs)
+    return read
 
 
 # -- building without the frozen dataclass's __init__ ---------------------------------------
 # A frozen dataclass sets each field through object.__setattr__ and then runs __post_init__
-# (which freezes the payoffs and makes tuples): a third of the quick reading's time.  The
-# values here are already frozen mappings and tuples, so the slots are filled directly; every
-# other field (fields added to the model later too) gets the value a default instance has.
-def _others(template: Any, given: tuple[str, ...]) -> list[tuple[Any, Any]]:
-    cls = template.__class__
-    return [(getattr(cls, f.name).__set__, getattr(template, f.name))
-            for f in dataclasses.fields(cls) if f.name not in given]
+# (which freezes the payoffs and makes tuples): most of the quick reading's time.  The values
+# here are already frozen mappings and tuples, so a node is filled as a draft (a plain class
+# with the very same slots, whose attributes are stored at full speed) and then made a Node by
+# setting its class, which CPython allows between classes of one memory layout.  Every field
+# is set, so a field added to the model later and not set here is an unset slot: reading it
+# raises, and tests/test_load_plain.py compares every field with the full reading's.
+_NodeDraft = type("_NodeDraft", (), {"__slots__": Node.__slots__})
+_BranchDraft = type("_BranchDraft", (), {"__slots__": Branch.__slots__})
+_new = object.__new__
 
 
-def _node_maker():
-    given = ("id", "kind", "label", "text", "actor", "branches", "payoffs")
-    others = _others(Node(id="", kind="outcome", label=""), given)
-    set_id, set_kind, set_label, set_text, set_actor, set_branches, set_payoffs = (
-        getattr(Node, name).__set__ for name in given)
-    new = Node.__new__
-
-    def make(node_id: str, kind: str, label: str, text: str | None, actor: str | None,
-             branches: tuple[Branch, ...], payoffs: MappingProxyType) -> Node:
-        node = new(Node)
-        set_id(node, node_id)
-        set_kind(node, kind)
-        set_label(node, label)
-        set_text(node, text)
-        set_actor(node, actor)
-        set_branches(node, branches)
-        set_payoffs(node, payoffs)
-        for set_value, value in others:
-            set_value(node, value)
-        return node
-
-    return make
+def _node(node_id: str, kind: str, label: str, text: str | None, actor: str | None,
+          branches: tuple[Branch, ...], payoffs: MappingProxyType) -> Node:
+    node = _new(_NodeDraft)
+    node.id, node.kind, node.label, node.text, node.actor = node_id, kind, label, text, actor
+    node.branches, node.payoffs = branches, payoffs
+    node.fixed, node.tags, node.source, node.quote, node.historical = False, (), (), None, False
+    node.dist = node.reveal = node.infoset = None
+    node.__class__ = Node
+    return node  # type: ignore[return-value]
 
 
-def _branch_maker():
-    given = ("to", "label", "p", "payoffs", "text")
-    others = _others(Branch(to="", label=""), given)
-    set_to, set_label, set_p, set_payoffs, set_text = (getattr(Branch, name).__set__ for name in given)
-    new = Branch.__new__
-
-    def make(to: str, label: str, p: Any, payoffs: MappingProxyType, text: str | None) -> Branch:
-        branch = new(Branch)
-        set_to(branch, to)
-        set_label(branch, label)
-        set_p(branch, p)
-        set_payoffs(branch, payoffs)
-        set_text(branch, text)
-        for set_value, value in others:
-            set_value(branch, value)
-        return branch
-
-    return make
-
-
-_node = _node_maker()
-_branch = _branch_maker()
+def _branch(to: str, label: str, p: Any, payoffs: MappingProxyType, text: str | None) -> Branch:
+    branch = _new(_BranchDraft)
+    branch.to, branch.label, branch.p, branch.payoffs, branch.text = to, label, p, payoffs, text
+    branch.__class__ = Branch
+    return branch  # type: ignore[return-value]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .build import _Report as Report
+    from .plain import Gathered
 
 __all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILITY_TOLERANCE"]
 
@@ -26,14 +27,19 @@ __all__ = ["check_graph", "check_parameter_order", "check_base_case", "PROBABILI
 PROBABILITY_TOLERANCE = 1e-9
 
 
-def check_graph(report: Report, graph: nx.MultiDiGraph | None, nodes: dict[str, Node], root: str | None) -> None:
+def check_graph(report: Report, graph: nx.MultiDiGraph | None, nodes: dict[str, Node], root: str | None,
+                gathered: Gathered | None = None) -> None:
     """Cycles (an error) and nodes the root cannot reach (warnings).
 
     A plain-Python pass over index lists settles the common case (acyclic, everything
     reachable: nothing to report) without building a networkx graph; only when it finds
     a problem is the graph built (if ``graph`` is None) and searched, by the same code as
-    ever, so the messages (which cycle, in which order) stay exactly the same.
+    ever, so the messages (which cycle, in which order) stay exactly the same.  The node
+    pass's arrays (``gathered``, io/plain.py) spare the index lists when they cover every node.
     """
+    if gathered is not None and len(gathered.counts) == len(nodes) and root in nodes:
+        if _listed_in_order(gathered.counts, list(nodes).index(root), gathered.targets):
+            return
     if _acyclic_and_reachable(nodes, root):
         return
     import networkx as nx
@@ -86,7 +92,8 @@ def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
     except KeyError:  # a branch to a node that could not be built: left out, as graph_of does
         children = [[index[b.to] for b in node.branches if b.to in index] for node in nodes.values()]
     else:
-        if root is not None and root in index and _listed_in_order(nodes, index[root], targets):
+        if root is not None and root in index and _listed_in_order(
+                [len(node.branches) for node in nodes.values()], index[root], targets):
             return True
         children, start = [], 0
         for node in nodes.values():
@@ -112,19 +119,20 @@ def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
     return reached == len(children)
 
 
-def _listed_in_order(nodes: Mapping[str, Node], root: int, targets: list[int]) -> bool:
+def _listed_in_order(counts: list[int], root: int, targets: list[int]) -> bool:
     """The common case, settled over arrays: every branch leads to a node listed after its
     parent (so the file's order is a topological order: no cycle) and the root is the only
     node without a parent (in a graph without cycles, every node is then reached from it).
-    False does not say there is a problem, only that the node-by-node pass must look."""
+    ``counts``: each node's number of branches; ``targets``: the position of each branch's
+    child (both in the file's order).  False does not say there is a problem, only that the
+    node-by-node pass must look."""
     import numpy as np
 
-    counts = np.fromiter((len(node.branches) for node in nodes.values()), dtype=np.int64, count=len(nodes))
     child = np.asarray(targets, dtype=np.int64)
-    parent = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
-    if not bool(np.all(child > parent)):
+    parent = np.repeat(np.arange(len(counts), dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    if len(child) != len(parent) or not bool(np.all(child > parent)):
         return False
-    orphans = np.flatnonzero(np.bincount(child, minlength=len(nodes)) == 0)
+    orphans = np.flatnonzero(np.bincount(child, minlength=len(counts)) == 0)
     return len(orphans) == 1 and int(orphans[0]) == root
 
 
@@ -159,8 +167,11 @@ def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> N
 
 
 def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
-                     skip: Collection[str] = frozenset()) -> None:
-    """Evaluate every expression at the base case and check every node's probabilities."""
+                     skip: Collection[str] = frozenset(), settled: Collection[str] = frozenset()) -> None:
+    """Evaluate every expression at the base case and check every node's probabilities.
+
+    ``skip``: nodes whose probabilities are not checked (they lost a branch); ``settled``:
+    nodes already found to have nothing to report (plain numbers, see io/plain.py)."""
     from ..engine.bind import parameter_values  # the one place parameters are bound
 
     failures: dict[str, ExpressionError] = {}
@@ -208,7 +219,9 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         known[id(expr)] = value
         return value
 
-    for node in nodes.values():
+    for node_id, node in nodes.items():
+        if node_id in settled:
+            continue
         if _nothing_to_report(node, known) and node.id not in skip:
             continue
         path = ("nodes", node.id)
