@@ -152,7 +152,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             for raw in raw_branches:
                 if raw.__class__ is not dict or not raw.keys() <= branch_keys:
                     return None
-                to = raw.get("to")
+                to: Any = raw.get("to")
                 child_at = position(to) if to.__class__ is str else None
                 if child_at is None:
                     return None
@@ -227,18 +227,18 @@ _new = object.__new__
 
 
 def _node(node_id: str, kind: str, label: str, text: str | None, actor: str | None,
-          branches: tuple[Branch, ...], payoffs: MappingProxyType) -> Node:
-    node = _new(_NodeDraft)
+          branches: tuple[Branch, ...], payoffs: Any) -> Node:
+    node: Any = _new(_NodeDraft)
     node.id, node.kind, node.label, node.text, node.actor = node_id, kind, label, text, actor
     node.branches, node.payoffs = branches, payoffs
     node.fixed, node.tags, node.source, node.quote, node.historical = False, (), (), None, False
     node.dist = node.reveal = node.infoset = None
     node.__class__ = Node
-    return node  # type: ignore[return-value]
+    return node
 
 
-def _branch(to: str, label: str, p: Any, payoffs: MappingProxyType, text: str | None) -> Branch:
-    branch = _new(_BranchDraft)
+def _branch(to: str, label: Any, p: Any, payoffs: Any, text: str | None) -> Branch:
+    branch: Any = _new(_BranchDraft)
     branch.to, branch.label, branch.p, branch.payoffs, branch.text = to, label, p, payoffs, text
     branch.__class__ = Branch
-    return branch  # type: ignore[return-value]
+    return branch
