@@ -121,7 +121,9 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
 
     check_criteria(report, actors, parameters)
     nodes, broken, gathered = _nodes(report, data, actors, parameters, sources)
-    attach_reveals(report, data, nodes, sources)  # each node's 'reveal:' (io/hindsight.py)
+    # Each node's 'reveal:' (io/hindsight.py); a node with one is never plain, so only the
+    # declined are looked at (all, if the simultaneous shorthand made nodes of its own).
+    attach_reveals(report, data, nodes, sources, among=None if report.aliases else gathered.declined)
     check_hindsight(report, data, as_of, sources, nodes)  # nothing after as_of before the reveal
 
     root = None
@@ -139,7 +141,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     # The numbers are checked even when other problems were found, so an author sees them all
     # in one run; only nodes that are themselves broken (a branch dropped, say) are skipped.
     if parameters_ok:
-        check_base_case(report, parameters, nodes, skip=broken, settled=gathered.settled)
+        check_base_case(report, parameters, nodes, skip=broken, only=gathered.checks)
     evidence = parse_evidence(report, data, nodes, sources, parameters)  # io/evidence.py
     from .uncertainties import parse_uncertainties  # io/uncertainties.py, for `scenarios voi`
 
@@ -431,6 +433,8 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
             if node is not None:
                 nodes[node_id] = node
                 continue
+        gathered.declined.append(node_id)
+        gathered.checks.append(node_id)
         path = ("nodes", node_id)
         if not isinstance(node_id, str) or not NODE_ID.match(node_id):
             report.error(path, "node-id", f"node id {node_id!r} must be letters, digits, '_' and '-', "

@@ -22,6 +22,7 @@ So the loader checks, each problem at its ``FILE:LINE:COL``:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -65,12 +66,16 @@ def dates_in(text: str) -> list[str]:
     return found
 
 
-def attach_reveals(report: Report, data: dict, nodes: dict[str, Node], sources: dict[str, Source]) -> None:
-    """Read each node's ``reveal:`` and attach it to the built node (in place in ``nodes``)."""
+def attach_reveals(report: Report, data: dict, nodes: dict[str, Node], sources: dict[str, Source],
+                   among: Iterable[Any] | None = None) -> None:
+    """Read each node's ``reveal:`` and attach it to the built node (in place in ``nodes``).
+
+    ``among``: the only node ids that may have one, in the file's order (None: every node)."""
     section = data.get("nodes")
     if not isinstance(section, dict):
         return
-    revealing = [node_id for node_id, entry in section.items() if entry.__class__ is dict and "reveal" in entry]
+    candidates = section.items() if among is None else [(node_id, section.get(node_id)) for node_id in among]
+    revealing = [node_id for node_id, entry in candidates if entry.__class__ is dict and "reveal" in entry]
     for node_id in revealing:  # (a few nodes of a file: no pass over a big tree's built nodes)
         node = nodes.get(node_id)
         if node is None:

@@ -9,10 +9,10 @@ a control character, a duplicate branch), it returns None and the full reading o
 never decides a problem: it gives the very Node the full reading would give, or declines
 (tests/test_load_plain.py holds the two equal).
 
-It also notes the nodes whose numbers the base-case check need not look at again
-(``settled``): every payoff and probability a plain number (the shared ones are finite and
-non-zero), probabilities in [0, 1] summing to 1, by the same rule as
-``whole._nothing_to_report``, which the check applies to every other node.
+It also settles the base-case check of the nodes it builds when it can: every payoff and
+probability a plain number (the shared ones are finite and non-zero), probabilities in
+[0, 1] summing to 1, by the same rule as ``whole._nothing_to_report``; only the others are
+listed for the check (``Gathered.checks``).
 
 >>> from scenarios.expressions import Expression
 >>> from scenarios.model import Actor
@@ -24,10 +24,12 @@ non-zero), probabilities in [0, 1] summing to 1, by the same rule as
 >>> node = read("a", nodes["a"])
 >>> [(b.to, b.label, str(b.p)) for b in node.branches]
 [('b', 'End', '0.5'), ('b', 'B2', '0.5')]
->>> gathered.settled, gathered.counts, gathered.targets
-({'a'}, [2], [1, 1])
+>>> gathered.checks, gathered.counts, gathered.targets
+([], [2], [1, 1])
 >>> read("c", {"kind": "chance", "branches": [{"to": "b", "p": 0.25}]}) is None
 True
+>>> read("d", {"kind": "chance", "branches": [{"to": "b", "p": 0.5}]}).id, gathered.checks
+('d', ['d'])
 """
 
 from __future__ import annotations
@@ -58,8 +60,11 @@ _TOLERANCE = 1e-9
 class Gathered:
     """What the node pass notes besides the nodes, for the checks of the whole scenario."""
 
-    #: Nodes whose numbers the base-case check need not look at again.
-    settled: set[str] = field(default_factory=set)
+    #: The nodes the base-case check must look at (all but those the quick reading settled),
+    #: in the file's order (filled by io/build.py's node pass too, with every node read fully).
+    checks: list[str] = field(default_factory=list)
+    #: The nodes the quick reading declined (read fully, or not built), in the file's order.
+    declined: list[str] = field(default_factory=list)
     #: The graph, in the file's order: each node's number of branches, and the position in
     #: the file of each branch's child (whole.check_graph; filled by io/build.py's node pass,
     #: for the quick and the full reading alike).
@@ -92,7 +97,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
     kinds_by_name = dict(kinds.KINDS)  # (a dict: looked up a million times)
     payoff_actors = frozenset(name for name, actor in actors.items() if not actor.measures)
     lookup, unprintable, position, child_label = shared.get, _UNPRINTABLE, index.get, labels.get
-    settle, add_count, add_targets = gathered.settled.add, gathered.counts.append, gathered.targets.extend
+    add_check, add_count, add_targets = gathered.checks.append, gathered.counts.append, gathered.targets.extend
     node_keys, branch_keys = PLAIN_NODE_KEYS, PLAIN_BRANCH_KEYS
     numbers_only = True  # of the payoffs read last by payoffs_of
 
@@ -205,9 +210,9 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             return None
         add_count(len(branches))
         add_targets(targets)
-        if numbers_only and (abs(total - 1.0) <= _TOLERANCE and not missing if given
-                             else not branches or info.rule != "average"):
-            settle(node_id)
+        if not (numbers_only and (abs(total - 1.0) <= _TOLERANCE and not missing if given
+                                  else not branches or info.rule != "average")):
+            add_check(node_id)
         return _node(node_id, info.name, label, text, actor, tuple(branches), payoffs)
 
     return read

@@ -167,11 +167,12 @@ def check_parameter_order(report: Report, parameters: dict[str, Parameter]) -> N
 
 
 def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dict[str, Node],
-                     skip: Collection[str] = frozenset(), settled: Collection[str] = frozenset()) -> None:
+                     skip: Collection[str] = frozenset(), only: Iterable[str] | None = None) -> None:
     """Evaluate every expression at the base case and check every node's probabilities.
 
-    ``skip``: nodes whose probabilities are not checked (they lost a branch); ``settled``:
-    nodes already found to have nothing to report (plain numbers, see io/plain.py)."""
+    ``skip``: nodes whose probabilities are not checked (they lost a branch); ``only``: the
+    nodes to look at, in the file's order, if the others are known to have nothing to report
+    (the quick reading settled them, io/plain.py)."""
     from ..engine.bind import parameter_values  # the one place parameters are bound
 
     failures: dict[str, ExpressionError] = {}
@@ -219,9 +220,8 @@ def check_base_case(report: Report, parameters: dict[str, Parameter], nodes: dic
         known[id(expr)] = value
         return value
 
-    for node_id, node in nodes.items():
-        if node_id in settled:
-            continue
+    looked_at = nodes.values() if only is None else [nodes[n] for n in only if n in nodes]
+    for node in looked_at:
         if _nothing_to_report(node, known) and node.id not in skip:
             continue
         path = ("nodes", node.id)
