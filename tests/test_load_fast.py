@@ -57,6 +57,17 @@ def outcome(text: str, filename: str, *, fast_path: bool):
     return ("ok", scenario, [str(d) for d in scenario.warnings])
 
 
+def fast_data(text: str, filename: str):
+    """The fast reading's data, or NotFast (a JSON text's duplicate keys are ruled out by
+    counting what the loader reads: here, all of it)."""
+    document = fast_document(text, filename)
+    if document.keys is not None:
+        document.keys.add(document.data)
+        if not document.keys.unique():
+            raise NotFast("duplicate key")
+    return document.data
+
+
 def assert_same(text: str, filename: str) -> tuple:
     careful = outcome(text, filename, fast_path=False)
     quick = outcome(text, filename, fast_path=True)
@@ -67,7 +78,7 @@ def assert_same(text: str, filename: str) -> tuple:
         assert a == b and a.id == b.id and a.filename == b.filename
         assert [n.label for n in a.nodes.values()] == [n.label for n in b.nodes.values()]
     try:
-        data = fast_document(text, filename).data
+        data = fast_data(text, filename)
     except NotFast:
         return careful
     # Whatever the fast reading accepts, the careful reading reads the same (never more):
@@ -147,7 +158,7 @@ def test_the_fast_reading_declines_what_it_cannot_vouch_for(text):
 @pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '{"a": [1, 2', "[" * 5000 + "]" * 5000, ""])
 def test_the_fast_json_reading_declines_what_it_cannot_vouch_for(text):
     with pytest.raises(NotFast):
-        fast_document(text, "x.json")
+        fast_data(text, "x.json")
 
 
 def test_json_integers_past_4000_digits_read_as_the_careful_path_does():
@@ -267,7 +278,7 @@ def test_positions_of_a_path_are_the_careful_readings(path):
         forms.append((as_json, "x.json", parse_document(as_json, "x.json")))
     for form, name, doc in forms:
         try:
-            data = fast_document(form, name).data
+            data = fast_data(form, name)
         except NotFast:
             continue
         paths = builders.data_paths(doc.data)
@@ -286,3 +297,56 @@ def test_json_that_yaml_reads_otherwise_has_no_positions_on_either_path(text):
     assert careful.positions == {}
     data = fast_document(text, "x.json").data
     assert fast.positions_of(text, "x.json", data, {("a",), ("b", "c")}) == ({}, {})
+
+
+# -- duplicate keys in JSON, ruled out by counting (io/fast.py KeyTally) ---------------------------
+_SCENARIO = {"title": "Keys", "actors": {"a": {"name": "A: the first"}, "b": {}},
+             "nodes": {"n0": {"kind": "decision", "actor": "a", "label": "Start: choose",
+                              "branches": [{"to": "n1", "label": "Left: go", "payoffs": {"a": 1}}, {"to": "n2"}]},
+                       "n1": {"kind": "chance", "text": "Chance: 50/50",
+                              "branches": [{"to": "n3", "p": 0.5}, {"to": "n4", "p": "rest"}]},
+                       "n2": {"kind": "outcome", "payoffs": {"a": 1, "b": 2},
+                              "reveal": {"date": "2022-02-21", "text": "What happened: this"}},
+                       "n3": {"kind": "outcome", "payoffs": {"a": 0.5, "b": 1}},
+                       "n4": {"kind": "outcome", "payoffs": {"a": 2, "b": 1}}}}
+_SCENARIO_JSON = json.dumps(_SCENARIO, indent=1)  # one key a line
+
+
+@pytest.mark.parametrize("line", [i for i, text in enumerate(_SCENARIO_JSON.splitlines()) if '": ' in text])
+def test_a_duplicate_key_anywhere_in_json_is_refused_as_the_careful_reading_refuses_it(line):
+    """Every key line of the file repeated in turn: a duplicate at the top, in an actor, a
+    node, a branch, a payoff, a reveal; the fast path words it as the careful one does."""
+    lines = _SCENARIO_JSON.splitlines()
+    text = "\n".join(lines[:line + 1] + [lines[line].rstrip(",") + ","] + lines[line + 1:])
+    if text.count("{") != _SCENARIO_JSON.count("{"):  # (a line opening a mapping: not a key of its own)
+        return
+    assert assert_same(text, "dup.json")[0] == "error"
+
+
+def test_texts_with_colons_load_the_fast_way_and_a_duplicate_hidden_by_an_escaped_colon_is_found(monkeypatch):
+    calls = []
+    real = fast.plain_json
+    monkeypatch.setattr(fast, "plain_json", lambda *a: calls.append(1) or real(*a))
+    assert assert_same(_SCENARIO_JSON, "ok.json")[0] == "ok"
+    assert calls == []  # the counts agreed: no second parse
+    # A duplicate key loses one from the count, an escaped ':' (\u003a) adds one to the text's:
+    # the escape is counted in the text too, so the two never cancel out.
+    text = _SCENARIO_JSON.replace('"title": "Keys"', '"title": "Keys\\u003a", "title": "K"')
+    assert assert_same(text, "dup.json")[0] == "error"
+    assert "duplicate key" in " ".join(outcome(text, "dup.json", fast_path=True)[2])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.just(_SCENARIO), builders.scenario_data()),
+       st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+    ["repeat", ":", "\\u003a", "\\u003A", "\\\\u003a", '\\"x:'])), min_size=1, max_size=3))
+def test_mutated_json_trees_give_the_same_verdict_and_messages(data, edits):
+    """Scenarios with key lines repeated (duplicate keys) and ':' put into texts, escaped or not."""
+    lines = json.dumps(data, indent=1).splitlines()
+    for at, edit in edits:
+        i = at % len(lines)
+        if edit == "repeat":
+            lines.insert(i, lines[i].rstrip(",") + ",")
+        elif '": "' in lines[i]:
+            lines[i] = lines[i].replace('": "', '": "' + edit, 1)
+    assert_same("\n".join(lines), "m.json")

@@ -212,5 +212,5 @@ def test_a_known_number_out_of_range_is_still_a_bad_probability():
                                      ([1], False), (["a b"], False)])
 def test_node_ids_are_checked_at_once_as_one_by_one(ids, ok):
     """The one-pass check of every node id agrees with the loader's NODE_ID rule."""
-    assert build._all_node_ids_ok(dict.fromkeys(ids)) is ok
+    assert plain.all_node_ids_ok(dict.fromkeys(ids)) is ok
     assert ok == all(isinstance(i, str) and build.NODE_ID.match(i) is not None for i in ids)

@@ -22,11 +22,12 @@ from .document import Document
 from .evidence import parse_evidence
 from .hindsight import attach_reveals, check_hindsight
 from .infosets import alias, check_infosets, expand_simultaneous, read_infoset
-from .plain import Gathered, labels_of, plain_reader
+from .plain import Gathered, all_node_ids_ok, labels_of, plain_reader
 from .whole import PROBABILITY_TOLERANCE, check_base_case, check_graph, check_parameter_order
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import _Rest
+    from .fast import KeyTally
 
 __all__ = ["build_scenario", "PROBABILITY_TOLERANCE"]
 
@@ -98,6 +99,14 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
         report.error((), "type", f"a scenario file must be a mapping of keys, not {_kind(data)}")
         raise ScenarioFileError(report.items)
     _check_keys(report, data, (), TOP_KEYS, "top-level key")
+    keys = getattr(doc, "keys", None)  # JSON read the fast way: its keys are counted (io/fast.py)
+    if keys is not None:
+        if data.get("nodes").__class__ is dict:  # (the node entries: counted by the node pass)
+            keys.add({key: value for key, value in data.items() if key != "nodes"})
+            keys.counted += 1
+        else:
+            keys.add(data)
+            keys = None
     for required in ("title", "nodes"):
         if required not in data:
             report.error((), "missing-key", f"missing required top-level key {required!r}")
@@ -120,7 +129,7 @@ def build_scenario(doc: Document, *, default_id: str | None = None) -> Scenario:
     from .criteria import check_criteria  # imports this module's helpers: loaded on first use
 
     check_criteria(report, actors, parameters)
-    nodes, broken, gathered = _nodes(report, data, actors, parameters, sources)
+    nodes, broken, gathered = _nodes(report, data, actors, parameters, sources, keys)
     # Each node's 'reveal:' (io/hindsight.py); a node with one is never plain, so only the
     # declined are looked at (all, if the simultaneous shorthand made nodes of its own).
     attach_reveals(report, data, nodes, sources, among=None if report.aliases else gathered.declined)
@@ -408,10 +417,11 @@ def _payoffs(report: _Report, entry: dict, path: tuple, actors: dict, owner: str
     return payoffs
 
 
-def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
-           sources: dict) -> tuple[dict[str, Node], set[str], Gathered]:
+def _nodes(report: _Report, data: dict, actors: dict, parameters: dict, sources: dict,
+           keys: KeyTally | None = None) -> tuple[dict[str, Node], set[str], Gathered]:
     """The nodes that could be built, the ids of those that had errors of their own, and
-    what the pass noted of them (the graph's arrays only if every node could be built)."""
+    what the pass noted of them (the graph's arrays only if every node could be built).
+    ``keys``: the count of a JSON text's keys (io/fast.py), to which the node entries add."""
     section = data.get("nodes")
     if "nodes" not in data:
         return {}, set(), Gathered()
@@ -424,7 +434,13 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
     index = {node_id: i for i, node_id in enumerate(section)}
     gathered = Gathered()
     plain = plain_reader(index, labels_of(section), actors, report.expressions, gathered)
-    ids_ok = _all_node_ids_ok(section)
+    ids_ok = all_node_ids_ok(section)
+    if keys is not None:
+        if report.aliases or not ids_ok:  # (entries the file does not have; ids with a ':' in them)
+            keys.give_up()
+            keys = None
+        else:
+            keys.counted += len(section)
     plain_id = NODE_ID.match
     for node_id, entry in section.items():
         # Most nodes of a big tree are plain: built at once, with no message to word (io/plain.py).
@@ -435,6 +451,8 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
                 continue
         gathered.declined.append(node_id)
         gathered.checks.append(node_id)
+        if keys is not None:
+            keys.add(entry)
         path = ("nodes", node_id)
         if not isinstance(node_id, str) or not NODE_ID.match(node_id):
             report.error(path, "node-id", f"node id {node_id!r} must be letters, digits, '_' and '-', "
@@ -451,25 +469,12 @@ def _nodes(report: _Report, data: dict, actors: dict, parameters: dict,
             raw = entry.get("branches")
             if isinstance(raw, list) and len(raw) != len(node.branches):  # a branch was dropped
                 broken.add(node_id)
+    if keys is not None:
+        keys.counted += gathered.keys
     if len(nodes) != len(section):  # positions in the file are not positions in `nodes`
         gathered.counts.clear()
         gathered.targets.clear()
     return nodes, broken, gathered
-
-
-#: Node ids one per line, all matching NODE_ID: one pass of the regex engine for a whole file.
-_NODE_IDS = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_-]*\n)*")
-
-
-def _all_node_ids_ok(section: dict) -> bool:
-    """True if every key of ``section`` is a text matching NODE_ID (checked at once; False
-    sends each node id to the check of its own, which words the message)."""
-    try:
-        joined = "\n".join(section)
-    except TypeError:  # a key that is not text
-        return False
-    # (an id holding a newline would read as two ids: the count of newlines rules it out)
-    return joined.count("\n") == len(section) - 1 and _NODE_IDS.fullmatch(joined + "\n") is not None
 
 
 def _node(report, node_id, entry, path, all_nodes, actors, sources) -> Node | None:

@@ -5,7 +5,8 @@ column numbers) and record the position of every value, which costs far more tha
 parsing itself on a big generated tree.  Positions are needed only to *report* a problem,
 so the loader first reads the text the fast way:
 
-* ``.json``: :func:`json.loads` (C), refusing duplicate keys as the careful reading does;
+* ``.json``: :func:`json.loads` (C); duplicate keys, which the careful reading refuses, are
+  ruled out after the fact by counting (:class:`KeyTally`);
 * YAML: libyaml parses (C) and :func:`plain_yaml` builds plain data from its events,
   with only the standard tags, no merge keys, no duplicate keys, no anchors or aliases,
   and no nesting near :data:`~scenarios.io.document.MAX_DEPTH`.
@@ -44,7 +45,7 @@ from yaml.constructor import SafeConstructor
 from ..errors import NotFast
 from .document import MAX_DEPTH, Document, _json_int, _Loader
 
-__all__ = ["NotFast", "LazyDocument", "fast_document", "plain_yaml", "plain_json", "positions_of"]
+__all__ = ["NotFast", "KeyTally", "LazyDocument", "fast_document", "plain_yaml", "plain_json", "positions_of"]
 
 
 @dataclass(slots=True)
@@ -58,6 +59,9 @@ class LazyDocument(Document):
 
     locate: Callable[[], tuple[dict, dict]] | None = field(default=None, repr=False)
     locate_some: Callable[[list[tuple[tuple, bool]]], tuple[dict, dict]] | None = field(default=None, repr=False)
+    #: JSON read without refusing duplicate keys: the loader counts what it reads into this,
+    #: and the reading stands only if :meth:`KeyTally.unique` says so.
+    keys: KeyTally | None = field(default=None, repr=False)
 
     def where_all(self, requests: list[tuple[tuple, bool]]) -> list[tuple[int, int]]:
         if self.locate_some is None:
@@ -85,8 +89,13 @@ def fast_document(text: str, filename: str) -> LazyDocument:
         long_ints.append(digits)
         return float(digits)
 
+    keys = None
     try:
-        data = plain_json(text, read_int) if filename.lower().endswith(".json") else plain_yaml(text)
+        if filename.lower().endswith(".json"):
+            data = json.loads(text, parse_int=read_int)  # (duplicate keys: see KeyTally)
+            keys = KeyTally(text)
+        else:
+            data = plain_yaml(text)
     except NotFast:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError, yaml.YAMLError) as exc:
@@ -96,7 +105,68 @@ def fast_document(text: str, filename: str) -> LazyDocument:
         doubt = bool(long_ints) or any(search(text) for search in _JSON_DOUBTS)
         return positions_of(text, filename, data, {path for path, _ in requests}, doubt=doubt)
 
-    return LazyDocument(filename, data, locate_some=locate_some)
+    return LazyDocument(filename, data, locate_some=locate_some, keys=keys)
+
+
+class KeyTally:
+    """Duplicate keys in a JSON text, ruled out after the fact.
+
+    :func:`json.loads` keeps the last of two equal keys without a word, and a hook refusing
+    them costs a Python call for every object (a quarter of the parsing of a big tree).  So
+    the text is parsed without one and the loader counts what it reads: every key, and every
+    ``:`` inside a text.  In the JSON text each key is followed by one ``:`` and every other
+    ``:`` is inside a string, written ``:`` or ``\\u003a``; a lost key lowers the count, and
+    nothing can raise it above the text's, so equal counts mean no key was lost.  When they
+    differ (a duplicate, a part the count left out, a ``:`` written another way), the text
+    is parsed again with the hook (:func:`plain_json`), which decides.
+
+    >>> tally = KeyTally('{"a": "x:y", "b": [{"c": 1}]}')
+    >>> tally.add({"a": "x:y", "b": [{"c": 1}]}); tally.unique()
+    True
+    >>> tally = KeyTally('{"a": 1, "a": 2}')
+    >>> tally.add({"a": 2}); tally.unique()
+    False
+    """
+
+    __slots__ = ("text", "expected", "counted")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.expected = text.count(":") + text.count("\\u003a") + text.count("\\u003A")
+        self.counted = 0
+
+    def add(self, data: Any) -> None:
+        """Count the keys of every mapping in ``data`` and the ``:`` of every text in it."""
+        count, todo = 0, [data]
+        while todo:
+            item = todo.pop()
+            cls = item.__class__
+            if cls is dict:
+                count += len(item)
+                for key, value in item.items():
+                    count += key.count(":")  # (a JSON key is text)
+                    todo.append(value)
+            elif cls is list:
+                todo.extend(item)
+            elif cls is str:
+                count += item.count(":")
+        self.counted += count
+
+    def give_up(self) -> None:
+        """The count cannot be kept (the data was rearranged): the hook will decide."""
+        self.counted = -1
+
+    def unique(self) -> bool:
+        """True if the text has no duplicate key."""
+        if self.counted == self.expected:
+            return True
+        try:
+            plain_json(self.text)
+        except NotFast:
+            return False
+        except (ValueError, RecursionError):  # (json.loads read it once already)
+            return False
+        return True
 
 
 # -- positions, for the diagnostics only ----------------------------------------------------------

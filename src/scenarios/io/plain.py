@@ -44,7 +44,7 @@ from .. import kinds
 from ..expressions import Expression
 from ..model import _EMPTY, REST, Actor, Branch, Node
 
-__all__ = ["Gathered", "labels_of", "plain_reader"]
+__all__ = ["Gathered", "all_node_ids_ok", "labels_of", "plain_reader"]
 
 #: The keys of a plain node and branch; any other key (tags, fixed, dist, reveal, keys added
 #: to the format later) sends the node to the full reading.
@@ -65,11 +65,28 @@ class Gathered:
     checks: list[str] = field(default_factory=list)
     #: The nodes the quick reading declined (read fully, or not built), in the file's order.
     declined: list[str] = field(default_factory=list)
+    #: The keys and the ':' in texts of the entries it built (io/fast.py's KeyTally).
+    keys: int = 0
     #: The graph, in the file's order: each node's number of branches, and the position in
     #: the file of each branch's child (whole.check_graph; filled by io/build.py's node pass,
     #: for the quick and the full reading alike).
     counts: list[int] = field(default_factory=list)
     targets: list[int] = field(default_factory=list)
+
+
+#: Node ids one per line, all matching io/build.py's NODE_ID: one pass of the regex engine for a whole file.
+_NODE_IDS = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_-]*\n)*")
+
+
+def all_node_ids_ok(section: dict) -> bool:
+    """True if every key of ``section`` is a text matching io/build.py's NODE_ID (checked at once; False
+    sends each node id to the check of its own, which words the message)."""
+    try:
+        joined = "\n".join(section)
+    except TypeError:  # a key that is not text
+        return False
+    # (an id holding a newline would read as two ids: the count of newlines rules it out)
+    return joined.count("\n") == len(section) - 1 and _NODE_IDS.fullmatch(joined + "\n") is not None
 
 
 def labels_of(all_nodes: dict) -> dict[str, Any]:
@@ -95,14 +112,17 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
     of the nodes it builds goes to ``gathered``.
     """
     kinds_by_name = dict(kinds.KINDS)  # (a dict: looked up a million times)
-    payoff_actors = frozenset(name for name, actor in actors.items() if not actor.measures)
+    # (an actor id with a ':' in it would need counting for the KeyTally: read fully)
+    actor_ids = frozenset(name for name in actors if ":" not in name)
+    payoff_actors = frozenset(name for name in actor_ids if not actors[name].measures)
     lookup, unprintable, position, child_label = shared.get, _UNPRINTABLE, index.get, labels.get
     add_check, add_count, add_targets = gathered.checks.append, gathered.counts.append, gathered.targets.extend
     node_keys, branch_keys = PLAIN_NODE_KEYS, PLAIN_BRANCH_KEYS
-    numbers_only = True  # of the payoffs read last by payoffs_of
+    numbers_only = True  # of the node being read
+    tally = 0  # its keys and the ':' in its texts, for the KeyTally
 
     def payoffs_of(section: Any) -> MappingProxyType | None:
-        nonlocal numbers_only
+        nonlocal numbers_only, tally
         if section.__class__ is not dict:
             return _EMPTY if section is None else None  # type: ignore[return-value]
         if not section:
@@ -117,15 +137,17 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             elif cls is str:
                 expression = lookup(value)
                 numbers_only = False
+                tally += value.count(":")
             else:
                 return None
             if expression is None:
                 return None
             payoffs[actor] = expression
+        tally += len(section)
         return MappingProxyType(payoffs)
 
     def read(node_id: str, entry: Any) -> Node | None:
-        nonlocal numbers_only
+        nonlocal numbers_only, tally
         if not entry.keys() <= node_keys:
             return None
         kind = entry.get("kind")
@@ -134,18 +156,22 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             return None
         actor = entry.get("actor")
         if info.has_actor:
-            if actor.__class__ is not str or actor not in actors:
+            if actor.__class__ is not str or actor not in actor_ids:
                 return None
         elif "actor" in entry:
             return None
+        tally = len(entry)  # (a kind, an actor id and a node id hold no ':')
         label = entry.get("label", node_id)  # (a node id is printable: the loader checked it)
-        if label is not node_id and (label.__class__ is not str or unprintable(label)):
-            return None
+        if label is not node_id:
+            if label.__class__ is not str or unprintable(label):
+                return None
+            tally += label.count(":")
         text = None
         if "text" in entry:
             text = entry["text"]
             if text.__class__ is not str or unprintable(text):
                 return None
+            tally += text.count(":")
         numbers_only = True
         total, given, missing = 0.0, False, False  # the probabilities, as _nothing_to_report adds them
         branches: list[Branch] = []
@@ -157,6 +183,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             for raw in raw_branches:
                 if raw.__class__ is not dict or not raw.keys() <= branch_keys:
                     return None
+                tally += len(raw)
                 to: Any = raw.get("to")
                 child_at = position(to) if to.__class__ is str else None
                 if child_at is None:
@@ -178,6 +205,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
                         if p is None:
                             return None
                         numbers_only = False
+                        tally += value.count(":")
                     else:
                         return None
                 else:
@@ -186,6 +214,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
                     branch_label = raw["label"]
                     if branch_label.__class__ is not str or unprintable(branch_label):
                         return None
+                    tally += branch_label.count(":")
                 else:  # the child's label, as the full reading takes it
                     branch_label = child_label(to, to)
                     if branch_label.__class__ is not str:
@@ -195,6 +224,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
                     branch_text = raw["text"]
                     if branch_text.__class__ is not str or unprintable(branch_text):
                         return None
+                    tally += branch_text.count(":")
                 branch_payoffs = payoffs_of(raw["payoffs"]) if "payoffs" in raw else _EMPTY
                 if branch_payoffs is None:
                     return None
@@ -210,6 +240,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             return None
         add_count(len(branches))
         add_targets(targets)
+        gathered.keys += tally
         if not (numbers_only and (abs(total - 1.0) <= _TOLERANCE and not missing if given
                                   else not branches or info.rule != "average")):
             add_check(node_id)
