@@ -140,6 +140,40 @@ def test_entry_deterrence_numbers_by_hand(entry_s):
     assert "Enter the market?" in shown and "Fight (price war)" in shown
 
 
+@pytest.mark.parametrize("slide", [False, True], ids=["normal", "slide"])
+def test_branch_payoffs_are_drawn_on_their_branches(cli, tmp_path, slide):
+    """The wildcatter's drill (70) and test (10) costs are branch payoffs: each shows on the
+    line under its branch's label, in the saved SVG (text kept as text), nothing overlapping."""
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "oil.svg"
+    status, _, err = cli("draw", "oil-wildcatter", "-o", str(out), *(["--slide"] if slide else []))
+    assert status == 0, err
+    root = ET.parse(out).getroot()
+    lines = [" ".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text")]
+    minus = "\u2212"
+    # Drill now (p = 0.5), after a favourable (0.9) and an unfavourable (0.2) reading; the test (0.3).
+    for line in (f"p = 0.5 · payoff {minus}70", f"p = 0.9 · payoff {minus}70", f"p = 0.2 · payoff {minus}70",
+                 f"p = 0.3 · payoff {minus}10"):
+        assert line in lines, line
+    assert sum(t.startswith("p = ") and "payoff" in t for t in lines) == 4  # none on branches without
+    ax = draw_tree(scenarios.load("oil-wildcatter"), slide=slide)
+    assert overlaps(ax.figure) == []
+
+
+def test_branch_payoffs_strategic_and_several_actors():
+    """Under a solved decision the payoff follows "chosen" (or stands alone on a branch not
+    chosen); with several actors it lists them in the legend's order."""
+    oil = scenarios.load("oil-wildcatter")
+    shown = texts(draw_tree(oil, oil.solve()))
+    assert "chosen · payoff \u221270" in shown and "payoff \u221210" in shown
+    bluff = scenarios.load("bluffing-2022")
+    shown = texts(draw_tree(bluff))
+    # Recognizing costs Russia 1 when resolved and 7 when not; the West nothing (bluffing-2022.yaml).
+    assert any(t.startswith("p = 0.5 · payoffs (\u22121, 0)") for t in shown), shown
+    assert any(t.startswith("p = 0.5 · payoffs (\u22127, 0)") for t in shown), shown
+
+
 def test_symbols_by_kind(entry_s):
     from matplotlib.patches import Circle, Polygon, Rectangle
 
