@@ -266,7 +266,7 @@ class _Content:
             lines += equilibria.markdown(s, self.game, _md, _md_table)
         else:
             lines += _md_table(["decision", "actor", "choice", "value to the actor", "on the played path"],
-                               self.choice_rows())
+                               self.choice_rows(_md))
         if self.game is None and z.ties:
             lines += ["", "Ties broken for the first listed option at: " + _md(", ".join(z.ties)) + "."]
         if self.tornado is not None:
@@ -331,13 +331,15 @@ class _Content:
             parts.append(end.text.strip())
         return " ".join(parts)
 
-    def choice_rows(self) -> list[list[str]]:
+    def choice_rows(self, text=str) -> list[list[str]]:
+        """The strategic choices, one row each; the file's words passed through ``text``
+        (``_md`` for the Markdown table; as written for the PDF, which draws text as is)."""
         s, z = self.scenario, self.solved
         rows = []
         for node_id, position in z.choice_branches.items():  # by position: branches may share a child
             node = s.nodes[node_id]
             branch = node.branches[position]
-            rows.append([_md(node.label), s.actors[node.actor].name, _md(branch.label),
+            rows.append([text(node.label), text(s.actors[node.actor].name), text(branch.label),
                          _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else ""])
         return rows
 
