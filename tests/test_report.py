@@ -299,3 +299,28 @@ def test_a_scenario_without_actors_gets_a_report(tmp_path, cli):
     code, out, err = cli("report", str(path), "-o", str(tmp_path / "pack"))
     assert code == 0, err
     assert (tmp_path / "pack.pdf").stat().st_size > 0 and "Traceback" not in err
+
+
+def test_pack_and_deck_leave_no_figure_open_and_never_start_pyplot(tmp_path):
+    """Under pyplot (a notebook), pyplot keeps every figure it made until closed and warns past
+    20: a report closes its figures once written, three reports in a row raise no warning.
+    Without pyplot, writing a deck does not import it (which would make every later figure of
+    the process a pyplot one)."""
+    code = f"""
+import sys, warnings
+warnings.simplefilter("error")
+import matplotlib
+matplotlib.use("Agg")
+import scenarios
+from scenarios.briefing.deck import write_deck
+from scenarios.briefing.pack import write_report
+write_deck(scenarios.load("entry-deterrence"), r"{tmp_path / 'deck.pptx'}")
+print("pyplot after the deck:", "matplotlib.pyplot" in sys.modules)
+import matplotlib.pyplot as plt
+for i in range(3):
+    write_report(scenarios.load("oil-wildcatter"), r"{tmp_path}" + f"/pack{{i}}")
+print("open figures:", plt.get_fignums())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["pyplot after the deck: False", "open figures: []"], done.stdout
