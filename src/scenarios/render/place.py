@@ -33,7 +33,7 @@ _STACK_GAP = 1.0  # between stacked texts
 _SMALL = 0.92  # numbers are this much smaller than names
 _TRACK_MARGIN = 7.0  # converge strip: from its edges to the first and last track
 _TRACK_GAP = 12.0  # between the tracks of two shared nodes on one level (a line of text)
-_WRAP_LR = 135.0  # label width (points) before wrapping, left to right
+_WRAP_LR = 180.0  # label width (points) before wrapping, left to right: fewer lines, a wider and lower tree
 _WRAP_TB = 100.0  # ... top down
 
 
@@ -56,6 +56,7 @@ class Slot:
     face: str | None = None
     hatch: str = ""
     muted: bool = False  # stubs: italic, muted colour
+    pays: bool = False  # its branch has payoffs of its own (shown after the probability)
 
 
 @dataclass
@@ -144,6 +145,7 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
             pays = branch_payoffs_text(edge_payoffs[e])
             if pays:  # what taking the branch costs or brings, on the line under its label
                 slot.prob = wrapped(f"{slot.prob} · {pays}" if slot.prob else pays, font=small)
+                slot.pays = True
         if slot_kind == lay.STUB:
             n = len(plan.collapsed.get(s, ()))
             w = weight[s]
