@@ -341,16 +341,17 @@ class _Content:
             parts.append(end.text.strip())
         return " ".join(parts)
 
-    def choice_rows(self, text=str) -> list[list[str]]:
+    def choice_rows(self, text=str, not_played: str = "") -> list[list[str]]:
         """The strategic choices, one row each; the file's words passed through ``text``
-        (``_md`` for the Markdown table; as written for the PDF, which draws text as is)."""
+        (``_md`` for the Markdown table; as written for the PDF and the deck, which draw text
+        as is); the last column "yes" on the played path, else ``not_played``."""
         s, z = self.scenario, self.solved
         rows = []
         for node_id, position in z.choice_branches.items():  # by position: branches may share a child
             node = s.nodes[node_id]
             branch = node.branches[position]
             rows.append([text(node.label), text(s.actors[node.actor].name), text(branch.label),
-                         _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else ""])
+                         _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else not_played])
         return rows
 
     @staticmethod

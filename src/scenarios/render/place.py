@@ -142,9 +142,9 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
                 slot.prob = "chosen" if chosen[u] == via_branch[s] else ""
             else:
                 slot.prob = f"p = {formatting.diagram_probability(float(shown[e]))}"
-            pays = branch_payoffs_text(edge_payoffs[e])
-            if pays:  # what taking the branch costs or brings, on the line under its label
-                slot.prob = wrapped(f"{slot.prob} · {pays}" if slot.prob else pays, font=small)
+            own = branch_payoffs_text(edge_payoffs[e])
+            if own:  # what taking the branch costs or brings, on the line under its label
+                slot.prob = wrapped(f"{slot.prob} · {own}" if slot.prob else own, font=small)
                 slot.pays = True
         if slot_kind == lay.STUB:
             n = len(plan.collapsed.get(s, ()))
