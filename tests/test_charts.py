@@ -241,3 +241,31 @@ def test_render_modules_do_not_run_analyses():
             if isinstance(node, ast.Attribute):
                 assert node.attr not in ("compiled", "chosen_edge", "reach_array", "values_array"), \
                     (path.name, node.attr)
+
+
+def test_timeline_title_names_the_scenario_and_lines_run_side_by_side(donbas):
+    """The title names the scenario by its title, not its id; tags whose lines share a
+    segment (recognition and frozen-conflict from 02-21 on, both 0.26, 0.25, 0.21;
+    settlement and diplomacy at 0 from 02-17 on) are drawn side by side, the data exact."""
+    from scenarios.analysis.timeline import timeline
+
+    ax = chart_figure(donbas, "timeline")
+    title = ax.figure.get_suptitle().replace("\n", " ")
+    assert donbas.title in title and donbas.id not in title
+    rows = timeline(donbas).rows
+    lines = {line.get_label(): line for line in ax.lines if not line.get_label().startswith("_")}
+    for tag in lines:
+        assert np.allclose(lines[tag].get_ydata(), [r.tags[tag] for r in rows])  # values unchanged
+    fig = ax.figure
+    fig.canvas.draw()
+
+    def drawn_y(tag):  # display y of the last point, after the line's offset
+        line = lines[tag]
+        return line.get_transform().transform((len(rows) - 1, line.get_ydata()[-1]))[1]
+
+    assert rows[-1].tags["recognition"] == pytest.approx(rows[-1].tags["frozen-conflict"])
+    for a, b in (("recognition", "frozen-conflict"), ("settlement", "diplomacy")):
+        gap_points = abs(drawn_y(a) - drawn_y(b)) * 72.0 / fig.dpi
+        assert gap_points == pytest.approx(2.0, abs=1e-6), (a, b)
+    assert len({line.get_marker() for line in lines.values()}) == len(lines)
+    assert overlaps(fig) == []

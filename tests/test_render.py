@@ -140,6 +140,45 @@ def test_entry_deterrence_numbers_by_hand(entry_s):
     assert "Enter the market?" in shown and "Fight (price war)" in shown
 
 
+@pytest.mark.parametrize("slide", [False, True], ids=["normal", "slide"])
+def test_branch_payoffs_are_drawn_on_their_branches(cli, tmp_path, slide):
+    """The wildcatter's drill (70) and test (10) costs are branch payoffs: each shows on the
+    line under its branch's label, in the saved SVG (text kept as text), nothing overlapping."""
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "oil.svg"
+    status, _, err = cli("draw", "oil-wildcatter", "-o", str(out), *(["--slide"] if slide else []))
+    assert status == 0, err
+    root = ET.parse(out).getroot()
+    lines = [" ".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text")]
+    minus = "\u2212"
+    # Drill now (p = 0.5), after a favourable (0.9) and an unfavourable (0.2) reading; the test (0.3).
+    for line in (f"p = 0.5 · payoff {minus}70", f"p = 0.9 · payoff {minus}70", f"p = 0.2 · payoff {minus}70",
+                 f"p = 0.3 · payoff {minus}10"):
+        assert line in lines, line
+    assert sum(t.startswith("p = ") and "payoff" in t for t in lines) == 4  # none on branches without
+    assert "branch: p · its own payoff, added to the outcome's" in lines  # the legend says what it is
+    ax = draw_tree(scenarios.load("oil-wildcatter"), slide=slide)
+    assert overlaps(ax.figure) == []
+
+
+def test_branch_payoffs_strategic_and_several_actors():
+    """Under a solved decision the payoff follows "chosen" (or stands alone on a branch not
+    chosen); with several actors it lists them in the legend's order."""
+    oil = scenarios.load("oil-wildcatter")
+    shown = texts(draw_tree(oil, oil.solve()))
+    assert "chosen · payoff \u221270" in shown and "payoff \u221210" in shown
+    bluff = scenarios.load("bluffing-2022")
+    shown = texts(draw_tree(bluff))
+    # Recognizing costs Russia 1 when resolved and 7 when not; the West nothing (bluffing-2022.yaml).
+    assert any(t.startswith("p = 0.5 · payoffs (\u22121, 0)") for t in shown), shown
+    assert any(t.startswith("p = 0.5 · payoffs (\u22127, 0)") for t in shown), shown
+    legend = [t.get_text() for t in draw_tree(bluff).figure.texts]
+    assert "branch: p · its own payoffs, added to the outcome's" in legend
+    entry = [t.get_text() for t in draw_tree(scenarios.load("entry-deterrence")).figure.texts]
+    assert not any(t.startswith("branch:") for t in entry)  # no branch payoffs: no legend item
+
+
 def test_symbols_by_kind(entry_s):
     from matplotlib.patches import Circle, Polygon, Rectangle
 
@@ -162,6 +201,36 @@ def test_legend_names_the_actors_and_the_payoff_order(donbas):
     assert fig_texts[0] == donbas.title
     assert any(t.startswith("Illustrative judgments for teaching") and "As of 2022-02-16." in t
                for t in fig_texts)  # the footer: the disclaimer first
+
+
+def footer_of(fig) -> str:
+    (text,) = [t.get_text() for t in fig.texts if t.get_text().startswith("Illustrative judgments")]
+    return " ".join(text.split())  # wrapped lines joined
+
+
+def test_footer_lists_every_source_in_full_when_it_fits(donbas):
+    """Donbas's 14 sources dated by its as_of (of 24) fit in a few lines: every title, publisher
+    and date is there, nothing cut (the footer used to stop at 1,500 characters, mid-title)."""
+    fig = draw_tree(donbas, highlight="likely").figure
+    footer = footer_of(fig)
+    visible = [src for key, src in donbas.sources.items() if not donbas.is_hindsight(key)]
+    assert len(visible) == 14 and "…" not in footer and footer.endswith(".")
+    for src in visible:
+        assert f"{src.title} ({src.publisher}, {src.date})" in footer, src.title
+    assert overlaps(fig) == []
+
+
+def test_footer_names_sources_by_id_when_the_list_is_long():
+    """Forty long source titles would be a block of small print: the footer gives their ids
+    (the full list is in the file and the briefing pack), still every one, nothing cut."""
+    data = builders.entry_deterrence()
+    data["sources"] = {f"src-{i:02d}": {"title": f"A long report on the market, part {i}, " + "with details " * 8,
+                                        "publisher": "Some Publisher", "date": "2020-01-01"} for i in range(40)}
+    fig = draw_tree(builders.build(data)).figure
+    footer = footer_of(fig)
+    assert "Sources, by their ids in the file" in footer and "A long report" not in footer
+    assert all(f"src-{i:02d}" in footer for i in range(40)) and "…" not in footer
+    assert overlaps(fig) == []
 
 
 def test_strategic_result_marks_the_choices(entry_s):

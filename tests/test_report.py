@@ -117,6 +117,32 @@ def test_pdf_has_title_figures_tables_and_sources(donbas_pack):
     assert b"Donbas 2022" in report.pdf.read_bytes()  # the document's title metadata
 
 
+def test_pdf_choices_table_shows_labels_as_written(tmp_path, monkeypatch):
+    """Markdown's escapes (``\\*``, ``\\|``, ``&lt;``) belong in briefing.md only: the PDF's
+    choices table draws the file's words as written."""
+    import builders
+    from scenarios.render.pages import TextPages
+
+    data = builders.entry_deterrence()
+    data["actors"]["entrant"]["name"] = "Entrant_[A]"
+    data["nodes"]["entry"]["label"] = "Enter? (#1 <first> & *only*)"
+    data["nodes"]["entry"]["branches"][1]["label"] = "Enter | fast_track"
+    tables = []
+    real = TextPages.table
+
+    def record(self, headers, rows, fractions):
+        tables.append((headers, rows))
+        return real(self, headers, rows, fractions)
+
+    monkeypatch.setattr(TextPages, "table", record)
+    report = write_report(builders.build(data), tmp_path / "pack")
+    (rows,) = [rows for headers, rows in tables if headers[:3] == ["decision", "actor", "choice"]]
+    assert ["Enter? (#1 <first> & *only*)", "Entrant_[A]", "Enter | fast_track"] in [r[:3] for r in rows]
+    assert not any("\\" in cell or "&lt;" in cell for row in rows for cell in row)
+    md = (report.folder / "briefing.md").read_text(encoding="utf-8")
+    assert "| Enter? (\\#1 &lt;first&gt; &amp; \\*only\\*) | Entrant\\_\\[A\\] | Enter \\| fast\\_track |" in md
+
+
 def test_small_scenario_without_ranges_notes_the_missing_tornado(tmp_path):
     report = write_report(scenarios.load("entry-deterrence"), tmp_path / "entry.pdf")
     assert report.pdf == tmp_path / "entry.pdf" and report.folder == tmp_path / "entry"
@@ -273,3 +299,28 @@ def test_a_scenario_without_actors_gets_a_report(tmp_path, cli):
     code, out, err = cli("report", str(path), "-o", str(tmp_path / "pack"))
     assert code == 0, err
     assert (tmp_path / "pack.pdf").stat().st_size > 0 and "Traceback" not in err
+
+
+def test_pack_and_deck_leave_no_figure_open_and_never_start_pyplot(tmp_path):
+    """Under pyplot (a notebook), pyplot keeps every figure it made until closed and warns past
+    20: a report closes its figures once written, three reports in a row raise no warning.
+    Without pyplot, writing a deck does not import it (which would make every later figure of
+    the process a pyplot one)."""
+    code = f"""
+import sys, warnings
+warnings.simplefilter("error")
+import matplotlib
+matplotlib.use("Agg")
+import scenarios
+from scenarios.briefing.deck import write_deck
+from scenarios.briefing.pack import write_report
+write_deck(scenarios.load("entry-deterrence"), r"{tmp_path / 'deck.pptx'}")
+print("pyplot after the deck:", "matplotlib.pyplot" in sys.modules)
+import matplotlib.pyplot as plt
+for i in range(3):
+    write_report(scenarios.load("oil-wildcatter"), r"{tmp_path}" + f"/pack{{i}}")
+print("open figures:", plt.get_fignums())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["pyplot after the deck: False", "open figures: []"], done.stdout

@@ -247,14 +247,15 @@ def _timeline(scenario, request):
 
     if not scenario.evidence:
         raise UnknownChartError("timeline chart: the scenario has no dated 'evidence:' list (see docs/analysis.md)")
-    return timeline(scenario, overrides=request.overrides), {k: n.label for k, n in scenario.nodes.items()}
+    return (timeline(scenario, overrides=request.overrides), {k: n.label for k, n in scenario.nodes.items()},
+            scenario.title)
 
 
 def _draw_timeline(data, request, *, ax, theme):
     from ..render.charts.timeline import timeline_chart
 
-    result, labels = data
-    return timeline_chart(result, labels=labels, ax=ax, theme=theme)
+    result, labels, name = data
+    return timeline_chart(result, labels=labels, ax=ax, theme=theme, name=name)
 
 
 register("compare", "the scenario against variants given with --variant FILE (--of outcomes|tags|payoffs)",

@@ -119,15 +119,6 @@ class _Facts(pack._Content):
         """A tornado variable in words: the parameter's label, or the branch's (``NODE.CHILD``)."""
         return parameter_label(self.scenario, variable.name, max_chars)
 
-    def choice_rows(self) -> list[list[str]]:
-        s, z = self.scenario, self.solved
-        rows = []
-        for node_id, position in z.choice_branches.items():  # by position: branches may share a child
-            node = s.nodes[node_id]
-            rows.append([node.label, s.actors[node.actor].name, node.branches[position].label,
-                         pack._num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else "no"])
-        return rows
-
 
 # -- building the slides ----------------------------------------------------------------------------
 
@@ -266,7 +257,7 @@ class _Builder(SlideKit):
         if f.solved.ties:
             intro += " Ties broken for the first listed option at: " + ", ".join(f.solved.ties) + "."
         self.table("Strategic solution: the choices", ["decision", "actor", "choice", "value", "on the played path"],
-                   self.f.choice_rows(), [0.32, 0.15, 0.33, 0.09, 0.11], size=13.0, intro=intro)
+                   self.f.choice_rows(not_played="no"), [0.32, 0.15, 0.33, 0.09, 0.11], size=13.0, intro=intro)
 
     def tornado_slide(self) -> None:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION

@@ -124,7 +124,7 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
     >>> r.pdf.name, r.markdown.name, sorted(p.name for p in r.images)[:2]
     ('brief.pdf', 'briefing.md', ['outcomes.png', 'strategic.png'])
     """
-    from ..render.save import save_figure
+    from ..render.save import close_figure, save_figure
 
     theme = get_theme(theme)
     pdf_path, folder = report_paths(out)
@@ -140,11 +140,15 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
     content = _Content(scenario, overrides, theme, metric, top, dpi)
     # The whole pack is made under temporary names, then the folder and the PDF are renamed
     # into place one after the other: an interrupted report leaves the old pack (or none).
-    with atomic_path(pdf_path) as pdf_tmp, atomic_folder(folder) as staging:
-        for name, fig in content.figures:
-            save_figure(fig, staging / name)
-        write_atomic(staging / "briefing.md", content.markdown())
-        _write_pdf(pdf_tmp, content)
+    try:
+        with atomic_path(pdf_path) as pdf_tmp, atomic_folder(folder) as staging:
+            for name, fig in content.figures:
+                save_figure(fig, staging / name)
+            write_atomic(staging / "briefing.md", content.markdown())
+            _write_pdf(pdf_tmp, content)
+    finally:  # under pyplot (a notebook) the pack's figures would otherwise stay open
+        for _, fig in content.figures:
+            close_figure(fig)
     images = tuple(folder / name for name, _ in content.figures)
     return Report(pdf_path, folder, folder / "briefing.md", images, tuple(content.notes))
 
@@ -152,8 +156,14 @@ def write_report(scenario, out: str | os.PathLike, *, overrides: Mapping[str, An
 def _write_pdf(path: Path, content: _Content) -> None:
     from .. import __version__
     from ..render.pages import write_pdf
+    from ..render.save import close_figure
 
-    write_pdf(path, content.pdf_pages(), title=content.scenario.title, creator=f"scenarios {__version__}")
+    pages = content.pdf_pages()
+    try:
+        write_pdf(path, pages, title=content.scenario.title, creator=f"scenarios {__version__}")
+    finally:
+        for fig in pages:  # the text pages (the charts among them are closed by the caller)
+            close_figure(fig)
 
 
 # -- what the pack says ---------------------------------------------------------------------------
@@ -266,7 +276,7 @@ class _Content:
             lines += equilibria.markdown(s, self.game, _md, _md_table)
         else:
             lines += _md_table(["decision", "actor", "choice", "value to the actor", "on the played path"],
-                               self.choice_rows())
+                               self.choice_rows(_md))
         if self.game is None and z.ties:
             lines += ["", "Ties broken for the first listed option at: " + _md(", ".join(z.ties)) + "."]
         if self.tornado is not None:
@@ -331,14 +341,17 @@ class _Content:
             parts.append(end.text.strip())
         return " ".join(parts)
 
-    def choice_rows(self) -> list[list[str]]:
+    def choice_rows(self, text=str, not_played: str = "") -> list[list[str]]:
+        """The strategic choices, one row each; the file's words passed through ``text``
+        (``_md`` for the Markdown table; as written for the PDF and the deck, which draw text
+        as is); the last column "yes" on the played path, else ``not_played``."""
         s, z = self.scenario, self.solved
         rows = []
         for node_id, position in z.choice_branches.items():  # by position: branches may share a child
             node = s.nodes[node_id]
             branch = node.branches[position]
-            rows.append([_md(node.label), s.actors[node.actor].name, _md(branch.label),
-                         _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else ""])
+            rows.append([text(node.label), text(s.actors[node.actor].name), text(branch.label),
+                         _num(z.values[node_id][node.actor]), "yes" if z.reach[node_id] > 0 else not_played])
         return rows
 
     @staticmethod

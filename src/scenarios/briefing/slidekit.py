@@ -196,12 +196,13 @@ class SlideKit:
 
     def picture(self, title: str, ax, caption: str) -> None:
         """A figure drawn at 16:9 over the whole slide; the caption in the slide's notes."""
-        import matplotlib.pyplot as plt
         from pptx.util import Inches
+
+        from ..render.save import close_figure
 
         buffer = io.BytesIO()
         ax.figure.savefig(buffer, format="png", dpi=self.dpi or 150, facecolor=ax.figure.get_facecolor())
-        plt.close(ax.figure)
+        close_figure(ax.figure)
         slide = self.slide(None)
         self.titles[-1] = title
         slide.shapes.add_picture(buffer, 0, 0, Inches(WIDTH_IN), Inches(HEIGHT_IN))

@@ -45,6 +45,7 @@ MAX_PIXELS = 25e6
 
 _DOT = 2.2  # radius of the dot where a lane joins a track
 _MARGIN = 18.0  # figure margin
+_FOOTER_LINES = 6  # a footer wrapping to more lines lists the sources by id
 
 
 class Drawing:
@@ -191,6 +192,9 @@ class Drawing:
         title = m.wrap(header["title"], content_w, theme.title_size, "bold")
         subtitle = m.wrap(header["subtitle"], content_w, theme.subtitle_size)
         foot = m.wrap(header["footer"], content_w, theme.footer_size) if footer and header["footer"] else ""
+        if foot.count("\n") >= _FOOTER_LINES and header.get("footer_short"):
+            # A long source list would be a block of small print: the sources by id instead.
+            foot = m.wrap(header["footer_short"], content_w, theme.footer_size)
         title_h = m.height(title.count("\n") + 1, theme.title_size, "bold")
         sub_h = m.height(subtitle.count("\n") + 1, theme.subtitle_size) if subtitle else 0.0
         foot_h = m.height(foot.count("\n") + 1, theme.footer_size) if foot else 0.0
@@ -230,6 +234,9 @@ class Drawing:
                                                              f"payoffs ({names})"))
             else:
                 items.append((kind.symbol, theme.outcome, "", "outcome: P = probability of reaching it; payoff"))
+        if any(slot.pays for slot in self.tree.slots):
+            own = "its own payoff" if len(actors) == 1 else "its own payoffs"
+            items.append(("branch", None, "", f"branch: p · {own}, added to the outcome's"))
         if np.any(self.plan.kind == lay.STUB):
             items.append(("stub", None, "", "collapsed branches"))
         if highlight_text:
@@ -315,9 +322,12 @@ class Drawing:
         from matplotlib.lines import Line2D
 
         theme = self.theme
-        if kind == "line":
-            fig.add_artist(Line2D([cx - 7, cx + 7], [cy, cy], transform=pt, color=theme.highlight,
-                                  linewidth=theme.highlight_width * k, solid_capstyle="butt"))
+        if kind in ("line", "branch"):  # the highlight's thick line, or a plain branch
+            thick = kind == "line"
+            fig.add_artist(Line2D([cx - 7, cx + 7], [cy, cy], transform=pt,
+                                  color=theme.highlight if thick else theme.line,
+                                  linewidth=(theme.highlight_width if thick else theme.line_width) * k,
+                                  solid_capstyle="butt"))
             return
         patch = _symbol_patch(kind, cx, cy, _SYMBOL * 0.9 if kind != "stub" else _STUB_SYMBOL,
                               face, hatch, theme, k, transform=pt, top_down=False)

@@ -33,7 +33,7 @@ _STACK_GAP = 1.0  # between stacked texts
 _SMALL = 0.92  # numbers are this much smaller than names
 _TRACK_MARGIN = 7.0  # converge strip: from its edges to the first and last track
 _TRACK_GAP = 12.0  # between the tracks of two shared nodes on one level (a line of text)
-_WRAP_LR = 135.0  # label width (points) before wrapping, left to right
+_WRAP_LR = 180.0  # label width (points) before wrapping, left to right: fewer lines, a wider and lower tree
 _WRAP_TB = 100.0  # ... top down
 
 
@@ -50,12 +50,13 @@ class Slot:
 
     title: str = ""  # node label (bold), or a stub's "n more (p = x)"
     label: str = ""  # branch label
-    prob: str = ""  # branch probability, or "chosen"
+    prob: str = ""  # branch probability, or "chosen"; then the branch's own payoffs, if any
     numbers: str = ""  # E[actor] = x; for outcomes P = reach, payoffs
     symbol: str = ""  # the node kind's symbol (kinds.KINDS), "stub" or ""
     face: str | None = None
     hatch: str = ""
     muted: bool = False  # stubs: italic, muted colour
+    pays: bool = False  # its branch has payoffs of its own (shown after the probability)
 
 
 @dataclass
@@ -103,6 +104,7 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
     shown = view.shown
     reach = arrays.reach
     values = arrays.values
+    edge_payoffs = arrays.edge_payoffs
     value_col = actors.index(view.value) if view.value is not None else None
     value_name = scenario.actors[view.value].name if view.value is not None else ""
     chosen = arrays.chosen.tolist() if view.strategic else None
@@ -135,10 +137,15 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
             branch = scenario.nodes[arrays.ids[u]].branches[via_branch[s]]
             if node is None or branch.label != node.label:  # the default label is the node's
                 slot.label = wrapped(branch.label)
+            e = view.edge(u, via_branch[s])
             if chosen is not None and chosen[u] >= 0:
                 slot.prob = "chosen" if chosen[u] == via_branch[s] else ""
             else:
-                slot.prob = f"p = {formatting.diagram_probability(float(shown[view.edge(u, via_branch[s])]))}"
+                slot.prob = f"p = {formatting.diagram_probability(float(shown[e]))}"
+            own = branch_payoffs_text(edge_payoffs[e])
+            if own:  # what taking the branch costs or brings, on the line under its label
+                slot.prob = wrapped(f"{slot.prob} · {own}" if slot.prob else own, font=small)
+                slot.pays = True
         if slot_kind == lay.STUB:
             n = len(plan.collapsed.get(s, ()))
             w = weight[s]
@@ -172,6 +179,20 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
                 slot.numbers = wrapped(f"{slot.numbers}\n{same}" if slot.numbers else same, font=small)
         out.append(slot)
     return out
+
+
+def branch_payoffs_text(row) -> str:
+    """A branch's own payoffs for its line: "payoff x" (one actor), "payoffs (x, y)" (in the
+    legend's actor order), or "" when the branch pays nothing to anyone.
+
+    >>> branch_payoffs_text([-70.0]), branch_payoffs_text([0.0, 2.5]), branch_payoffs_text([0.0])
+    ('payoff −70', 'payoffs (0, 2.5)', '')
+    """
+    values = [float(v) for v in row]
+    if not any(values):
+        return ""
+    pays = [formatting.payoff_label(v) for v in values]
+    return f"payoff {pays[0]}" if len(pays) == 1 else "payoffs (" + ", ".join(pays) + ")"
 
 
 def below(slot: Slot) -> str:

@@ -21,8 +21,8 @@ from ..errors import (
 )
 from ..io.atomic import OutputError, atomic_path
 
-__all__ = ["FORMATS", "UnknownOutputFormatError", "output_format", "new_figure", "save_figure",
-           "figure_bytes"]
+__all__ = ["FORMATS", "UnknownOutputFormatError", "output_format", "new_figure", "close_figure",
+           "save_figure", "figure_bytes"]
 
 #: Output formats by file suffix.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -63,6 +63,16 @@ def new_figure(width: float = 6.4, height: float = 4.8, dpi: float = 100.0, face
     fig = Figure(figsize=(width, height), dpi=dpi, facecolor=facecolor)
     FigureCanvasAgg(fig)
     return fig
+
+
+def close_figure(fig) -> None:
+    """Let go of ``fig`` once it is saved: pyplot keeps every figure it made until closed
+    (and warns past 20); a bare figure needs nothing.  Never imports pyplot itself, which
+    would make every later :func:`new_figure` a pyplot figure."""
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 #: Text stays text: SVG <text> elements (fonts named, with fallbacks, for Inkscape and

@@ -95,7 +95,8 @@ def draw_slide(scenario, result, *, theme: Theme, options: dict, title: str | No
                     continue  # too large, or nothing shared: the same picture
                 header = header_texts(view, title, plan=plan, slide=True)
                 if footer:
-                    header["footer"] = slide_footer(scenario)
+                    header["footer"] = slide_footer(scenario)  # already short: counts the sources
+                    header["footer_short"] = ""
                 for wrap in _WRAPS[top_down]:  # wider labels: fewer lines, a lower tree
                     drawing = Drawing(view, plan, theme, dpi=dpi, wrap=wrap * theme.font_size / 9.0)
                     drawing.margin = _SLIDE_MARGIN

@@ -276,19 +276,28 @@ def header_texts(view: TreeView, title: str | None, *, plan=None, slide: bool = 
     footer = [DISCLAIMER]
     if scenario.as_of:
         footer.append(f"As of {scenario.as_of}.")
+    short = list(footer)
     # Only sources a student may see before the reveal (dated on or before as_of); the
     # drawing shows the scenario as of that date (the hindsight rule, io/hindsight.py).
-    visible = [src for key, src in scenario.sources.items() if not scenario.is_hindsight(key)]
+    visible = [(key, src) for key, src in scenario.sources.items() if not scenario.is_hindsight(key)]
     if visible:
         cited = []
-        for src in visible:
+        for _, src in visible:
             who = ", ".join(x for x in (src.publisher, src.date) if x)
             cited.append(f"{src.title}" + (f" ({who})" if who else ""))
-        footer.append("Sources: " + "; ".join(cited) + ".")
+        footer.append(("Source: " if len(cited) == 1 else "Sources: ") + "; ".join(cited) + ".")
+        short.append(("Source" if len(visible) == 1 else "Sources") + ", by their ids in the file (titles and "
+                     "dates in the file and the briefing pack): " + ", ".join(key for key, _ in visible) + ".")
     # A drawing shows a bounded amount of text whatever the file holds (a 10^5-character
-    # title would be a thousand lines of header).
+    # title would be a thousand lines of header).  The painter uses the short footer (the
+    # sources by id) when the full one would take more than a few lines.
     return {"title": _cut(title if title is not None else scenario.title, 300),
-            "subtitle": _cut(" · ".join(parts), 600), "footer": _cut(" ".join(footer), 1500)}
+            "subtitle": _cut(" · ".join(parts), 600), "footer": _cut(" ".join(footer), FOOTER_CHARS),
+            "footer_short": _cut(" ".join(short), 1500)}
+
+
+#: The longest full footer a drawing shows (longer: the sources by id).
+FOOTER_CHARS = 3000
 
 
 def _hidden_nodes(view: TreeView, plan) -> int:
