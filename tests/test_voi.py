@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -262,10 +263,21 @@ def test_cli_voi(cli_process):
     assert data["evppi"]["method"].startswith("binning")
 
 
+TAKES = "--node takes a decision that is solved: 'start', 'favourable', 'unfavourable'"
+
+
 @pytest.mark.parametrize("args, message", [
-    (("--node", "strat"), "unknown node 'strat' (did you mean 'start'?)"),
+    (("--node", "strat"), f"unknown node 'strat' (did you mean 'start'?); {TAKES}"),
+    (("--node", "[strat]"), f"unknown node 'strat' (did you mean 'start'?); {TAKES}"),
+    (("--node", "sit"), f"unknown node 'sit' (did you mean 'site'?); {TAKES}"),
     (("--actor", "wildcater"), "unknown actor 'wildcater' (did you mean 'wildcatter'?)"),
-    (("--node", "dry"), "node 'dry' is a outcome node; value of information is for a decision that is solved"),
+    (("--node", "dry"), f"'dry' is an outcome node, not a decision; {TAKES}"),
+    # the ids in voi's table, [site] and the like, are the information valued, not decisions
+    (("--node", "[site]"), f"'site' is an uncertainty (information whose value voi reports), not a node; {TAKES}"),
+    (("--node", "survey"), "'survey' is a signal on the uncertainty 'site' (information whose value voi reports), "
+                           f"not a node; {TAKES}"),
+    (("--node", "seismic"), f"'seismic' is a chance node (information whose value voi reports), not a decision; "
+                            f"{TAKES}"),
     (("--evppi", "drill_cots"), "unknown parameter 'drill_cots' (did you mean 'drill_cost'?)"),
 ])
 def test_cli_voi_bad_names(cli, args, message):
@@ -275,7 +287,19 @@ def test_cli_voi_bad_names(cli, args, message):
 
 def test_cli_voi_bad_name_subprocess(cli_process):
     out = cli_process("voi", "oil-wildcatter", "--node", "strat")
-    assert out.returncode == 1 and out.stderr.strip() == "unknown node 'strat' (did you mean 'start'?)"
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.splitlines() == [f"unknown node 'strat' (did you mean 'start'?); {TAKES}"]
+
+
+def test_cli_voi_node_takes_the_id_as_printed(cli_process):
+    """Each decision is printed 'Decision LABEL [ID]'; --node takes ID, bare or in brackets."""
+    shown = cli_process("voi", "oil-wildcatter", "--actor", "wildcatter", "--node", "favourable")
+    assert shown.returncode == 0, shown.stderr
+    (header,) = [line for line in shown.stdout.splitlines() if line.startswith("Decision ")]
+    assert header == "Decision Favourable reading: drill? [favourable], decided by Wildcatter"
+    printed = re.search(r"\[(\w+)\]", header).group()
+    again = cli_process("voi", "oil-wildcatter", "--actor", "wildcatter", "--node", printed)
+    assert (again.returncode, again.stdout, again.stderr) == (0, shown.stdout, "")
 
 
 def test_cli_voi_chart(cli, tmp_path):

@@ -148,13 +148,8 @@ def decisions_for(scenario: Scenario, node: str | None = None, actor: str | None
     if actor is not None and actor not in scenario.actors:
         raise UnknownNameError(f"unknown actor {actor!r}{did_you_mean(actor, scenario.actors)}")
     if node is not None:
-        if node not in nodes:
-            raise UnknownNameError(f"unknown node {node!r}{did_you_mean(node, solvable or nodes)}")
-        if nodes[node].kind != "decision" or nodes[node].fixed:
-            what = "a fixed decision (its probabilities are kept)" if nodes[node].kind == "decision" else \
-                f"a {nodes[node].kind} node"
-            raise AnalysisError(f"node {node!r} is {what}; value of information is for a decision that is "
-                                f"solved{did_you_mean(node, solvable)}")
+        if node not in nodes or nodes[node].kind != "decision" or nodes[node].fixed:
+            raise _not_a_decision(scenario, node, solvable)
         if actor is not None and nodes[node].actor != actor:
             raise AnalysisError(f"node {node!r} is decided by {nodes[node].actor!r}, not {actor!r}")
         return [node]
@@ -174,6 +169,30 @@ def decisions_for(scenario: Scenario, node: str | None = None, actor: str | None
             below.add(n)
             stack.extend(b.to for b in nodes[n].branches)
     return [n for n in wanted if n not in below]
+
+
+def _not_a_decision(scenario: Scenario, node: str, solvable: list[str]) -> UnknownNameError | AnalysisError:
+    """Why ``--node`` cannot be ``node``: an unknown id (the closest one), or an id of something
+    else that voi prints (an uncertainty, a signal, a chance node: the information valued, in
+    the table's ``[id]``); and the decisions it can be."""
+    nodes = scenario.nodes
+    shown = ", ".join(repr(n) for n in solvable[:6]) + (f" and {len(solvable) - 6} more" if len(solvable) > 6 else "")
+    takes = f"--node takes a decision that is solved: {shown}" if solvable else \
+        "this scenario has no decision that is solved"
+    signals = {sid: u.id for u in scenario.uncertainties.values() for sid in u.signals}
+    if node in nodes:
+        kind = nodes[node].kind
+        what = ("a fixed decision (its probabilities are kept)" if kind == "decision" else
+                "a chance node (information whose value voi reports), not a decision" if kind == "chance" else
+                f"an {kind} node, not a decision" if kind[0] in "aeiou" else f"a {kind} node, not a decision")
+    elif node in scenario.uncertainties:
+        what = "an uncertainty (information whose value voi reports), not a node"
+    elif node in signals:
+        what = f"a signal on the uncertainty {signals[node]!r} (information whose value voi reports), not a node"
+    else:
+        close = did_you_mean(node, solvable) or did_you_mean(node, [*nodes, *scenario.uncertainties, *signals])
+        return UnknownNameError(f"unknown node {node!r}{close}; {takes}")
+    return AnalysisError(f"{node!r} is {what}; {takes}")
 
 
 @dataclass(frozen=True)
