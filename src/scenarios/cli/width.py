@@ -126,13 +126,13 @@ def _lines(text: str, width: int, subsequent: str = "") -> list[str]:
 def _cut(piece: str, room: int) -> tuple[str, str]:
     """The start of ``piece`` that fits ``room`` columns, and the rest: cut after its last '.',
     '_' or '/' that fits (an identifier such as ``node.child_id``) when that keeps at least half
-    the room, else at the room (one character at least)."""
+    the room and more than punctuation is left over, else at the room (one character at least)."""
     used = 0
     for i, ch in enumerate(piece):
         used += display_width(ch)
         if used > room:
             at = max(piece.rfind(mark, 0, i) for mark in "._/") + 1
-            at = at if 2 * at >= room else max(1, i)
+            at = at if 2 * at >= room and any(c.isalnum() for c in piece[i:]) else max(1, i)
             return piece[:at], piece[at:]
     return piece, ""
 
@@ -204,12 +204,16 @@ def _total(widths: Sequence[int]) -> int:
 
 def _least(header: str, column: list[str], align: str, natural: int) -> int:
     """The narrowest a column may be: numbers whole, text down to its longest word (a word
-    longer than 24 columns is broken) but not under 8 columns; a text column one more, for
-    the indent of a continuation line, so that no word that fits is cut."""
+    longer than 24 columns is broken) but not under 8 columns; a word that may start a
+    continuation line counts one more, for its indent, so that no word that fits is cut."""
     words = max([display_width(w) for text in [header, *column] for w in _WORD.split(text)] or [0])
     if align == "r":  # numbers never wrap; a header wraps between words
         return max([display_width(c) for c in column] + [words, 1])
-    return min(natural, max(8, min(words, 24) + 1))
+    need = 0
+    for text in [header, *column]:
+        first, *rest = _WORD.split(text.strip()) or [""]
+        need = max(need, display_width(first), *(display_width(w) + 1 for w in rest))
+    return min(natural, max(8, min(need, 25)))
 
 
 def _share(natural: list[int], least: list[int], room: int) -> list[int]:
