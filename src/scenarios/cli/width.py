@@ -103,15 +103,15 @@ def _lines(text: str, width: int, subsequent: str = "") -> list[str]:
     if width <= 2 * len(subsequent):
         subsequent = ""
     lines: list[str] = []
-    line = ""
+    line = text[:len(text) - len(text.lstrip())][:width // 2]  # a cell's own indent stays (as textwrap's did)
     for word in text.split():
         for k, piece in enumerate(_HYPHEN.split(word)):
             room = max(1, width - (len(subsequent) if lines else 0))
-            joined = line + " " + piece if line and k == 0 else line + piece
+            joined = line + " " + piece if line.strip() and k == 0 else line + piece
             if display_width(joined) <= room:
                 line = joined
                 continue
-            if line:
+            if line.strip():
                 lines.append(line)
                 room = max(1, width - len(subsequent))
             while display_width(piece) > room:  # a piece longer than a whole line: cut it
