@@ -387,3 +387,34 @@ def test_batch_with_utilities_of_totals_equals_single_solves(actor):
         assert batch.metric[k] == approx(one.certainty_equivalents[actor], rel=1e-9)
         seen.add(one.choices["choose"])
     assert seen == {"sure", "gamble"}
+
+
+# -- risk seeking (R < 0, a > 1): accepted, and said where risk attitudes are reported --------------
+def test_risk_seeking_from_the_file_is_named_in_json(cli):
+    status, out, err = cli("solve", DATA, "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["risk_seeking"] == {"seeker": "R < 0"}  # averse (R = 50), power 0.5, log: not seeking
+    status, out, _ = cli("evaluate", DATA, "--json", "--risk", "crra=power:2", "--risk", "seeker=neutral")
+    assert status == 0 and json.loads(out)["risk_seeking"] == {"crra": "a > 1"}
+    status, out, _ = cli("evaluate", "entry-deterrence", "--json")
+    assert status == 0 and json.loads(out)["risk_seeking"] == {}
+
+
+def test_risk_seeking_note_as_a_user_sees_it(cli_process):
+    done = cli_process("solve", "oil-wildcatter", "--top", "0", "--risk", "wildcatter=exponential:-50",
+                       "--width", "120")
+    assert done.returncode == 0 and done.stderr == ""
+    notes = [line for line in done.stdout.splitlines() if "risk seeking" in line]
+    assert notes == ["  note: actor wildcatter is risk seeking (R < 0): it values a gamble above its expected payoff"]
+    # it drills even after an unfavourable test: expected payoff -19, chosen by expected utility
+    assert any(line.split()[-2:] == ["Drill", "-19"] for line in done.stdout.splitlines())
+    averse = cli_process("solve", "oil-wildcatter", "--top", "0", "--risk", "wildcatter=exponential:50")
+    assert averse.returncode == 0 and "risk seeking" not in averse.stdout
+
+
+def test_risk_seeking_note_per_actor(cli):
+    status, out, _ = cli("evaluate", DATA, "--top", "0", "--risk", "crra=power:2", "--width", "200")
+    assert status == 0
+    assert [line.strip() for line in out.splitlines() if "risk seeking" in line] == [
+        "note: actor seeker is risk seeking (R < 0): it values a gamble above its expected payoff",
+        "note: actor crra is risk seeking (a > 1): it values a gamble above its expected payoff"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -262,10 +263,21 @@ def test_cli_voi(cli_process):
     assert data["evppi"]["method"].startswith("binning")
 
 
+TAKES = "--node takes a decision that is solved: 'start', 'favourable', 'unfavourable'"
+
+
 @pytest.mark.parametrize("args, message", [
-    (("--node", "strat"), "unknown node 'strat' (did you mean 'start'?)"),
+    (("--node", "strat"), f"unknown node 'strat' (did you mean 'start'?); {TAKES}"),
+    (("--node", "[strat]"), f"unknown node 'strat' (did you mean 'start'?); {TAKES}"),
+    (("--node", "sit"), f"unknown node 'sit' (did you mean 'site'?); {TAKES}"),
     (("--actor", "wildcater"), "unknown actor 'wildcater' (did you mean 'wildcatter'?)"),
-    (("--node", "dry"), "node 'dry' is a outcome node; value of information is for a decision that is solved"),
+    (("--node", "dry"), f"'dry' is an outcome node, not a decision; {TAKES}"),
+    # the ids in voi's table, [site] and the like, are the information valued, not decisions
+    (("--node", "[site]"), f"'site' is an uncertainty (information whose value voi reports), not a node; {TAKES}"),
+    (("--node", "survey"), "'survey' is a signal on the uncertainty 'site' (information whose value voi reports), "
+                           f"not a node; {TAKES}"),
+    (("--node", "seismic"), f"'seismic' is a chance node (information whose value voi reports), not a decision; "
+                            f"{TAKES}"),
     (("--evppi", "drill_cots"), "unknown parameter 'drill_cots' (did you mean 'drill_cost'?)"),
 ])
 def test_cli_voi_bad_names(cli, args, message):
@@ -275,7 +287,19 @@ def test_cli_voi_bad_names(cli, args, message):
 
 def test_cli_voi_bad_name_subprocess(cli_process):
     out = cli_process("voi", "oil-wildcatter", "--node", "strat")
-    assert out.returncode == 1 and out.stderr.strip() == "unknown node 'strat' (did you mean 'start'?)"
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.splitlines() == [f"unknown node 'strat' (did you mean 'start'?); {TAKES}"]
+
+
+def test_cli_voi_node_takes_the_id_as_printed(cli_process):
+    """Each decision is printed 'Decision LABEL [ID]'; --node takes ID, bare or in brackets."""
+    shown = cli_process("voi", "oil-wildcatter", "--actor", "wildcatter", "--node", "favourable")
+    assert shown.returncode == 0, shown.stderr
+    (header,) = [line for line in shown.stdout.splitlines() if line.startswith("Decision ")]
+    assert header == "Decision Favourable reading: drill? [favourable], decided by Wildcatter"
+    printed = re.search(r"\[(\w+)\]", header).group()
+    again = cli_process("voi", "oil-wildcatter", "--actor", "wildcatter", "--node", printed)
+    assert (again.returncode, again.stdout, again.stderr) == (0, shown.stdout, "")
 
 
 def test_cli_voi_chart(cli, tmp_path):
@@ -335,3 +359,27 @@ def test_variant_replaces_uncertainties(tmp_path):
 def test_cli_samples_option(cli):
     status, out, err = cli("voi", "oil-wildcatter", "--samples", "1", "--json")
     assert status == 2 and "expected a whole number >= 2" in err
+
+
+def test_an_uncertainty_below_a_test_reading_is_valued_with_the_posterior_there():
+    """After the seismic reading the site is no longer at its prior: at 'favourable' it is
+    0.3/0.4/0.3 (dry/wet/soaking), at 'unfavourable' 0.7/0.2/0.1 (the file's fav_drill and
+    unfav_drill).  By hand: favourable, drill is worth 59 and knowing the site
+    0.4 x 50 + 0.3 x 200 = 80 (EVPI 21); unfavourable, walk away (0) against
+    0.2 x 50 + 0.1 x 200 = 30.  A second reading (signal 'survey') after a favourable one never
+    stops the drilling (0); after an unfavourable one it is worth
+    P(fav) x value(drill | fav) = (0.2 x 2/3 x 120 + 0.1 x 0.75 x 270) - 0.41833... x 70.
+    (The prior of drill_now, 0.5/0.3/0.2, gave -4 and 55: a negative value for one decider.)"""
+    s = scenarios.load("oil-wildcatter")
+    fav = value_of_information(s, node="favourable").decisions[0]
+    assert fav.without == pytest.approx(59, abs=1e-9)
+    assert {i.id: i.value for i in fav.perfect} == {"site": pytest.approx(21, abs=1e-9)}
+    assert fav.signals[0].value == pytest.approx(0, abs=1e-9)
+    assert fav.everything.value == pytest.approx(21, abs=1e-9)
+    unfav = value_of_information(s, node="unfavourable").decisions[0]
+    assert unfav.without == pytest.approx(0, abs=1e-9)
+    assert unfav.perfect[0].value == pytest.approx(30, abs=1e-9)
+    p_fav = 0.7 * 0.3 + 0.2 * (2 / 3) + 0.1 * 0.75
+    assert unfav.signals[0].value == pytest.approx(0.2 * (2 / 3) * 120 + 0.1 * 0.75 * 270 - p_fav * 70, rel=1e-9)
+    root = value_of_information(s).decisions[0]  # the root still sees the prior: the textbook 35
+    assert root.perfect[0].value == pytest.approx(35, abs=1e-9)

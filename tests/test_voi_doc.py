@@ -11,7 +11,7 @@ import shlex
 
 import matplotlib
 
-from doc_examples import check_doctests, check_sessions, commands, run_main
+from doc_examples import blocks, check_doctests, check_sessions, commands, run_main
 
 matplotlib.use("Agg")
 
@@ -42,3 +42,17 @@ def test_sh_examples(tmp_path, capsys, monkeypatch):
 
 def test_python_examples():
     check_doctests(DOC, "pycon", minimum=3)
+
+
+def test_error_examples(capsys):
+    """The page's ``text`` blocks of a ``$ scenarios`` command that fails: exit 1, standard
+    error exactly as shown, nothing on standard output."""
+    ran = 0
+    for block in blocks(DOC, "text"):
+        command, _, shown = block.partition("\n")
+        if not command.startswith("$ scenarios "):
+            continue
+        code, out, err = run_main(shlex.split(command[2:])[1:], capsys)
+        assert (code, out, err) == (1, "", shown), command
+        ran += 1
+    assert ran >= 1

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -148,13 +148,8 @@ def decisions_for(scenario: Scenario, node: str | None = None, actor: str | None
     if actor is not None and actor not in scenario.actors:
         raise UnknownNameError(f"unknown actor {actor!r}{did_you_mean(actor, scenario.actors)}")
     if node is not None:
-        if node not in nodes:
-            raise UnknownNameError(f"unknown node {node!r}{did_you_mean(node, solvable or nodes)}")
-        if nodes[node].kind != "decision" or nodes[node].fixed:
-            what = "a fixed decision (its probabilities are kept)" if nodes[node].kind == "decision" else \
-                f"a {nodes[node].kind} node"
-            raise AnalysisError(f"node {node!r} is {what}; value of information is for a decision that is "
-                                f"solved{did_you_mean(node, solvable)}")
+        if node not in nodes or nodes[node].kind != "decision" or nodes[node].fixed:
+            raise _not_a_decision(scenario, node, solvable)
         if actor is not None and nodes[node].actor != actor:
             raise AnalysisError(f"node {node!r} is decided by {nodes[node].actor!r}, not {actor!r}")
         return [node]
@@ -174,6 +169,30 @@ def decisions_for(scenario: Scenario, node: str | None = None, actor: str | None
             below.add(n)
             stack.extend(b.to for b in nodes[n].branches)
     return [n for n in wanted if n not in below]
+
+
+def _not_a_decision(scenario: Scenario, node: str, solvable: list[str]) -> UnknownNameError | AnalysisError:
+    """Why ``--node`` cannot be ``node``: an unknown id (the closest one), or an id of something
+    else that voi prints (an uncertainty, a signal, a chance node: the information valued, in
+    the table's ``[id]``); and the decisions it can be."""
+    nodes = scenario.nodes
+    shown = ", ".join(repr(n) for n in solvable[:6]) + (f" and {len(solvable) - 6} more" if len(solvable) > 6 else "")
+    takes = f"--node takes a decision that is solved: {shown}" if solvable else \
+        "this scenario has no decision that is solved"
+    signals = {sid: u.id for u in scenario.uncertainties.values() for sid in u.signals}
+    if node in nodes:
+        kind = nodes[node].kind
+        what = ("a fixed decision (its probabilities are kept)" if kind == "decision" else
+                "a chance node (information whose value voi reports), not a decision" if kind == "chance" else
+                f"an {kind} node, not a decision" if kind[0] in "aeiou" else f"a {kind} node, not a decision")
+    elif node in scenario.uncertainties:
+        what = "an uncertainty (information whose value voi reports), not a node"
+    elif node in signals:
+        what = f"a signal on the uncertainty {signals[node]!r} (information whose value voi reports), not a node"
+    else:
+        close = did_you_mean(node, solvable) or did_you_mean(node, [*nodes, *scenario.uncertainties, *signals])
+        return UnknownNameError(f"unknown node {node!r}{close}; {takes}")
+    return AnalysisError(f"{node!r} is {what}; {takes}")
 
 
 @dataclass(frozen=True)
@@ -378,19 +397,19 @@ def value_of_information(scenario: Scenario, *, node: str | None = None, actor: 
     assert problem.base is not None, "prepare() binds the base case"
     uncertainties = _uncertainties(scenario, c, problem.base.p, mode)
     below = {d: _descendants(c, d) for d in decisions}
-    relevant = {d: [u for u in uncertainties if below[d][list(u.nodes)].any()
+    relevant = {d: [_seen_from(u, below[d], c, problem.base.p) for u in uncertainties if below[d][list(u.nodes)].any()
                     and (u.actor is None or u.actor != scenario.nodes[c.ids[d]].actor)] for d in decisions}
     batch = _Columns(problem, mode, decisions)
-    perfect: dict[str, list[tuple[int, float, str]]] = {}  # uncertainty -> (column, prior, state)
-    signal_cols: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
-    for u in {u.id: u for d in decisions for u in relevant[d]}.values():
+    perfect: dict[tuple[str, bytes], list[tuple[int, float, str]]] = {}  # uncertainty -> (column, prior, state)
+    signal_cols: dict[tuple[tuple[str, bytes], str], list[tuple[int, float, str]]] = {}
+    for u in {_key(u): u for d in decisions for u in relevant[d]}.values():
         n_states = len(u.prior)
-        perfect[u.id] = [(batch.add([(i, _onehot(n_states, j)) for i in u.nodes]), float(u.prior[j]), u.states[j])
+        perfect[_key(u)] = [(batch.add([(i, _onehot(n_states, j)) for i in u.nodes]), float(u.prior[j]), u.states[j])
                          for j in range(n_states) if u.prior[j] > 0]
         for sid, _, readings, table in u.signals:
             joint = u.prior[:, None] * table  # P(state, reading)
             marginal = joint.sum(axis=0)
-            signal_cols[(u.id, sid)] = [(batch.add([(i, joint[:, r] / marginal[r]) for i in u.nodes]),
+            signal_cols[(_key(u), sid)] = [(batch.add([(i, joint[:, r] / marginal[r]) for i in u.nodes]),
                                          float(marginal[r]), readings[r])
                                         for r in range(len(readings)) if marginal[r] > 0]
     everything = {d: _joint_columns(batch, relevant[d], samples, seed, limit) if everything_too else None
@@ -402,8 +421,8 @@ def value_of_information(scenario: Scenario, *, node: str | None = None, actor: 
         col = int(c.actor[d])
         sign = float(signs[col])
         v = values[j, col] * sign  # "more is better" for the actor
-        items = tuple(_info(v, sign, "perfect", u.id, u.label, u.names, perfect[u.id]) for u in relevant[d])
-        signals = tuple(_info(v, sign, "signal", sid, f"{label} ({u.label})", u.names, signal_cols[(u.id, sid)])
+        items = tuple(_info(v, sign, "perfect", u.id, u.label, u.names, perfect[_key(u)]) for u in relevant[d])
+        signals = tuple(_info(v, sign, "signal", sid, f"{label} ({u.label})", u.names, signal_cols[(_key(u), sid)])
                         for u in relevant[d] for sid, label, _, _ in u.signals)
         all_info = None
         joint = everything[d]
@@ -423,6 +442,21 @@ def value_of_information(scenario: Scenario, *, node: str | None = None, actor: 
                                  who.name if who and who.name else owner, sign * float(v[0]), items, all_info,
                                  signals))
     return VOIResult(scenario.id, scenario.title, mode, tuple(out))
+
+
+def _seen_from(u: _Uncertainty, below: np.ndarray, c: Compiled, p: np.ndarray) -> _Uncertainty:
+    """``u`` as a decision sees it: its prior is the probabilities of its first node below the
+    decision (the file's prior when that is its first node; below a test's reading, the
+    posterior the tree gives there: the site after a favourable test, not before it)."""
+    first = next(i for i in u.nodes if below[i])
+    if first == u.nodes[0]:
+        return u
+    return replace(u, prior=p[c.edge_start[first]:c.edge_start[first + 1]].copy())
+
+
+def _key(u: _Uncertainty) -> tuple[str, bytes]:
+    """An uncertainty with its prior: decisions that see the same prior share its columns."""
+    return u.id, u.prior.tobytes()
 
 
 def _info(v: np.ndarray, sign: float, kind: str, uid: str, label: str, nodes: tuple[str, ...],

@@ -16,7 +16,56 @@ __all__ = ["main", "build_parser", "add_file", "add_set", "add_json", "add_top",
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with 'scenarios: error:' usage errors kept on one line plus usage."""
+    """argparse, with a usage error as one line 'scenarios COMMAND: error: ...' and a hint.
+
+    Sub-commands' parsers are of this class too (``add_subparsers`` uses the parent's class),
+    and an unknown option is reported by the sub-command it was given to (argparse would
+    report it from the top parser), with the closest option when one is close.
+    """
+
+    def error(self, message: str):  # type: ignore[override]
+        """Exit 2 with ``PROG: error: MESSAGE`` and a line saying where the usage is (no usage
+        block: ``--help`` prints it)."""
+        from ..errors import printable, shorten
+
+        hint = "" if "--help" in message else f"run '{self.prog} --help' for usage\n"
+        self.exit(2, f"{self.prog}: error: {printable(shorten(message))}\n{hint}")
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self._command_parser(namespace)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}{parser._suggest(extras)}")
+        return namespace
+
+    def _command_parser(self, namespace) -> _Parser:
+        """The parser of the sub-command ``namespace`` was parsed for (self when none)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found = action.choices.get(getattr(namespace, action.dest, None) or "")
+                return found if isinstance(found, _Parser) else self
+        return self
+
+    def _suggest(self, extras: list[str]) -> str:
+        """`` (did you mean '--width'?)`` for the first unknown option close to one of ours."""
+        from ..errors import did_you_mean
+
+        options = {o[2:]: o for a in self._actions for o in a.option_strings if o.startswith("--")}
+        word = next((e.partition("=")[0] for e in extras if e.startswith("--")), None)
+        close = did_you_mean(word[2:], options) if word else ""  # 'wdth' -> 'width', not '--top' -> '--set'
+        return close.replace("'", "'--", 1) if close else ""
+
+    def _check_value(self, action, value):  # type: ignore[no-untyped-def]
+        """A value outside ``choices``: the closest choice too (argparse lists them all)."""
+        if action.choices is not None and value not in action.choices \
+                and not isinstance(action, argparse._SubParsersAction):
+            from ..errors import did_you_mean
+
+            listed = ", ".join(map(repr, action.choices))
+            close = did_you_mean(value, action.choices)
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}" + (
+                f"{close}; choose from {listed}" if close else f" (choose from {listed})"))
+        super()._check_value(action, value)
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
         """An unknown COMMAND is a usage error that names the closest command (exit 2)."""

@@ -193,6 +193,8 @@ def _payoff_block(result: BeliefResult) -> list[str]:
                 for a, v in result.expected_payoffs.items()]
         lines = ["", "Expected payoffs, expected utility of the total payoff, certainty equivalent",
                  table(("actor", "key", "risk", "expected", "utility", "cert. equiv."), rows, "lllrrr")]
+        lines += [width.wrap(f"note: actor {key} is risk seeking ({why}): it values a gamble above its "
+                             "expected payoff", "  ", "    ") for key, why in result.risk_seeking.items()]
     if result.measures:  # actors with several measures: the payoff above is their criterion's value
         measured = [(s.actors[a].name, f"{a}.{m}", s.actors[a].measures[m].name, number(v))
                     for a, values in result.measures.items() for m, v in values.items()]

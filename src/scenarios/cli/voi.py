@@ -52,7 +52,7 @@ def format_voi(result) -> str:
              "risk neutral)", wrap(MODE_NOTES[result.mode])]
     for d in result.decisions:
         who = d.actor_name or d.actor
-        lines += ["", f"Decision {d.node!r} ({d.label}), decided by {who}",
+        lines += ["", f"Decision {d.label} [{d.node}], decided by {who}",
                   f"  expected payoff without more information: {num(d.without)}"]
         rows = []
         if d.everything is not None:
@@ -71,12 +71,18 @@ def format_voi(result) -> str:
             lines.append(wrap(f"clairvoyance {d.everything.method}{se}", "  "))
     e = result.evppi
     if e is not None:
-        lines += ["", f"EVPPI at {e.node!r}: the value of learning one parameter before deciding",
+        lines += ["", f"EVPPI at [{e.node}]: the value of learning one parameter before deciding",
                   wrap(f"method: {e.method}; seed {e.seed}", "  "),
                   f"  all drawn parameters together (EVPI on parameters): {num(e.all_parameters)}"]
         lines.append(table(["parameter", "EVPPI", "noise floor"],
                            [[i.parameter, num(i.value), num(i.noise_floor)] for i in e.items], "lrr"))
     return "\n".join(lines)
+
+
+def _node(text: str) -> str:
+    """``--node``: a decision's id, bare or as printed, ``[id]``."""
+    text = text.strip()
+    return text[1:-1].strip() if len(text) > 2 and text[0] == "[" and text[-1] == "]" else text
 
 
 def _positive(text: str) -> int:
@@ -92,8 +98,9 @@ def register(add) -> None:
     p = add("voi", "value of information at a decision: perfect (EVPI) per uncertainty, of everything, "
                    "imperfect (EVII) per signal, and EVPPI per parameter", cmd_voi)
     add_file(p)
-    p.add_argument("--node", metavar="D", help="the decision (default: the root if it is a decision, else the "
-                                               "first decisions; with --actor, that actor's first decisions)")
+    p.add_argument("--node", metavar="D", type=_node,
+                   help="the decision, by its id as printed ('start' or '[start]'; default: the root if it is a "
+                        "decision, else the first decisions; with --actor, that actor's first decisions)")
     p.add_argument("--actor", metavar="A", help="report the decisions of this actor")
     p.add_argument("--mode", choices=("strategic", "belief"), default="strategic",
                    help="strategic: every decision solved, the information public (default); belief: only the "

@@ -38,6 +38,8 @@ GAP = "  "
 
 #: Where a table cell may break: spaces, and after a hyphen between letters (as textwrap does).
 _WORD = re.compile(r"\s+|(?<=[^\W\d]-)(?=[^\W\d])")
+#: Inside a word, after a hyphen between letters ("self-" "proclaimed"; not "2022-02").
+_HYPHEN = re.compile(r"(?<=[^\W\d]-)(?=[^\W\d])")
 
 _width: int | None = None  # set by configure() from --width; None: ask the terminal
 
@@ -93,12 +95,46 @@ def _pad(text: str, width: int, align: str) -> str:
 
 
 def _lines(text: str, width: int, subsequent: str = "") -> list[str]:
-    """``text`` wrapped to ``width`` (words longer than that are broken), at least one line."""
+    """``text`` wrapped to ``width`` columns, continuation lines after ``subsequent``: breaks
+    at spaces and after a hyphen between letters, and inside a word only when the word is
+    longer than a line (at least one line)."""
     if display_width(text) <= width:
         return [text]
-    wrapped = textwrap.wrap(text, width=max(1, width), subsequent_indent=subsequent if width > 2 * len(subsequent)
-                            else "")
-    return wrapped or [""]
+    if width <= 2 * len(subsequent):
+        subsequent = ""
+    lines: list[str] = []
+    line = text[:len(text) - len(text.lstrip())][:width // 2]  # a cell's own indent stays (as textwrap's did)
+    for word in text.split():
+        for k, piece in enumerate(_HYPHEN.split(word)):
+            room = max(1, width - (len(subsequent) if lines else 0))
+            joined = line + " " + piece if line.strip() and k == 0 else line + piece
+            if display_width(joined) <= room:
+                line = joined
+                continue
+            if line.strip():
+                lines.append(line)
+                room = max(1, width - len(subsequent))
+            while display_width(piece) > room:  # a piece longer than a whole line: cut it
+                head, piece = _cut(piece, room)
+                lines.append(head)
+                room = max(1, width - len(subsequent))
+            line = piece
+    lines.append(line)
+    return lines[:1] + [subsequent + rest for rest in lines[1:]]
+
+
+def _cut(piece: str, room: int) -> tuple[str, str]:
+    """The start of ``piece`` that fits ``room`` columns, and the rest: cut after its last '.',
+    '_' or '/' that fits (an identifier such as ``node.child_id``) when that keeps at least half
+    the room and more than punctuation is left over, else at the room (one character at least)."""
+    used = 0
+    for i, ch in enumerate(piece):
+        used += display_width(ch)
+        if used > room:
+            at = max(piece.rfind(mark, 0, i) for mark in "._/") + 1
+            at = at if 2 * at >= room and any(c.isalnum() for c in piece[i:]) else max(1, i)
+            return piece[:at], piece[at:]
+    return piece, ""
 
 
 def wrap(text: str, indent: str = "", subsequent: str | None = None, width: int | None = None) -> str:
@@ -168,11 +204,16 @@ def _total(widths: Sequence[int]) -> int:
 
 def _least(header: str, column: list[str], align: str, natural: int) -> int:
     """The narrowest a column may be: numbers whole, text down to its longest word (a word
-    longer than 24 columns is broken) but not under 8 columns."""
+    longer than 24 columns is broken) but not under 8 columns; a word that may start a
+    continuation line counts one more, for its indent, so that no word that fits is cut."""
     words = max([display_width(w) for text in [header, *column] for w in _WORD.split(text)] or [0])
     if align == "r":  # numbers never wrap; a header wraps between words
         return max([display_width(c) for c in column] + [words, 1])
-    return min(natural, max(8, min(words, 24)))
+    need = 0
+    for text in [header, *column]:
+        first, *rest = _WORD.split(text.strip()) or [""]
+        need = max(need, display_width(first), *(display_width(w) + 1 for w in rest))
+    return min(natural, max(8, min(need, 25)))
 
 
 def _share(natural: list[int], least: list[int], room: int) -> list[int]:

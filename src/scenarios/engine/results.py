@@ -111,6 +111,18 @@ class BeliefResult:
         return {key: str(actor.risk) for key, actor in self.scenario.actors.items()}
 
     @property
+    def risk_seeking(self) -> dict[str, str]:
+        """The risk-seeking actors, each with why (``R < 0``, ``a > 1``): accepted, and noted.
+
+        >>> import scenarios
+        >>> scenarios.load("entry-deterrence").solve(risk={"entrant": "exponential:-2"}).risk_seeking
+        {'entrant': 'R < 0'}
+        """
+        from .risk import risk_seeking
+
+        return {key: why for key, actor in self.scenario.actors.items() if (why := risk_seeking(actor.risk))}
+
+    @property
     def risk_neutral(self) -> bool:
         """Every actor is risk neutral (expected utility = certainty equivalent = expected payoff)."""
         return not self.risk_numbers
@@ -312,6 +324,7 @@ class BeliefResult:
             "overrides": {k: v for k, v in self.overrides.items()},
             "expected_payoffs": _clean_map(self.expected_payoffs),
             "risk": self.risk_attitudes,
+            "risk_seeking": self.risk_seeking,
             "expected_utilities": _clean_map(self.expected_utilities),
             "certainty_equivalents": _clean_map(self.certainty_equivalents),
             "outcomes": [row.to_dict() for row in self.outcomes],

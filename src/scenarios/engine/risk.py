@@ -40,8 +40,8 @@ from ..model import NEUTRAL, Risk, Scenario
 from .compiled import Compiled
 from .strategic import tie_threshold
 
-__all__ = ["RISK_FORMS", "make_risk", "parse_risk", "apply_risk", "refuse_risk", "risk_table", "utility",
-           "certainty_equivalent", "RiskRun", "run_risk", "rollback_risk"]
+__all__ = ["RISK_FORMS", "make_risk", "parse_risk", "apply_risk", "refuse_risk", "risk_table", "risk_seeking",
+           "utility", "certainty_equivalent", "RiskRun", "run_risk", "rollback_risk"]
 
 RISK_FORMS = ("neutral", "exponential", "power", "log", "expression")
 _GENERAL = ("power", "log", "expression")
@@ -155,6 +155,21 @@ def refuse_risk(scenario: Scenario, what: str) -> None:
         if not actor.risk.neutral:
             raise RiskError(f"{what} does not compute risk attitudes yet (actor {key!r} has risk {actor.risk}); "
                             "use solve, evaluate, sensitivity or threshold, or drop --risk")
+
+
+def risk_seeking(risk: Risk) -> str | None:
+    """Why ``risk`` is risk seeking (a convex utility: a lottery is worth more to the actor than
+    its expected payoff), or None: ``R < 0`` for exponential, ``a > 1`` for power.  Legitimate,
+    and said wherever risk attitudes are reported; an expression's shape is not judged.
+
+    >>> risk_seeking(make_risk("exponential", -10)), risk_seeking(make_risk("power", 2)), risk_seeking(Risk("log"))
+    ('R < 0', 'a > 1', None)
+    """
+    if risk.kind == "exponential" and (risk.value or 0.0) < 0:
+        return "R < 0"
+    if risk.kind == "power" and (risk.value or 0.0) > 1:
+        return "a > 1"
+    return None
 
 
 def risk_table(scenario: Scenario, compiled: Compiled) -> tuple[Risk, ...] | None:

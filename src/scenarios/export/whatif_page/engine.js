@@ -481,6 +481,7 @@ const WhatIfEngine = (function () {
         expected_payoffs: expected,
         // Every actor is risk neutral here (the page refuses risk attitudes): utility = CE = expectation.
         risk: Object.fromEntries(D.actors.map((a) => [a, "neutral"])),
+        risk_seeking: {},
         expected_utilities: Object.assign({}, expected),
         certainty_equivalents: Object.assign({}, expected),
         outcomes: r.order.map((i) => ({ id: D.ids[i], label: D.labels[i], probability: clean(r.reach[i]),
