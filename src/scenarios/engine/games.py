@@ -303,7 +303,8 @@ def _reach(game: Any, profile: Any) -> tuple[dict[str, bool], set[str]]:
                for player in game.players for infoset in player.infosets}
     arbitrary = {label for player in game.players for infoset in player.infosets
                  if not profile.is_defined_at(infoset) and (label := infoset.label)}
-    stack: list[tuple[Any, dict[str, float]]] = [(game.root, {})]  # node, player label -> probability of that player's own moves so far
+    # node, player label -> probability of that player's own moves on the way there
+    stack: list[tuple[Any, dict[str, float]]] = [(game.root, {})]
     while stack:
         node, own = stack.pop()
         if node.is_terminal:
