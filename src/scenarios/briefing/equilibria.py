@@ -20,8 +20,8 @@ __all__ = ["caption", "behaviour", "intro", "equilibrium_lines", "rows", "markdo
 def caption(game: Any) -> str:
     several = len(game.equilibria) > 1
     return ("The first equilibrium played: every decision weighted by the equilibrium's probabilities; "
-            "the thick line is the most likely path" + (" (the other equilibria are listed below)." if several
-                                                        else "."))
+            "the thick line is its path of play, thinner lines its choices off that path"
+            + (" (the other equilibria are listed below)." if several else "."))
 
 
 def behaviour(options: Any) -> str:

@@ -75,6 +75,7 @@ class Placed:
     port_of: dict[int, int]  # port slot -> the shared node slot it converges into
     heights: dict[int, tuple[float, float, float]]  # slot -> heights of its 3 texts
     highlight_slots: set[int] = field(default_factory=set)
+    off_path_slots: set[int] = field(default_factory=set)  # choices off the played path (view.off_path)
 
 
 def build_plan(view: TreeView) -> lay.Plan:
@@ -138,7 +139,9 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
             if chosen is not None and chosen[u] >= 0:
                 slot.prob = "chosen" if chosen[u] == via_branch[s] else ""
             else:
-                slot.prob = f"p = {formatting.diagram_probability(float(shown[view.edge(u, via_branch[s])]))}"
+                edge = view.edge(u, via_branch[s])  # "any": a set the equilibrium leaves open
+                slot.prob = "any" if edge in view.open_edges else \
+                    f"p = {formatting.diagram_probability(float(shown[edge]))}"
         if slot_kind == lay.STUB:
             n = len(plan.collapsed.get(s, ()))
             w = weight[s]
