@@ -165,3 +165,58 @@ def test_the_report_marks_unreached_and_open_sets():
     text = equilibria.intro(game)
     assert "not reached" in text and "\u201cany\u201d" in text
     assert equilibria.equilibrium_lines(s, game, k, eq)[0].startswith(f"Equilibrium {k} is {equilibria.KINDS[eq.kind]}")
+
+
+#: Ann, not seeing luck, takes 1 or goes in and then picks x or y (both pay her 0), again not
+#: seeing luck: her second set spans both branches, so no subgame holds it alone, and her own
+#: first choice (out, by hand) rules it out, under spe as under nash.
+BLIND = """\
+title: A blind second move
+actors: {ann: {name: Ann}, bob: {name: Bob}}
+nodes:
+  luck:
+    kind: chance
+    branches: [{to: first_a, label: good, p: 0.5}, {to: first_b, label: bad, p: 0.5}]
+  first_a:
+    {kind: decision, actor: ann, infoset: ann_first, branches: [{to: out_a, label: out}, {to: second_a, label: in}]}
+  first_b:
+    {kind: decision, actor: ann, infoset: ann_first, branches: [{to: out_b, label: out}, {to: second_b, label: in}]}
+  second_a: {kind: decision, actor: ann, infoset: ann_second, branches: [{to: x_a, label: x}, {to: y_a, label: y}]}
+  second_b: {kind: decision, actor: ann, infoset: ann_second, branches: [{to: x_b, label: x}, {to: y_b, label: y}]}
+  out_a: {kind: outcome, payoffs: {ann: 1, bob: 0}}
+  out_b: {kind: outcome, payoffs: {ann: 1, bob: 0}}
+  x_a: {kind: outcome, payoffs: {ann: 0, bob: 1}}
+  y_a: {kind: outcome, payoffs: {ann: 0, bob: 1}}
+  x_b: {kind: outcome, payoffs: {ann: 0, bob: 1}}
+  y_b: {kind: outcome, payoffs: {ann: 0, bob: 1}}
+"""
+
+
+@pytest.fixture()
+def blind(tmp_path):
+    path = tmp_path / "blind.yaml"
+    path.write_text(BLIND, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("method", ["nash", "spe"])
+def test_a_set_open_under_subgame_perfection_too(blind, method):
+    eq, = scenarios.load(blind).solve(method=method, top=0).equilibria
+    assert eq.behaviour["ann_first"] == {"out": 1.0, "in": 0.0}
+    assert eq.reached == {"ann_first": True, "ann_second": False} and eq.arbitrary == frozenset({"ann_second"})
+    assert eq.pure and eq.kind == "pure"
+
+
+def test_the_walk_page_and_play_say_an_open_choice_is_open(blind, monkeypatch, capsys):
+    from scenarios.cli import main
+    from scenarios.export.html import page_data
+
+    nodes = page_data(scenarios.load(blind))["nodes"]
+    assert [(nodes[n]["open"], nodes[n]["equilibrium"]) for n in ("first_a", "second_a", "second_b")] == [
+        (False, [["out", 1.0]]), (True, []), (True, [])]
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("1\n2\ns\n1\n"))
+    assert main(["play", str(blind)]) == 0
+    out = " ".join(capsys.readouterr()[0].split())
+    assert "The equilibrium leaves this choice open: Ann's own earlier choice rules it out" in out
+    assert "the equilibrium leaves this choice open (its own earlier choice rules it out)" in out
