@@ -110,7 +110,7 @@ def test_the_reports_picture_of_a_game_draws_the_path_of_play():
     from scenarios.briefing import equilibria
 
     game = scenarios.load("bluffing-2022").solve(method="auto", top=0)
-    assert "its path of play, thinner lines its choices off that path" in equilibria.caption(game)
+    assert "its path of play (its choices off that path, where drawn, are thinner)" in equilibria.caption(game)
     ax = draw_tree(game.scenario, game, highlight="strategic", slide=True)
     assert "path of play of the equilibrium" in figure_texts(ax)
 

@@ -260,7 +260,7 @@ class _Builder(SlideKit):
         ax = self.slide_tree(f.solved, strategic)
         self.picture("The strategic solution", ax,
                      "The strategic solution: every actor chooses by backward induction; the thick line is the "
-                     "path of play, thinner lines the choices off it (what an actor would do there).")
+                     "path of play (the choices off it, where drawn, are thinner: what an actor would do there).")
         intro = ("Backward induction: at every decision not marked fixed, its actor takes the option with the "
                  "highest expected payoff to itself.")
         if f.solved.ties:

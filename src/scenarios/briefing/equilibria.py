@@ -20,7 +20,7 @@ __all__ = ["caption", "behaviour", "intro", "equilibrium_lines", "rows", "markdo
 def caption(game: Any) -> str:
     several = len(game.equilibria) > 1
     return ("The first equilibrium played: every decision weighted by the equilibrium's probabilities; "
-            "the thick line is its path of play, thinner lines its choices off that path"
+            "the thick line is its path of play (its choices off that path, where drawn, are thinner)"
             + (" (the other equilibria are listed below)." if several else "."))
 
 

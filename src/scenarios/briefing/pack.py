@@ -200,7 +200,7 @@ class _Content:
                 add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
                                                dpi=dpi, slide=True),
                     "The strategic solution: every actor chooses by backward induction; the thick line is "
-                    "the path of play, thinner lines the choices off it (what an actor would do there).")
+                    "the path of play (the choices off it, where drawn, are thinner: what an actor would do there).")
         from ..analysis.metrics import parse_metric
 
         self.metric = parse_metric(scenario, metric)
