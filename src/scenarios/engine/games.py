@@ -301,8 +301,8 @@ def _reach(game: Any, profile: Any) -> tuple[dict[str, bool], set[str]]:
     both are one arbitrary completion, reported as such."""
     reached = {infoset.label: float(profile.infoset_prob(infoset)) > REACHED
                for player in game.players for infoset in player.infosets}
-    arbitrary = {label for player in game.players for infoset in player.infosets
-                 if not profile.is_defined_at(infoset) and (label := infoset.label)}
+    arbitrary = {infoset.label for player in game.players for infoset in player.infosets
+                 if not profile.is_defined_at(infoset)}
     # node, player label -> probability of that player's own moves on the way there
     stack: list[tuple[Any, dict[str, float]]] = [(game.root, {})]
     while stack:
