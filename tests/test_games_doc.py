@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = "docs/games.md"
 
 
-def test_console_examples(monkeypatch):
-    check_sessions(DOC, in_bash(ROOT, COLUMNS="120", NO_COLOR="1"), minimum=6)
+def test_console_examples(tmp_path):
+    """In a scratch directory that sees the checkout's docs/ and tests/ (a drawing's -o writes
+    there, not into the checkout)."""
+    for name in ("docs", "tests"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    check_sessions(DOC, in_bash(tmp_path, COLUMNS="120", NO_COLOR="1"), minimum=7)
+    assert (tmp_path / "outside.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_python_examples(monkeypatch):

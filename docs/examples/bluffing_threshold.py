@@ -65,11 +65,12 @@ RECOGNIZE = "Recognize the two self-proclaimed republics"
 
 def credible(eq) -> bool:
     """Whether Russia's last moves in ``eq`` are the ones it would make when the time came: a
-    resolved Russia attacks, one that is not backs down (where the solver reports a move)."""
+    resolved Russia attacks, one that is not backs down (where the equilibrium says: at a set in
+    ``eq.arbitrary`` Russia's own earlier choice rules the move out, and any move fits)."""
     for action in ("buildup", "recognition"):
         for kind, best in (("resolved", "Attack"), ("bluffing", "Back down")):
-            move = eq.behaviour[f"last_{action}_{kind}"]
-            if sum(move.values()) > 0.5 and move[best] < 1 - 1e-9:
+            name = f"last_{action}_{kind}"
+            if name not in eq.arbitrary and eq.behaviour[name][best] < 1 - 1e-9:
                 return False
     return True
 

@@ -250,8 +250,8 @@ class _Builder(SlideKit):
         strategic = "strategic" if f.scenario.decisions else None  # nothing to highlight without (likely then)
         ax = self.slide_tree(f.solved, strategic)
         self.picture("The strategic solution", ax,
-                     "The strategic solution: every actor chooses by backward induction; thick lines are the "
-                     "choices at every decision, on the played path or not.")
+                     "The strategic solution: every actor chooses by backward induction; the thick line is the "
+                     "path of play (the choices off it, where drawn, are thinner: what an actor would do there).")
         intro = ("Backward induction: at every decision not marked fixed, its actor takes the option with the "
                  "highest expected payoff to itself.")
         if f.solved.ties:

@@ -20,8 +20,8 @@ __all__ = ["caption", "behaviour", "intro", "equilibrium_lines", "rows", "markdo
 def caption(game: Any) -> str:
     several = len(game.equilibria) > 1
     return ("The first equilibrium played: every decision weighted by the equilibrium's probabilities; "
-            "the thick line is the most likely path" + (" (the other equilibria are listed below)." if several
-                                                        else "."))
+            "the thick line is its path of play (its choices off that path, where drawn, are thinner)"
+            + (" (the other equilibria are listed below)." if several else "."))
 
 
 def behaviour(options: Any) -> str:
@@ -35,26 +35,40 @@ def behaviour(options: Any) -> str:
 def intro(game: Any) -> str:
     count = len(game.equilibria)
     found = "one equilibrium" if count == 1 else f"{count} equilibria"
-    return (f"Some decisions share an information set (the actor cannot tell them apart), so the strategic "
+    text = (f"Some decisions share an information set (the actor cannot tell them apart), so the strategic "
             f"answer is an equilibrium, not backward induction. Method: {game.description}; {found} found."
             + (f" Listed: {game.note}." if game.note else ""))
+    if any(not all(eq.reached.values()) for eq in game.equilibria):
+        text += (" A set marked not reached is one the equilibrium's play never gets to; its behaviour is what "
+                 "the actor would do there if it did.")
+    if any(eq.arbitrary for eq in game.equilibria):
+        text += (" Behaviour \u201cany\u201d: the actor's own earlier choices rule the set out, so any choice "
+                 "there leaves the equilibrium unchanged.")
+    return text
 
 
 def rows(scenario: Any, eq: Any, sets: Any) -> list[list[str]]:
-    """Information set, actor, its nodes, the behaviour there."""
+    """Information set, actor, its nodes, whether play reaches it, the behaviour there."""
     out = []
     for name, members in sets.items():
         actor = scenario.nodes[members[0]].actor
         labels = ", ".join(scenario.nodes[m].label for m in members)
-        out.append([name, scenario.actors[actor].name, labels, behaviour(eq.behaviour.get(name, {}))])
+        does = "any" if name in eq.arbitrary else behaviour(eq.behaviour.get(name, {}))
+        out.append([name, scenario.actors[actor].name, labels, "yes" if eq.reached.get(name, True) else "no", does])
     return out
+
+
+#: The report's words for :attr:`~scenarios.engine.equilibrium.Equilibrium.kind`.
+KINDS = {"pure": "pure (every information set, reached or not, chooses one option for sure)",
+         "pure on its path, mixed off it": "pure on its path, mixed off it (every set its play reaches chooses "
+                                           "one option for sure; some set it never reaches mixes)",
+         "mixed": "mixed (some set its play reaches randomises)"}
 
 
 def equilibrium_lines(scenario: Any, game: Any, k: int, eq: Any) -> list[str]:
     """The sentences under equilibrium ``k``'s table: pure or mixed, payoffs, beliefs."""
-    kind = "pure (every set chooses one option for sure)" if eq.pure else "mixed (some set randomises)"
     payoffs = ", ".join(f"{scenario.actors[a].name} {simple_fraction(v)}" for a, v in eq.expected_payoffs.items())
-    lines = [f"Equilibrium {k} is {kind}. Expected payoffs: {payoffs}."]
+    lines = [f"Equilibrium {k} is {KINDS[eq.kind]}. Expected payoffs: {payoffs}."]
     for name, belief in (eq.beliefs or {}).items():
         said = ", ".join(f"{scenario.nodes[n].label} {simple_fraction(p)}" for n, p in belief.items())
         lines.append(f"Beliefs at {name} (where the actor thinks it is, given it got there): {said}.")
@@ -66,7 +80,7 @@ def markdown(scenario: Any, game: Any, md: Callable[[object], str],
     lines = [md(intro(game))]
     for k, eq in enumerate(game.equilibria, 1):
         lines += ["", f"### Equilibrium {k}", ""]
-        lines += table(["information set", "actor", "nodes", "behaviour"],
+        lines += table(["information set", "actor", "nodes", "reached", "behaviour"],
                        [[md(c) for c in row] for row in rows(scenario, eq, game.sets)])
         for line in equilibrium_lines(scenario, game, k, eq):
             lines += ["", md(line)]
@@ -77,7 +91,7 @@ def pdf(pages: Any, scenario: Any, game: Any, small: float) -> None:
     pages.paragraph(intro(game), size=small, muted=True)
     for k, eq in enumerate(game.equilibria, 1):
         pages.heading(f"Equilibrium {k}", 11.5)
-        pages.table(["information set", "actor", "nodes", "behaviour"], rows(scenario, eq, game.sets),
-                    [0.25, 0.15, 0.3, 0.3])
+        pages.table(["information set", "actor", "nodes", "reached", "behaviour"], rows(scenario, eq, game.sets),
+                    [0.23, 0.14, 0.27, 0.09, 0.27])
         for line in equilibrium_lines(scenario, game, k, eq):
             pages.paragraph(line, size=small + 0.5)

@@ -202,15 +202,15 @@ class _Content:
                 add("tags.png", charts.tag_chart(self.belief, theme=theme),
                     "Probability of ending in an outcome carrying each tag (tags can overlap).")
             if self.game is not None:
-                add("strategic.png", draw_tree(scenario, self.solved, highlight="likely", theme=theme, dpi=dpi,
+                add("strategic.png", draw_tree(scenario, self.game, highlight="strategic", theme=theme, dpi=dpi,
                                                slide=True),
                     equilibria.caption(self.game))
             else:
                 strategic = "strategic" if scenario.decisions else None  # nothing to highlight without
                 add("strategic.png", draw_tree(scenario, self.solved, highlight=strategic, theme=theme,
                                                dpi=dpi, slide=True),
-                    "The strategic solution: every actor chooses by backward induction; thick lines "
-                    "are the choices at every decision, on the played path or not.")
+                    "The strategic solution: every actor chooses by backward induction; the thick line is "
+                    "the path of play (the choices off it, where drawn, are thinner: what an actor would do there).")
         from ..analysis.metrics import parse_metric
 
         self.metric = parse_metric(scenario, metric)

@@ -76,7 +76,12 @@ def cmd_draw(args) -> int:
         from ..render.tree import draw_tree
 
         overrides = overrides_of(args) or None
-        result = scenario.solve(overrides=overrides, top=1) if args.solve else None
+        if args.method and not args.solve:
+            from ..errors import ScenarioError
+
+            raise ScenarioError("--method chooses how --solve solves; add --solve")
+        # --method nash|qre|spe: the first equilibrium, played (an EquilibriumResult; docs/games.md)
+        result = scenario.solve(overrides=overrides, top=1, method=args.method) if args.solve else None
         if args.solve and args.given:
             from ..errors import ScenarioError
 
@@ -179,6 +184,9 @@ def register(add) -> None:
     p.add_argument("--given", metavar="NODE", help="condition on the path passing NODE")
     p.add_argument("--solve", action="store_true",
                    help="show the strategic solution (backward induction) instead of belief mode")
+    p.add_argument("--method", choices=("backward", "nash", "qre", "spe"),
+                   help="with --solve: backward induction (the default), or the first equilibrium by nash, qre "
+                        "or spe (a game with information sets; see scenarios solve --method)")
     p.add_argument("--value", metavar="ACTOR",
                    help="show each decision and chance node's expected payoff to ACTOR")
     p.add_argument("--highlight", metavar="WHAT",

@@ -50,8 +50,12 @@ def render_equilibrium_hint(walk, style) -> str:
     if walk.infoset:
         lines.append(style.wrap(hidden_note(walk), "    "))
     if node.actor is not None:
-        options = first.behaviour.get(walk.scenario.infoset_of(node.id))
-        if options:
+        name = walk.scenario.infoset_of(node.id)
+        options = first.behaviour.get(name)
+        if name in first.arbitrary:
+            lines.append(style.wrap(f"The equilibrium leaves this choice open: {_name(walk, node.actor)}'s own earlier "
+                                    "choice rules it out, so any choice here keeps it an equilibrium.", "    "))
+        elif options:
             lines.append(style.wrap(f"In it {_name(walk, node.actor)} plays {_behaviour_text(options)} here.",
                                     "    "))
         else:
@@ -82,6 +86,8 @@ def render_game_decisions(walk, summary, style, branch_label) -> list[str]:
             where += f", not knowing which of {len(members(s, review.node))} situations it was in"
         options = first.behaviour.get(s.infoset_of(review.node))
         plays = f"; the equilibrium plays {_behaviour_text(options)}" if options else " (fixed)"
+        if s.infoset_of(review.node) in first.arbitrary:
+            plays = "; the equilibrium leaves this choice open (its own earlier choice rules it out)"
         lines.append(style.wrap(f"• {where}): {you} “{took}”{plays}.", "    ", "      "))
     from .. import formatting
 

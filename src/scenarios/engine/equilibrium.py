@@ -41,30 +41,57 @@ class Equilibrium:
     """One equilibrium (or, for ``qre`` at a finite ``lam``, one quantal response profile).
 
     ``behaviour``: information set name (a decision's node id when it has no ``infoset:``)
-    -> option label -> probability.  ``expected_payoffs``: actor -> expected payoff when it is
-    played (our engine's numbers; Gambit's agree, see the tests).  ``beliefs``: at each
-    information set of two or more nodes that is reached with positive probability, member
-    node id -> the probability of being there, given the set is reached (Bayes' rule on the
-    profile); None if the method gives none.  ``max_regret``: the most any actor could gain by
-    changing its strategy alone (0 for a Nash equilibrium, up to rounding).
+    -> option label -> probability, at every set, reached or not (a behaviour profile says
+    what each actor would do everywhere).  ``reached``: set name -> whether the profile's
+    play reaches it with positive probability.  ``arbitrary``: the unreached sets where the
+    equilibrium leaves the behaviour open: Gambit returns no probabilities there because the
+    actor's own earlier choices rule the set out, so whatever the actor would do there, the
+    profile is the same equilibrium; ``behaviour`` lists the uniform choice at them (one of
+    the many that fit).  ``expected_payoffs``: actor -> expected payoff when it is played
+    (our engine's numbers; Gambit's agree, see the tests).  ``beliefs``: at each information
+    set of two or more nodes that is reached with positive probability, member node id -> the
+    probability of being there, given the set is reached (Bayes' rule on the profile); None if
+    the method gives none.  ``max_regret``: the most any actor could gain by changing its
+    strategy alone (0 for a Nash equilibrium, up to rounding).
     """
 
     behaviour: Mapping[str, Mapping[str, float]]
     expected_payoffs: Mapping[str, float]
     beliefs: Mapping[str, Mapping[str, float]] | None
     max_regret: float
+    reached: Mapping[str, bool] = field(default_factory=dict)
+    arbitrary: frozenset[str] = frozenset()
 
     @property
     def pure(self) -> bool:
-        """Whether every set takes one option with probability 1."""
-        return all(any(abs(p - 1.0) < 1e-9 for p in options.values()) for options in self.behaviour.values())
+        """Whether every information set takes one option with probability 1, reached or not
+        (Gambit's sense); a set in :attr:`arbitrary` counts as pure, since any one option there
+        gives the same equilibrium."""
+        return all(_sure(options) for name, options in self.behaviour.items() if name not in self.arbitrary)
+
+    @property
+    def pure_on_path(self) -> bool:
+        """Whether every set the play reaches takes one option with probability 1 (the
+        equilibrium may still mix off its path: what an actor would do where play never goes)."""
+        return all(_sure(options) for name, options in self.behaviour.items() if self.reached.get(name, True))
+
+    @property
+    def kind(self) -> str:
+        """``pure``, ``pure on its path, mixed off it`` or ``mixed``."""
+        return "pure" if self.pure else "pure on its path, mixed off it" if self.pure_on_path else "mixed"
 
     def to_dict(self) -> dict[str, Any]:
         return {"behaviour": {k: {a: _clean(p) for a, p in v.items()} for k, v in self.behaviour.items()},
+                "reached": {k: bool(self.reached.get(k, True)) for k in self.behaviour},
+                "arbitrary": [k for k in self.behaviour if k in self.arbitrary],
                 "expected_payoffs": {k: _clean(v) for k, v in self.expected_payoffs.items()},
                 "beliefs": None if self.beliefs is None else
                 {k: {n: _clean(p) for n, p in v.items()} for k, v in self.beliefs.items()},
-                "max_regret": _clean(self.max_regret), "pure": self.pure}
+                "max_regret": _clean(self.max_regret), "pure": self.pure, "pure_on_path": self.pure_on_path}
+
+
+def _sure(options: Mapping[str, float]) -> bool:
+    return any(abs(p - 1.0) < 1e-7 for p in options.values())  # as the text shows it (cli/games.py)
 
 
 @dataclass(frozen=True, eq=False)

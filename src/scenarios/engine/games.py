@@ -56,6 +56,9 @@ EXACT_NODES = 3_000
 ENUMERATE_STRATEGIES = 64
 ENUMERATE_FEW, ENUMERATE_MANY = 4, 256
 INSTALL = "pip install 'scenarios[games]'"
+#: A set reached with at most this probability counts as not reached (the logit method's limit
+#: leaves choices it rules out at about 1e-8; exact methods give 0).
+REACHED = 1e-7
 
 
 def _pygambit() -> Any:
@@ -208,8 +211,10 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
                         "earlier choice at a shared node; Gambit's methods need perfect recall: give each path "
                         "its own copy of the node")
     note = ""
+    open_sets: set[str] | None = None  # spe: the sets left open in their own subgame
     if method == "spe":
-        profiles = [_spe(tree, gbt, game)]
+        spe, open_sets = _spe(tree, gbt, game)
+        profiles = [spe]
         note = ("one subgame-perfect equilibrium: in each subgame the first equilibrium Gambit finds "
                 "(others may exist)")
     elif method == "nash":
@@ -241,13 +246,19 @@ def solve_game(scenario: Scenario, *, method: str | None = None, overrides: Mapp
     equilibria, played = [], None
     for profile in profiles:
         behaviour = _behaviour(game, profile)
+        reached, arbitrary = _reach(game, profile)
+        if open_sets is not None:  # subgame perfection fixes a set its actor's own move rules out
+            arbitrary = open_sets
+        for name in arbitrary:  # any behaviour fits there: the uniform one completes the profile
+            behaviour[name] = dict.fromkeys(behaviour[name], 1.0 / len(behaviour[name]))
         result = _play(scenario, bound, tree, behaviour, overrides, top)
         played = result if played is None else played
         beliefs = _beliefs(tree, game, gnode, profile)
         equilibria.append(Equilibrium(
             behaviour={k: behaviour[k] for k in sets if k in behaviour}, expected_payoffs=dict(result.expected_payoffs),
             beliefs={k: {n: beliefs[k][n] for n in sets[k] if n in beliefs[k]} for k in sets if k in beliefs},
-            max_regret=float(profile.max_regret())))
+            max_regret=float(profile.max_regret()), reached={k: reached[k] for k in sets if k in reached},
+            arbitrary=frozenset(k for k in sets if k in arbitrary)))
     assert played is not None
     return EquilibriumResult(scenario=scenario, method=method, equilibria=_distinct(equilibria), players=players,
                              sets={k: tuple(v) for k, v in sets.items()}, played=played, note=note, lam=lam)
@@ -278,6 +289,36 @@ def _flat_profile(game: Any, qre: Any) -> Any:
 def _behaviour(game: Any, profile: Any) -> dict[str, dict[str, float]]:
     return {infoset.label: {a.label: float(profile[a]) for a in infoset.actions}
             for player in game.players for infoset in player.infosets}
+
+
+def _reach(game: Any, profile: Any) -> tuple[dict[str, bool], set[str]]:
+    """Set name -> whether ``profile`` reaches it; and the sets its actor's own earlier
+    choices rule out (the probability of the actor's own moves on the way there is 0).
+
+    Such a set is never reached, whatever the others do, so any behaviour there leaves the
+    equilibrium intact: Gambit leaves it undefined (all 0, ``is_defined_at`` false) when it
+    converts a mixed strategy, and its sequence-form LCP fills it with the uniform choice;
+    both are one arbitrary completion, reported as such."""
+    reached = {infoset.label: float(profile.infoset_prob(infoset)) > REACHED
+               for player in game.players for infoset in player.infosets}
+    arbitrary = {infoset.label for player in game.players for infoset in player.infosets
+                 if not profile.is_defined_at(infoset)}
+    # node, player label -> probability of that player's own moves on the way there
+    stack: list[tuple[Any, dict[str, float]]] = [(game.root, {})]
+    while stack:
+        node, own = stack.pop()
+        if node.is_terminal:
+            continue
+        infoset = node.infoset
+        who = None if infoset.is_chance else node.player.label
+        if who is not None and own.get(who, 1.0) <= 0:
+            arbitrary.add(infoset.label)
+        for action, child in zip(infoset.actions, node.children, strict=True):
+            if who is None:
+                stack.append((child, own))
+            else:
+                stack.append((child, {**own, who: own.get(who, 1.0) * float(profile[action])}))
+    return reached, arbitrary
 
 
 def _beliefs(tree: GameTree, game: Any, gnode: Mapping[int, Any], profile: Any) -> dict[str, dict[str, float]]:
@@ -364,9 +405,12 @@ def subgame_roots(tree: GameTree) -> list[int]:
     return sorted(roots, key=lambda t: -depth[t])
 
 
-def _spe(tree: GameTree, gbt: Any, full: Any) -> Any:
-    """A subgame-perfect profile of the full game ``full``: smallest subgames first."""
+def _spe(tree: GameTree, gbt: Any, full: Any) -> tuple[Any, set[str]]:
+    """A subgame-perfect profile of the full game ``full``: smallest subgames first; and the
+    sets whose behaviour is open: ruled out by their actor's own move within the smallest
+    subgame that holds them (there any behaviour is subgame perfect)."""
     behaviour: dict[str, dict[str, float]] = {}
+    open_sets: set[str] = set()
     value: dict[int, np.ndarray] = {}
     roots = subgame_roots(tree)
     for r in roots:
@@ -381,13 +425,14 @@ def _spe(tree: GameTree, gbt: Any, full: Any) -> Any:
         else:
             found = gbt.nash.logit_solve(game, use_strategic=False)
         behaviour.update(_behaviour(game, found.equilibria[0]))
+        open_sets |= _reach(game, found.equilibria[0])[1]
         value[r] = _expected(tree, r, inner, behaviour)
     profile = full.mixed_behavior_profile(rational=False)
     for infoset in full.infosets:
         if not infoset.is_chance:
             for action in infoset.actions:
                 profile[action] = behaviour[infoset.label][action.label]
-    return profile
+    return profile, open_sets
 
 
 def _reduced(tree: GameTree, top: int, replaced: Mapping[int, np.ndarray]) -> list[int]:

@@ -130,8 +130,10 @@ def page_data(scenario: Scenario, *, overrides=None, seed: int = 1) -> dict:
                 entry["choice_branch"] = solution.choice_branches.get(node_id)  # several branches may share a child
                 entry["tie"] = node_id in solution.ties
             else:  # the equilibrium's behaviour at the node's set: the same at every member
-                options = game.equilibria[0].behaviour.get(scenario.infoset_of(node_id), {})
-                entry.update(choice=None, choice_branch=None, tie=False,
+                name = scenario.infoset_of(node_id)  # open: the actor's own earlier choice rules the set out
+                is_open = name in game.equilibria[0].arbitrary
+                options = {} if is_open else game.equilibria[0].behaviour.get(name, {})
+                entry.update(choice=None, choice_branch=None, tie=False, open=is_open,
                              equilibrium=[[label, p] for label, p in options.items() if p > 1e-12])
         nodes[node_id] = entry
     _hide_members(scenario, nodes)

@@ -87,11 +87,13 @@ class Drawing:
         """The slots drawn thick: those entered by a highlighted branch."""
         plan, tree, view = self.plan, self.tree, self.view
         tree.highlight_slots = set()
-        if not view.highlight:
+        tree.off_path_slots = set()
+        if not view.highlight and not view.off_path:
             return
         edge_start = view.arrays.edge_start
         has_via = plan.via_node >= 0
         edge_of_slot = np.where(has_via, edge_start[np.maximum(plan.via_node, 0)] + plan.via_branch, -1)
+        tree.off_path_slots = set(np.flatnonzero(np.isin(edge_of_slot, list(view.off_path)) & has_via).tolist())
         hit = np.isin(edge_of_slot, list(view.highlight)) & has_via
         root = view.arrays.root
         if view.unshare and view.path and edge_start[root] <= view.path[0] < edge_start[root + 1]:
@@ -241,6 +243,8 @@ class Drawing:
             items.append(("stub", None, "", "collapsed branches"))
         if highlight_text:
             items.append(("line", theme.highlight, "", highlight_text))
+        if self.tree.off_path_slots:  # drawn: not every off-path choice survives a collapsed drawing
+            items.append(("thin line", theme.highlight, "", self.view.off_path_text))
         return items
 
     def _legend_item_width(self, item) -> float:
@@ -322,12 +326,14 @@ class Drawing:
         from matplotlib.lines import Line2D
 
         theme = self.theme
-        if kind in ("line", "branch"):  # the highlight's thick line, or a plain branch
-            thick = kind == "line"
-            fig.add_artist(Line2D([cx - 7, cx + 7], [cy, cy], transform=pt,
-                                  color=theme.highlight if thick else theme.line,
-                                  linewidth=(theme.highlight_width if thick else theme.line_width) * k,
-                                  solid_capstyle="butt"))
+        if kind in ("line", "thin line", "branch"):  # the highlight's lines, or a plain branch
+            if kind == "branch":
+                color, width = theme.line, theme.line_width
+            else:
+                color = theme.highlight
+                width = theme.highlight_width if kind == "line" else _off_path_width(theme)
+            fig.add_artist(Line2D([cx - 7, cx + 7], [cy, cy], transform=pt, color=color,
+                                  linewidth=width * k, solid_capstyle="butt"))
             return
         patch = _symbol_patch(kind, cx, cy, _SYMBOL * 0.9 if kind != "stub" else _STUB_SYMBOL,
                               face, hatch, theme, k, transform=pt, top_down=False)
@@ -366,6 +372,9 @@ class Drawing:
         hw = theme.highlight_width * k
         normal: list[list[tuple[float, float]]] = []  # line segments, as lists of points
         marked: list[list[tuple[float, float]]] = []
+        off: list[list[tuple[float, float]]] = []  # choices off the played path: thinner, highlight colour
+        off_slots = tree.off_path_slots
+        off_parents = {parent[s] for s in off_slots if parent[s] >= 0}
         has_children = np.zeros(len(plan), dtype=bool)
         has_children[plan.parent[plan.parent >= 0]] = True
         hl = tree.highlight_slots
@@ -390,14 +399,14 @@ class Drawing:
                 else:  # top down, the line breaks around the texts on it
                     pieces = [[xy(bus, tree.breadth[q]), xy(bus, b), xy(gap[0], b)],
                               [xy(gap[1], b), xy(end, b)]]
-                (marked if s in hl else normal).extend(p for p in pieces if p[0] != p[-1])
+                (marked if s in hl else off if s in off_slots else normal).extend(p for p in pieces if p[0] != p[-1])
             elif any(tree.heights[s]):  # the root's stem, under its name
                 start = cols.run_start[lv] if gap is None else gap[1]
                 normal.append([xy(start, b), xy(end, b)])
             if has_children[s] and kinds[s] != lay.LANE:
                 exit_ = d + tree.symbol[s] / 2
                 segment = [xy(exit_, b), xy(cols.bus[lv], b)]
-                (marked if s in marked_parents else normal).append(segment)
+                (marked if s in marked_parents else off if s in off_parents else normal).append(segment)
         # Converging lanes: each shared node's vertical track, joins marked by dots.
         dots: list[tuple[float, float]] = []
         marked_dots: list[tuple[float, float]] = []
@@ -419,6 +428,9 @@ class Drawing:
                 marked_dots.append(xy(x, y_node))
         ax.add_collection(LineCollection(normal, colors=theme.line, linewidths=lw, zorder=1,
                                          capstyle="butt", joinstyle="miter"))
+        if off:
+            ax.add_collection(LineCollection(off, colors=theme.highlight, linewidths=_off_path_width(theme) * k,
+                                             zorder=1.8, capstyle="projecting", joinstyle="miter"))
         if marked:
             ax.add_collection(LineCollection(marked, colors=theme.highlight, linewidths=hw, zorder=2,
                                              capstyle="projecting", joinstyle="miter"))
@@ -522,3 +534,8 @@ def _symbol_patch(kind, cx, cy, size, face, hatch, theme: Theme, k, *, transform
     return Circle((cx, cy), r, **options)
 
 
+def _off_path_width(theme) -> float:
+    """Choices off the path of play: the highlight's colour at half its width (at least half
+    again the normal line's), so the path of play stands out and they still read as choices,
+    in greyscale too."""
+    return max(theme.highlight_width / 2, theme.line_width * 1.5)

@@ -76,6 +76,7 @@ class Placed:
     port_of: dict[int, int]  # port slot -> the shared node slot it converges into
     heights: dict[int, tuple[float, float, float]]  # slot -> heights of its 3 texts
     highlight_slots: set[int] = field(default_factory=set)
+    off_path_slots: set[int] = field(default_factory=set)  # choices off the played path (view.off_path)
 
 
 def build_plan(view: TreeView) -> lay.Plan:
@@ -141,7 +142,8 @@ def contents(view: TreeView, plan: lay.Plan, theme: Theme, *, wrap, metrics, siz
             if chosen is not None and chosen[u] >= 0:
                 slot.prob = "chosen" if chosen[u] == via_branch[s] else ""
             else:
-                slot.prob = f"p = {formatting.diagram_probability(float(shown[e]))}"
+                # "any": a set the equilibrium leaves open
+                slot.prob = "any" if e in view.open_edges else f"p = {formatting.diagram_probability(float(shown[e]))}"
             own = branch_payoffs_text(edge_payoffs[e])
             if own:  # what taking the branch costs or brings, on the line under its label
                 slot.prob = wrapped(f"{slot.prob} · {own}" if slot.prob else own, font=small)

@@ -21,9 +21,10 @@ import numpy as np
 
 from .. import formatting
 from ..errors import HighlightError, ScenarioError, UnknownNameError, did_you_mean
+from ..kinds import KINDS
 from ..model import DISCLAIMER
 
-__all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "header_texts"]
+__all__ = ["HIGHLIGHTS", "TreeView", "tree_view", "resolve_highlight", "strategic_tiers", "header_texts"]
 
 #: Named highlights; anything else is read as a path of node ids.
 HIGHLIGHTS = ("likely", "strategic", "historical")
@@ -56,6 +57,12 @@ class TreeView:
     #: likeliest path to the most likely outcome when that outcome is elsewhere (the subtitle
     #: names the outcome, so the picture must show it).
     also_keep: frozenset[int] = frozenset()
+    #: With ``strategic``: the choices at decisions the play never reaches (drawn thinner, so
+    #: the played path stands out), their legend text, and the branches of information sets an
+    #: equilibrium leaves open (labelled "any" instead of a probability).
+    off_path: frozenset[int] = frozenset()
+    off_path_text: str = ""
+    open_edges: frozenset[int] = frozenset()
 
     @property
     def shown(self) -> np.ndarray:
@@ -86,11 +93,21 @@ def tree_view(scenario, result=None, *, overrides: Mapping[str, Any] | None = No
         result = scenario.evaluate(given=given, overrides=overrides, top=1)
     elif result.scenario is not scenario:
         raise ValueError("draw_tree: the result belongs to another scenario")
+    game = None
+    if getattr(result, "equilibria", None) is not None:  # an EquilibriumResult: its first equilibrium played
+        game, result = result, result.played
     arrays = result.arrays
-    edges, path, text = resolve_highlight(scenario, highlight, result)
+    off: set[int] = set()
+    off_text = ""
+    if highlight == "strategic" and result.mode in ("strategic", "equilibrium"):
+        edges, off, text, off_text = strategic_tiers(scenario, result, game)
+        path = None
+    else:
+        edges, path, text = resolve_highlight(scenario, highlight, result)
     given_at = arrays.ids.index(result.given) if result.given else None
     view = TreeView(scenario, result, arrays, result.mode == "strategic", given_at, value, prune, depth,
-                    unshare, top_down, frozenset(edges), path, text)
+                    unshare, top_down, frozenset(edges), path, text, off_path=frozenset(off),
+                    off_path_text=off_text, open_edges=frozenset(_open_edges(scenario, arrays, game)))
     if keep_likely_outcome and (prune is not None or depth is not None) and likely_outcome_note(view):
         view = replace(view, also_keep=frozenset(_likeliest_path_to(scenario, result, result.outcomes[0].id)))
     return view
@@ -118,6 +135,46 @@ def _likeliest_path_to(scenario, result, outcome: str) -> set[int]:
 
 
 # -- highlights ---------------------------------------------------------------------------------
+def strategic_tiers(scenario, result, game=None) -> tuple[set[int], set[int], str, str]:
+    """The path of play of a solved ``result`` (backward induction, or an equilibrium played)
+    and its choices off that path: (every branch the play takes with positive probability:
+    the choices and chance; the choices at decisions it never reaches; their two texts).
+    An equilibrium's choices are the options it plays with positive probability; ``game``
+    (the EquilibriumResult) drops the sets its first equilibrium leaves open."""
+    arrays = result.arrays
+    solved = np.array([KINDS[scenario.nodes[i].kind].has_actor and not scenario.nodes[i].fixed
+                       for i in arrays.ids], dtype=bool)
+    if result.mode == "strategic":
+        has = arrays.chosen >= 0
+        chosen = arrays.edge_start[:-1][has] + arrays.chosen[has]
+        texts = ("path of play (backward induction)", "choices off the path of play")
+    else:
+        solved[[arrays.ids.index(n) for n in _open_nodes(game)]] = False
+        chosen = np.flatnonzero(solved[arrays.parent] & (arrays.played > 1e-12))
+        texts = ("path of play of the equilibrium", "its choices off that path")
+    if not solved.any():
+        raise HighlightError("--highlight strategic: the scenario has no decision, so there is no "
+                             "strategic choice to highlight")
+    played = np.flatnonzero(arrays.flow > 0)
+    return set(played.tolist()), set(chosen[arrays.flow[chosen] <= 0].tolist()), *texts
+
+
+def _open_nodes(game) -> list[str]:
+    if game is None:
+        return []
+    eq = game.equilibria[0]
+    return [n for name in eq.arbitrary for n in game.sets[name]]
+
+
+def _open_edges(scenario, arrays, game) -> set[int]:
+    """The branches of every node in a set the first equilibrium leaves open."""
+    out: set[int] = set()
+    for n in _open_nodes(game):
+        i = arrays.ids.index(n)
+        out.update(range(int(arrays.edge_start[i]), int(arrays.edge_start[i + 1])))
+    return out
+
+
 
 def _edge_starts(scenario) -> dict[str, int]:
     """File-order position of every node's first branch (read from the model: the nodes
@@ -252,6 +309,10 @@ def header_texts(view: TreeView, title: str | None, *, plan=None, slide: bool = 
     if view.highlight_text:
         if not slide:  # a slide's legend names the thick line; its subtitle has no room to repeat it
             parts.append(f"thick line: {view.highlight_text}")
+            if view.off_path:
+                parts.append(f"thinner line: {view.off_path_text}")
+    if view.open_edges:
+        parts.append("any: a choice the equilibrium leaves open (the actor's own earlier choice rules it out)")
         note = likely_outcome_note(view)
         if note:
             parts.append(note)

@@ -156,6 +156,7 @@
       el("p", { class: "muted small", text: "Backward induction does not apply in a game with information sets; here is " + gameLine() + "." }));
     if (n.infoset) box.append(el("p", { text: hiddenNote(n) }));
     if (n.kind === "decision") box.append(el("p", { text: plays(n) ? "In it " + actorName(n.actor) + " plays " + plays(n) + " here." :
+      n.open ? "The equilibrium leaves this choice open: " + actorName(n.actor) + "'s own earlier choice rules it out, so any choice here keeps it an equilibrium." :
       "This decision is fixed: the solution keeps its belief weights here." }));
     else if (n.kind === "chance") box.append(el("p", { text: "Chance decides here; the equilibrium takes the probabilities as given." }));
     else box.append(el("p", { text: "The walk has ended." }));
