@@ -52,6 +52,7 @@ PLAIN_NODE_KEYS = frozenset(("kind", "label", "text", "actor", "branches", "payo
 PLAIN_BRANCH_KEYS = frozenset(("to", "p", "label", "payoffs", "text"))
 #: The full reading's rule on scenario text (io/build.py ``_CONTROL``), as one test.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]").search
+_NOT_PLAIN = object()  # (a text that is not: None is a text left out)
 #: The base-case check's tolerance (whole.PROBABILITY_TOLERANCE; a test keeps them equal).
 _TOLERANCE = 1e-9
 
@@ -146,6 +147,14 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
         tally += len(section)
         return MappingProxyType(payoffs)
 
+    def own_text(value: Any) -> Any:
+        """A label or text of the entry's own, its ':' counted; _NOT_PLAIN if it is not plain."""
+        nonlocal tally
+        if value.__class__ is not str or unprintable(value):
+            return _NOT_PLAIN
+        tally += value.count(":")
+        return value
+
     def read(node_id: str, entry: Any) -> Node | None:
         nonlocal numbers_only, tally
         if not entry.keys() <= node_keys:
@@ -161,17 +170,10 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
         elif "actor" in entry:
             return None
         tally = len(entry)  # (a kind, an actor id and a node id hold no ':')
-        label = entry.get("label", node_id)  # (a node id is printable: the loader checked it)
-        if label is not node_id:
-            if label.__class__ is not str or unprintable(label):
-                return None
-            tally += label.count(":")
-        text = None
-        if "text" in entry:
-            text = entry["text"]
-            if text.__class__ is not str or unprintable(text):
-                return None
-            tally += text.count(":")
+        label = own_text(entry["label"]) if "label" in entry else node_id  # (an id is printable: checked)
+        text = own_text(entry["text"]) if "text" in entry else None
+        if label is _NOT_PLAIN or text is _NOT_PLAIN:
+            return None
         numbers_only = True
         total, given, missing = 0.0, False, False  # the probabilities, as _nothing_to_report adds them
         branches: list[Branch] = []
@@ -211,20 +213,16 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
                 else:
                     missing = True
                 if "label" in raw:
-                    branch_label = raw["label"]
-                    if branch_label.__class__ is not str or unprintable(branch_label):
+                    branch_label = own_text(raw["label"])
+                    if branch_label is _NOT_PLAIN:
                         return None
-                    tally += branch_label.count(":")
                 else:  # the child's label, as the full reading takes it
                     branch_label = child_label(to, to)
                     if branch_label.__class__ is not str:
                         branch_label = str(branch_label) if isinstance(branch_label, (int, float)) else to
-                branch_text = None
-                if "text" in raw:
-                    branch_text = raw["text"]
-                    if branch_text.__class__ is not str or unprintable(branch_text):
-                        return None
-                    tally += branch_text.count(":")
+                branch_text = own_text(raw["text"]) if "text" in raw else None
+                if branch_text is _NOT_PLAIN:
+                    return None
                 branch_payoffs = payoffs_of(raw["payoffs"]) if "payoffs" in raw else _EMPTY
                 if branch_payoffs is None:
                     return None
