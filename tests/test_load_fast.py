@@ -350,3 +350,14 @@ def test_mutated_json_trees_give_the_same_verdict_and_messages(data, edits):
         elif '": "' in lines[i]:
             lines[i] = lines[i].replace('": "', '": "' + edit, 1)
     assert_same("\n".join(lines), "m.json")
+
+
+@pytest.mark.parametrize("text, where", [
+    ('{"title":"x","title":"y","nodes":{"a":{"kind":"outcome"}}}', "1:14"),
+    ('{\n  "title": "x",\n  "nodes": {"a": {"kind": "outcome",\n                 "kind": "chance"}}\n}', "4:18"),
+])
+def test_a_duplicate_json_key_is_reported_where_it_is_repeated(text, where):
+    for fast_path in (True, False):
+        verdict = outcome(text, "dup.json", fast_path=fast_path)
+        assert verdict[0] == "error"
+        assert verdict[2][0].startswith(f"dup.json:{where}: error: duplicate key"), verdict[2]

@@ -239,6 +239,10 @@ def _json_int(text: str) -> int | float:
     return int(text) if len(text) <= 4000 else float(text)
 
 
+class _DuplicateKey(Exception):
+    """A key json read twice in one mapping (its position is looked up afterwards)."""
+
+
 def _read_json(text: str, filename: str) -> Any:
     """JSON data, refusing duplicate keys; errors carry the JSON parser's line and column."""
 
@@ -246,9 +250,7 @@ def _read_json(text: str, filename: str) -> Any:
         mapping = {}
         for key, value in items:
             if key in mapping:
-                raise ScenarioFileError([Diagnostic(filename, 1, 1, "error", "duplicate-key",
-                                                    f"duplicate key {key!r}; JSON readers would "
-                                                    "silently keep only the last")])
+                raise _DuplicateKey(key)
             mapping[key] = value
         return mapping
 
@@ -260,6 +262,24 @@ def _read_json(text: str, filename: str) -> Any:
     except RecursionError:
         raise ScenarioFileError([Diagnostic(filename, 1, 1, "error", "too-deep",
                                             "document is nested too deeply")]) from None
+    except _DuplicateKey as exc:
+        key = exc.args[0]
+        line, col = _duplicate_position(text, filename, key)
+        raise ScenarioFileError([Diagnostic(filename, line, col, "error", "duplicate-key",
+                                            f"duplicate key {key!r}; JSON readers would "
+                                            "silently keep only the last")]) from None
+
+
+def _duplicate_position(text: str, filename: str, key: str) -> tuple[int, int]:
+    """Where the second ``key`` of a mapping starts, as the YAML composer finds it (JSON is
+    YAML flow style, which the composer reads with positions); 1:1 if it cannot say."""
+    try:
+        _parse_yaml(text, filename)
+    except ScenarioFileError as exc:
+        for problem in exc.diagnostics:
+            if problem.code == "duplicate-key" and problem.message.startswith(f"duplicate key {key!r} "):
+                return problem.line, problem.col
+    return 1, 1
 
 
 def _same(a: Any, b: Any) -> bool:
