@@ -273,9 +273,9 @@ TAKES = "--node takes a decision that is solved: 'start', 'favourable', 'unfavou
     (("--actor", "wildcater"), "unknown actor 'wildcater' (did you mean 'wildcatter'?)"),
     (("--node", "dry"), f"'dry' is an outcome node, not a decision; {TAKES}"),
     # the ids in voi's table, [site] and the like, are the information valued, not decisions
-    (("--node", "[site]"), f"'site' is an uncertainty (information whose value voi reports), not a node; {TAKES}"),
+    (("--node", "[site]"), f"'site' is an uncertainty (information whose value voi reports), not a decision; {TAKES}"),
     (("--node", "survey"), "'survey' is a signal on the uncertainty 'site' (information whose value voi reports), "
-                           f"not a node; {TAKES}"),
+                           f"not a decision; {TAKES}"),
     (("--node", "seismic"), f"'seismic' is a chance node (information whose value voi reports), not a decision; "
                             f"{TAKES}"),
     (("--evppi", "drill_cots"), "unknown parameter 'drill_cots' (did you mean 'drill_cost'?)"),

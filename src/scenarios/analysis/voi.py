@@ -186,9 +186,9 @@ def _not_a_decision(scenario: Scenario, node: str, solvable: list[str]) -> Unkno
                 "a chance node (information whose value voi reports), not a decision" if kind == "chance" else
                 f"an {kind} node, not a decision" if kind[0] in "aeiou" else f"a {kind} node, not a decision")
     elif node in scenario.uncertainties:
-        what = "an uncertainty (information whose value voi reports), not a node"
+        what = "an uncertainty (information whose value voi reports), not a decision"
     elif node in signals:
-        what = f"a signal on the uncertainty {signals[node]!r} (information whose value voi reports), not a node"
+        what = f"a signal on the uncertainty {signals[node]!r} (information whose value voi reports), not a decision"
     else:
         close = did_you_mean(node, solvable) or did_you_mean(node, [*nodes, *scenario.uncertainties, *signals])
         return UnknownNameError(f"unknown node {node!r}{close}; {takes}")
