@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import random
 import warnings
 from contextlib import contextmanager
@@ -143,7 +144,6 @@ def test_a_generated_tree_is_read_by_the_shortcuts(monkeypatch):
 def test_plain_nodes_decline_what_they_cannot_vouch_for():
     shared = {0.5: object(), 1: object()}
     for entry in ({"kind": "chance", "branches": [{"to": "b", "p": True}]},  # a bool equals 1
-                  {"kind": "chance", "branches": [{"to": "b", "p": 0}]},  # zero keeps its sign
                   {"kind": "chance", "branches": [{"to": "b", "p": 0.5}, {"to": "b", "p": 0.5}]},  # duplicate
                   {"kind": "chance", "label": "\x1b]0;x\x07", "branches": [{"to": "b", "p": 1}]},
                   {"kind": "chance", "tags": ["x"], "branches": [{"to": "b", "p": 1}]},
@@ -214,3 +214,26 @@ def test_node_ids_are_checked_at_once_as_one_by_one(ids, ok):
     """The one-pass check of every node id agrees with the loader's NODE_ID rule."""
     assert plain.all_node_ids_ok(dict.fromkeys(ids)) is ok
     assert ok == all(isinstance(i, str) and build.NODE_ID.match(i) is not None for i in ids)
+
+
+def test_a_number_not_read_before_is_read_as_the_full_reading_reads_it():
+    """A finite number is read and shared by the quick reading; a non-finite one (or an
+    integer too big for a float) is left to the full reading, which reports it."""
+    shared: dict = {}
+    read = plain.plain_reader({"b": 1}, {}, {"x": Actor("x", "X")}, shared, plain.Gathered())
+    node = read("a", {"kind": "outcome", "payoffs": {"x": 2.5}})
+    assert node is not None and node.payoffs["x"] is shared[2.5] and shared[2.5].source == 2.5
+    for bad in (float("inf"), float("nan"), 10**400):
+        assert read("a", {"kind": "outcome", "payoffs": {"x": bad}}) is None
+    big = {"title": "t", "actors": {"a": {}}, "nodes": {"r": {"kind": "chance", "branches": [
+        {"to": f"o{i}", "p": 0.001} for i in range(1000)]}, **{f"o{i}": {"kind": "outcome", "payoffs": {"a": i}}
+                                                             for i in range(1000)}}}
+    assert assert_same(json.dumps(big)) == "ok"
+
+
+def test_zero_is_read_with_its_sign_and_never_shared():
+    shared: dict = {}
+    read = plain.plain_reader({"b": 1}, {}, {"x": Actor("x", "X"), "y": Actor("y", "Y")}, shared, plain.Gathered())
+    node = read("a", {"kind": "outcome", "payoffs": {"x": -0.0, "y": 0}})
+    assert node is not None and shared == {}
+    assert math.copysign(1, node.payoffs["x"].source) == -1 and math.copysign(1, node.payoffs["y"].source) == 1

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import isfinite
 from types import MappingProxyType
 from typing import Any
 
@@ -132,9 +133,10 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             return None
         payoffs = {}
         for actor, value in section.items():
-            cls = value.__class__  # (never a bool, which equals 0 or 1, nor zero, whose sign the full reading keeps)
+            # (never a bool, which equals 0 or 1; zero is never shared, as its sign is kept)
+            cls = value.__class__
             if cls is float or cls is int:
-                expression = lookup(value) if value else None
+                expression = (lookup(value) or new_number(value)) if value else Expression.number(value)
             elif cls is str:
                 expression = lookup(value)
                 numbers_only = False
@@ -146,6 +148,18 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
             payoffs[actor] = expression
         tally += len(section)
         return MappingProxyType(payoffs)
+
+    def new_number(value: int | float) -> Expression | None:
+        """A number not read before, read as the full reading reads it (io/build.py
+        ``_expression``: a finite number, shared by its value); None if it is not finite."""
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        if not isfinite(number):
+            return None
+        expression = shared[value] = Expression.number(number)
+        return expression
 
     def own_text(value: Any) -> Any:
         """A label or text of the entry's own, its ':' counted; _NOT_PLAIN if it is not plain."""
@@ -195,7 +209,7 @@ def plain_reader(index: dict[str, int], labels: dict[str, Any], actors: dict[str
                     value = raw["p"]
                     cls = value.__class__
                     if cls is float or cls is int:
-                        p = lookup(value) if value else None
+                        p = (lookup(value) or new_number(value)) if value else Expression.number(value)
                         if p is None:
                             return None
                         if not -_TOLERANCE <= value <= 1.0 + _TOLERANCE:
