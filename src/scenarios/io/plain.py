@@ -1,10 +1,10 @@
 """The quick reading of a node in its plain form: no checks can speak, so none are worded.
 
 A generated tree has a million nodes that look alike: a kind, an actor, a label, branches
-``{to, p}`` with numbers already seen, payoffs by actor.  The reader of :func:`plain_reader`
+``{to, p}`` with numbers seen many times, payoffs by actor.  The reader of :func:`plain_reader`
 builds such a node straight away, with only the tests that tell it is plain; the moment
-anything is not (an unknown or rarer key, a type to complain about, a number not read before,
-a control character, a duplicate branch), it returns None and the full reading of
+anything is not (an unknown or rarer key, a type to complain about, a number that is not
+finite, an expression not read before, a control character, a duplicate branch), it returns None and the full reading of
 :mod:`scenarios.io.build` reads the node with every check and message.  So the quick reading
 never decides a problem: it gives the very Node the full reading would give, or declines
 (tests/test_load_plain.py holds the two equal).
@@ -26,7 +26,7 @@ listed for the check (``Gathered.checks``).
 [('b', 'End', '0.5'), ('b', 'B2', '0.5')]
 >>> gathered.checks, gathered.counts, gathered.targets
 ([], [2], [1, 1])
->>> read("c", {"kind": "chance", "branches": [{"to": "b", "p": 0.25}]}) is None
+>>> read("c", {"kind": "chance", "branches": [{"to": "b", "p": "q / 4"}]}) is None  # (an expression not read yet)
 True
 >>> read("d", {"kind": "chance", "branches": [{"to": "b", "p": 0.5}]}).id, gathered.checks
 ('d', ['d'])
