@@ -263,3 +263,8 @@ class WhatIfCompileError(ScenarioError):
 class NotFast(Exception):
     """The fast reading (io/fast.py) cannot vouch for a text: read it the careful way.
     Internal: it never leaves the loader."""
+
+
+class DuplicateJSONKey(Exception):
+    """Internal to io/document.py: :mod:`json` read a key twice in one mapping (the
+    diagnostic, with the key's position, is worded once its position is found)."""

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ..errors import Diagnostic, ScenarioFileError
+from ..errors import Diagnostic, DuplicateJSONKey, ScenarioFileError
 
 __all__ = ["Document", "parse_document", "MAX_ALIAS_VALUES", "MAX_DEPTH"]
 
@@ -239,10 +239,6 @@ def _json_int(text: str) -> int | float:
     return int(text) if len(text) <= 4000 else float(text)
 
 
-class _DuplicateKey(Exception):
-    """A key json read twice in one mapping (its position is looked up afterwards)."""
-
-
 def _read_json(text: str, filename: str) -> Any:
     """JSON data, refusing duplicate keys; errors carry the JSON parser's line and column."""
 
@@ -250,7 +246,7 @@ def _read_json(text: str, filename: str) -> Any:
         mapping = {}
         for key, value in items:
             if key in mapping:
-                raise _DuplicateKey(key)
+                raise DuplicateJSONKey(key)
             mapping[key] = value
         return mapping
 
@@ -262,7 +258,7 @@ def _read_json(text: str, filename: str) -> Any:
     except RecursionError:
         raise ScenarioFileError([Diagnostic(filename, 1, 1, "error", "too-deep",
                                             "document is nested too deeply")]) from None
-    except _DuplicateKey as exc:
+    except DuplicateJSONKey as exc:
         key = exc.args[0]
         line, col = _duplicate_position(text, filename, key)
         raise ScenarioFileError([Diagnostic(filename, line, col, "error", "duplicate-key",
