@@ -128,16 +128,17 @@ def _read(text: str, filename: str, default_id: str | None, *, fast: bool = True
             document = parse_document(text, filename)  # the careful reading, positions and all
         if is_variant(document.data):  # `extends: base.yaml`: resolve the chain, then validate
             document = resolve_variant(document, anywhere=extends_anywhere)
-        keys = getattr(document, "keys", None)
+        keys = getattr(document, "keys", None)  # JSON read without refusing duplicate keys
         try:
             scenario = build_scenario(document, default_id=default_id)
         except ScenarioFileError:
-            if keys is not None and not keys.unique():  # a duplicate key: the careful reading words it
-                return _read(text, filename, default_id, fast=False, extends_anywhere=extends_anywhere)
-            raise
-        if keys is not None and not keys.unique():
-            return _read(text, filename, default_id, fast=False, extends_anywhere=extends_anywhere)
-        return scenario
+            if keys is None or keys.unique():
+                raise
+        else:
+            if keys is None or keys.unique():
+                return scenario
+        # A duplicate key, or counts that could not rule one out: the careful reading decides.
+        return _read(text, filename, default_id, fast=False, extends_anywhere=extends_anywhere)
     finally:
         if collecting:
             # What loading made stays, so it goes straight to the oldest generation: enabled

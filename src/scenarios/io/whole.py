@@ -37,10 +37,12 @@ def check_graph(report: Report, graph: nx.MultiDiGraph | None, nodes: dict[str, 
     ever, so the messages (which cycle, in which order) stay exactly the same.  The node
     pass's arrays (``gathered``, io/plain.py) spare the index lists when they cover every node.
     """
-    if gathered is not None and len(gathered.counts) == len(nodes) and root in nodes:
+    tried = False
+    if gathered is not None and len(gathered.counts) == len(nodes) and root is not None and root in nodes:
         if _listed_in_order(gathered.counts, list(nodes).index(root), gathered.targets):
             return
-    if _acyclic_and_reachable(nodes, root):
+        tried = True
+    if _acyclic_and_reachable(nodes, root, try_order=not tried):
         return
     import networkx as nx
 
@@ -84,15 +86,16 @@ def _acyclic(count: int, children: Sequence[Iterable[int]]) -> bool:
     return done == count
 
 
-def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None) -> bool:
-    """True if the graph of ``nodes`` has no cycle and (given a root) every node is reachable."""
+def _acyclic_and_reachable(nodes: Mapping[str, Node], root: str | None, *, try_order: bool = True) -> bool:
+    """True if the graph of ``nodes`` has no cycle and (given a root) every node is reachable
+    (``try_order``: settle it first by :func:`_listed_in_order` if it can)."""
     index = {node_id: i for i, node_id in enumerate(nodes)}
     try:
         targets = [index[b.to] for node in nodes.values() for b in node.branches]
     except KeyError:  # a branch to a node that could not be built: left out, as graph_of does
         children = [[index[b.to] for b in node.branches if b.to in index] for node in nodes.values()]
     else:
-        if root is not None and root in index and _listed_in_order(
+        if try_order and root is not None and root in index and _listed_in_order(
                 [len(node.branches) for node in nodes.values()], index[root], targets):
             return True
         children, start = [], 0
